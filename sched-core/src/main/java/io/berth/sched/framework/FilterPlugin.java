@@ -1,0 +1,37 @@
+package io.berth.sched.framework;
+
+import java.util.List;
+
+import io.berth.sched.model.PodObject;
+import io.berth.sched.table.NodeTable;
+
+/**
+ * A kube-scheduler filter plugin as a pass over the node columns. Per pod the engine calls {@link #preFilter}
+ * once (kube's PreFilter: compile the pod into masks and numbers held by the plugin), then one of the two passes
+ * over slots {@code [0, limit)}: {@link #filter} (Vector API, the default) or {@link #filterScalar} (the
+ * reference twin). A pass sets {@code failBit} in {@code failBits[slot]} for every node that fails; it never
+ * clears bits. Implementations are single-threaded and must not allocate in the passes.
+ */
+public interface FilterPlugin
+{
+    /** kube-scheduler's plugin name, e.g. {@code NodeResourcesFit}. */
+    String name();
+
+    /**
+     * Compiles the pod. Returns false when the plugin cannot reject any node for this pod (kube's Skip),
+     * in which case the engine skips the pass.
+     */
+    boolean preFilter(PodObject pod, PodRequests requests, NodeTable table);
+
+    /** Vector pass. */
+    void filter(NodeTable table, long[] failBits, long failBit, int limit);
+
+    /** Scalar reference pass; must give exactly the same bits as {@link #filter}. */
+    void filterScalar(NodeTable table, long[] failBits, long failBit, int limit);
+
+    /**
+     * kube's reason strings for a slot this plugin rejects (after {@link #preFilter} for the same pod), e.g.
+     * {@code Insufficient cpu}. Called only to explain a decision; may allocate.
+     */
+    void reasons(NodeTable table, int slot, List<String> out);
+}

@@ -1,0 +1,143 @@
+package io.berth.sched.framework;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Shared Vector API building blocks for the passes: the preferred long species, loads from off-heap columns,
+ * exact non-negative integer division (x86 has no SIMD integer divide), and kube's DefaultNormalizeScore.
+ */
+public final class Kernels
+{
+    public static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
+    public static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
+    public static final int LANES = LONGS.length();
+    public static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    public static final long MAX_NODE_SCORE = 100;
+
+    private Kernels()
+    {
+    }
+
+    /** Loads lanes {@code [i, i + LANES)} of an off-heap column. */
+    public static LongVector load(final MemorySegment column, final int i)
+    {
+        return LongVector.fromMemorySegment(LONGS, column, (long)i << 3, ORDER);
+    }
+
+    /** Masked load for the tail. */
+    public static LongVector load(final MemorySegment column, final int i, final VectorMask<Long> m)
+    {
+        return LongVector.fromMemorySegment(LONGS, column, (long)i << 3, ORDER, m);
+    }
+
+    /** ORs {@code bit} into {@code failBits[i..]} for the lanes set in {@code fail}. */
+    public static void orBits(final long[] failBits, final int i, final VectorMask<Long> fail, final long bit)
+    {
+        final LongVector f = LongVector.fromArray(LONGS, failBits, i);
+        f.lanewise(VectorOperators.OR, bit, fail).intoArray(failBits, i);
+    }
+
+    /** Tail-masked variant of {@link #orBits(long[], int, VectorMask, long)}. */
+    public static void orBits(final long[] failBits, final int i, final VectorMask<Long> fail, final long bit, final VectorMask<Long> tail)
+    {
+        final LongVector f = LongVector.fromArray(LONGS, failBits, i, tail);
+        f.lanewise(VectorOperators.OR, bit, fail.and(tail)).intoArray(failBits, i, tail);
+    }
+
+    /**
+     * Exact {@code a / b} for {@code 0 <= a, 0 < b < 2^53} per lane: a double quotient truncated, then corrected
+     * by one either way (the double quotient is within one of the true one).
+     */
+    public static LongVector floorDiv(final LongVector a, final LongVector b)
+    {
+        final DoubleVector ad = (DoubleVector)a.convert(VectorOperators.L2D, 0);
+        final DoubleVector bd = (DoubleVector)b.convert(VectorOperators.L2D, 0);
+        LongVector q = (LongVector)ad.div(bd).convert(VectorOperators.D2L, 0);
+        final LongVector prod = q.mul(b);
+        q = q.sub(1L, prod.compare(VectorOperators.GT, a));
+        final LongVector next = q.add(1L).mul(b);
+        return q.add(1L, next.compare(VectorOperators.LE, a));
+    }
+
+    /** Mask of lanes that passed every filter. */
+    public static VectorMask<Long> feasible(final long[] failBits, final int i)
+    {
+        return LongVector.fromArray(LONGS, failBits, i).compare(VectorOperators.EQ, 0L);
+    }
+
+    /** kube's {@code helper.DefaultNormalizeScore(MaxNodeScore, reverse, scores)} over feasible slots, vector pass. */
+    public static void defaultNormalize(final long[] scores, final long[] failBits, final int limit, final boolean reverse)
+    {
+        final int bound = LONGS.loopBound(limit);
+        long max = 0;
+        int i = 0;
+        for (; i < bound; i += LANES)
+        {
+            final VectorMask<Long> ok = feasible(failBits, i);
+            max = Math.max(max, LongVector.fromArray(LONGS, scores, i).reduceLanes(VectorOperators.MAX, ok));
+        }
+        for (; i < limit; i++)
+        {
+            if (failBits[i] == 0 && scores[i] > max)
+            {
+                max = scores[i];
+            }
+        }
+        if (max == 0)
+        {
+            if (reverse)
+            {
+                java.util.Arrays.fill(scores, 0, limit, MAX_NODE_SCORE);
+            }
+            return;
+        }
+        final LongVector maxV = LongVector.broadcast(LONGS, max);
+        for (i = 0; i < bound; i += LANES)
+        {
+            LongVector s = floorDiv(LongVector.fromArray(LONGS, scores, i).max(0L).mul(MAX_NODE_SCORE), maxV);
+            if (reverse)
+            {
+                s = LongVector.broadcast(LONGS, MAX_NODE_SCORE).sub(s);
+            }
+            s.intoArray(scores, i);
+        }
+        for (; i < limit; i++)
+        {
+            final long s = Math.max(0, scores[i]) * MAX_NODE_SCORE / max;
+            scores[i] = reverse ? MAX_NODE_SCORE - s : s;
+        }
+    }
+
+    /** Scalar twin of {@link #defaultNormalize}. */
+    public static void defaultNormalizeScalar(final long[] scores, final long[] failBits, final int limit, final boolean reverse)
+    {
+        long max = 0;
+        for (int i = 0; i < limit; i++)
+        {
+            if (failBits[i] == 0 && scores[i] > max)
+            {
+                max = scores[i];
+            }
+        }
+        if (max == 0)
+        {
+            if (reverse)
+            {
+                java.util.Arrays.fill(scores, 0, limit, MAX_NODE_SCORE);
+            }
+            return;
+        }
+        for (int i = 0; i < limit; i++)
+        {
+            final long s = Math.max(0, scores[i]) * MAX_NODE_SCORE / max;
+            scores[i] = reverse ? MAX_NODE_SCORE - s : s;
+        }
+    }
+}

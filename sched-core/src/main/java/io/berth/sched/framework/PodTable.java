@@ -1,0 +1,199 @@
+package io.berth.sched.framework;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
+
+import io.berth.sched.model.Container;
+import io.berth.sched.model.ContainerPort;
+import io.berth.sched.model.PodObject;
+import io.berth.sched.table.NodeTable;
+import io.berth.sched.table.Resources;
+
+/**
+ * Pods accounted on nodes (bound or assumed), struct of arrays indexed by pod slot: the node slot and exactly
+ * what was added to the node's columns, so that {@link #remove} undoes an {@link #add} to the unit. Single writer.
+ */
+public final class PodTable
+{
+    private final NodeTable nodes;
+    private final ObjectIntHashMap<String> slotByKey = new ObjectIntHashMap<>();
+    private final IntArrayList freeSlots = new IntArrayList();
+    private int rowWidth = 4;
+    private int capacity = 1024;
+    private int slotLimit;
+    private int count;
+    private int[] nodeSlot = new int[capacity];
+    private int[] resourceCount = new int[capacity];
+    private int[] resourceIds = new int[capacity * rowWidth];
+    private long[] amounts = new long[capacity * rowWidth];
+    private long[] nonZeroMilliCpu = new long[capacity];
+    private long[] nonZeroMemory = new long[capacity];
+    private PodObject[] pods = new PodObject[capacity];
+
+    public PodTable(final NodeTable nodes)
+    {
+        this.nodes = nodes;
+    }
+
+    public int count()
+    {
+        return count;
+    }
+
+    public boolean contains(final String key)
+    {
+        return slotByKey.containsKey(key);
+    }
+
+    public PodObject pod(final String key)
+    {
+        final int slot = slotByKey.getIfAbsent(key, -1);
+        return slot < 0 ? null : pods[slot];
+    }
+
+    /** Node slot a pod is accounted on, or -1. */
+    public int nodeSlotOf(final String key)
+    {
+        final int slot = slotByKey.getIfAbsent(key, -1);
+        return slot < 0 ? -1 : nodeSlot[slot];
+    }
+
+    /** Pod slot, or -1. */
+    public int slotOf(final String key)
+    {
+        return slotByKey.getIfAbsent(key, -1);
+    }
+
+    public PodObject podAt(final int podSlot)
+    {
+        return pods[podSlot];
+    }
+
+    public int nodeSlotAt(final int podSlot)
+    {
+        return nodeSlot[podSlot];
+    }
+
+    public int slotLimit()
+    {
+        return slotLimit;
+    }
+
+    /**
+     * Accounts a pod on a node slot with its compiled requests (kube's AddPod / AssumePod). Returns false if the
+     * pod is already accounted (the caller removes it first to move it).
+     */
+    public boolean add(final PodObject pod, final PodRequests requests, final int node)
+    {
+        if (slotByKey.containsKey(pod.key()))
+        {
+            return false;
+        }
+        final int slot = allocate();
+        final int n = requests.resourceCount();
+        if (n > rowWidth)
+        {
+            widen(n);
+        }
+        slotByKey.put(pod.key(), slot);
+        pods[slot] = pod;
+        nodeSlot[slot] = node;
+        resourceCount[slot] = n;
+        final int base = slot * rowWidth;
+        for (int i = 0; i < n; i++)
+        {
+            final int r = requests.resourceId(i);
+            final long amount = requests.request(r);
+            resourceIds[base + i] = r;
+            amounts[base + i] = amount;
+            nodes.addRequested(node, r, amount);
+        }
+        nodes.addRequested(node, Resources.PODS, 1);
+        nonZeroMilliCpu[slot] = requests.nonZeroMilliCpu();
+        nonZeroMemory[slot] = requests.nonZeroMemory();
+        nodes.addNonZeroRequested(node, requests.nonZeroMilliCpu(), requests.nonZeroMemory());
+        hostPorts(pod, node, 1);
+        count++;
+        return true;
+    }
+
+    /** Undoes {@link #add} exactly (kube's ForgetPod / RemovePod). Returns the node slot, or -1 if unknown. */
+    public int remove(final String key)
+    {
+        final int slot = slotByKey.removeKeyIfAbsent(key, -1);
+        if (slot < 0)
+        {
+            return -1;
+        }
+        final int node = nodeSlot[slot];
+        final int base = slot * rowWidth;
+        for (int i = 0, n = resourceCount[slot]; i < n; i++)
+        {
+            nodes.addRequested(node, resourceIds[base + i], -amounts[base + i]);
+        }
+        nodes.addRequested(node, Resources.PODS, -1);
+        nodes.addNonZeroRequested(node, -nonZeroMilliCpu[slot], -nonZeroMemory[slot]);
+        hostPorts(pods[slot], node, -1);
+        pods[slot] = null;
+        nodeSlot[slot] = -1;
+        freeSlots.add(slot);
+        count--;
+        nodes.releaseIfEmpty(node);
+        return node;
+    }
+
+    private void hostPorts(final PodObject pod, final int node, final long delta)
+    {
+        final List<Container> containers = pod.containers();
+        for (int c = 0, size = containers.size(); c < size; c++)
+        {
+            final List<ContainerPort> ports = containers.get(c).ports();
+            for (int p = 0, np = ports.size(); p < np; p++)
+            {
+                final ContainerPort port = ports.get(p);
+                if (port.hostPort() > 0)
+                {
+                    nodes.hostPorts().add(node, port.protocol(), port.hostPort(), port.hostIP(), delta);
+                }
+            }
+        }
+    }
+
+    private int allocate()
+    {
+        if (!freeSlots.isEmpty())
+        {
+            return freeSlots.removeAtIndex(freeSlots.size() - 1);
+        }
+        if (slotLimit == capacity)
+        {
+            capacity *= 2;
+            nodeSlot = Arrays.copyOf(nodeSlot, capacity);
+            resourceCount = Arrays.copyOf(resourceCount, capacity);
+            resourceIds = Arrays.copyOf(resourceIds, capacity * rowWidth);
+            amounts = Arrays.copyOf(amounts, capacity * rowWidth);
+            nonZeroMilliCpu = Arrays.copyOf(nonZeroMilliCpu, capacity);
+            nonZeroMemory = Arrays.copyOf(nonZeroMemory, capacity);
+            pods = Arrays.copyOf(pods, capacity);
+        }
+        return slotLimit++;
+    }
+
+    private void widen(final int width)
+    {
+        final int newWidth = Math.max(width, rowWidth * 2);
+        final int[] ids = new int[capacity * newWidth];
+        final long[] amts = new long[capacity * newWidth];
+        for (int s = 0; s < slotLimit; s++)
+        {
+            System.arraycopy(resourceIds, s * rowWidth, ids, s * newWidth, rowWidth);
+            System.arraycopy(amounts, s * rowWidth, amts, s * newWidth, rowWidth);
+        }
+        resourceIds = ids;
+        amounts = amts;
+        rowWidth = newWidth;
+    }
+}

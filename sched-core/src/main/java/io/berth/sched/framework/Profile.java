@@ -1,0 +1,128 @@
+package io.berth.sched.framework;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A scheduling profile, shaped like one entry of KubeSchedulerConfiguration's {@code profiles}: which plugins
+ * are disabled, score weights that differ from the defaults, and NodeResourcesFit's scoring strategy.
+ * Validated once by {@link PluginRegistry#build}.
+ */
+public final class Profile
+{
+    private final String schedulerName;
+    private final Set<String> disabledFilters;
+    private final Set<String> disabledScores;
+    private final Map<String, Integer> scoreWeights;
+    private final ScoringStrategy fitStrategy;
+    private final List<ScoringStrategy.ResourceWeight> balancedResources;
+
+    private Profile(final Builder b)
+    {
+        schedulerName = b.schedulerName;
+        disabledFilters = Collections.unmodifiableSet(new LinkedHashSet<>(b.disabledFilters));
+        disabledScores = Collections.unmodifiableSet(new LinkedHashSet<>(b.disabledScores));
+        scoreWeights = Collections.unmodifiableMap(new LinkedHashMap<>(b.scoreWeights));
+        fitStrategy = b.fitStrategy;
+        balancedResources = List.copyOf(b.balancedResources);
+    }
+
+    /** kube-scheduler's default profile. */
+    public static Profile defaultProfile()
+    {
+        return builder().build();
+    }
+
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    public String schedulerName()
+    {
+        return schedulerName;
+    }
+
+    public Set<String> disabledFilters()
+    {
+        return disabledFilters;
+    }
+
+    public Set<String> disabledScores()
+    {
+        return disabledScores;
+    }
+
+    /** Weight overrides by score plugin name. */
+    public Map<String, Integer> scoreWeights()
+    {
+        return scoreWeights;
+    }
+
+    public ScoringStrategy fitStrategy()
+    {
+        return fitStrategy;
+    }
+
+    public List<ScoringStrategy.ResourceWeight> balancedResources()
+    {
+        return balancedResources;
+    }
+
+    /** Builds a {@link Profile}. */
+    public static final class Builder
+    {
+        private String schedulerName = "default-scheduler";
+        private final List<String> disabledFilters = new ArrayList<>();
+        private final List<String> disabledScores = new ArrayList<>();
+        private final Map<String, Integer> scoreWeights = new LinkedHashMap<>();
+        private ScoringStrategy fitStrategy = ScoringStrategy.LEAST_ALLOCATED;
+        private List<ScoringStrategy.ResourceWeight> balancedResources = ScoringStrategy.DEFAULT_RESOURCES;
+
+        public Builder schedulerName(final String name)
+        {
+            schedulerName = name;
+            return this;
+        }
+
+        public Builder disableFilter(final String plugin)
+        {
+            disabledFilters.add(plugin);
+            return this;
+        }
+
+        public Builder disableScore(final String plugin)
+        {
+            disabledScores.add(plugin);
+            return this;
+        }
+
+        public Builder scoreWeight(final String plugin, final int weight)
+        {
+            scoreWeights.put(plugin, weight);
+            return this;
+        }
+
+        public Builder fitStrategy(final ScoringStrategy strategy)
+        {
+            fitStrategy = strategy;
+            return this;
+        }
+
+        public Builder balancedResources(final List<ScoringStrategy.ResourceWeight> resources)
+        {
+            balancedResources = resources;
+            return this;
+        }
+
+        public Profile build()
+        {
+            return new Profile(this);
+        }
+    }
+}

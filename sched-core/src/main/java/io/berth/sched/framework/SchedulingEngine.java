@@ -1,0 +1,477 @@
+package io.berth.sched.framework;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+import io.berth.sched.model.NodeObject;
+import io.berth.sched.model.PodObject;
+import io.berth.sched.table.LongColumn;
+import io.berth.sched.table.NodeTable;
+
+/**
+ * One scheduling cycle per pod, data-oriented: compile the pod once (PreFilter/PreScore), run every filter as a
+ * pass over the node columns into a fail-bit column, every score as a pass into a score column, normalize,
+ * weigh, select the highest total (ties: a seeded uniform choice), and assume the pod on the chosen node.
+ * All nodes are filtered and scored (kube's percentageOfNodesToScore = 100). Single-threaded: the owner thread
+ * also applies node and pod changes. Allocates nothing per pod in steady state.
+ */
+public final class SchedulingEngine
+{
+    /** Fail bit of slots that hold no live node. Plugin {@code k} uses bit {@code k + 1}. */
+    public static final long NOT_LIVE = 1;
+
+    private final NodeTable table;
+    private final PodTable pods;
+    private final PodRequests requests;
+    private final FilterPlugin[] filters;
+    private final ScorePlugin[] scorers;
+    private final int[] weights;
+    private final boolean[] scoreActive;
+    private boolean vector = true;
+    private long rngState;
+
+    private long[] failBits;
+    private long[] total;
+    private long[][] scores;
+    private int lastFeasible;
+    private int lastFilterLimit;
+
+    public SchedulingEngine(final NodeTable table, final Plugins plugins, final long seed)
+    {
+        this.table = table;
+        this.pods = new PodTable(table);
+        this.requests = new PodRequests(table);
+        this.filters = plugins.filters().toArray(new FilterPlugin[0]);
+        this.scorers = plugins.scores().toArray(new ScorePlugin[0]);
+        this.weights = plugins.weights().clone();
+        this.scoreActive = new boolean[scorers.length];
+        this.rngState = seed;
+        allocateScratch(table.capacity());
+    }
+
+    /** Selects the Vector API passes (default) or the scalar reference twins. */
+    public SchedulingEngine vector(final boolean useVector)
+    {
+        this.vector = useVector;
+        return this;
+    }
+
+    public boolean isVector()
+    {
+        return vector;
+    }
+
+    public NodeTable table()
+    {
+        return table;
+    }
+
+    public PodTable pods()
+    {
+        return pods;
+    }
+
+    public FilterPlugin[] filterPlugins()
+    {
+        return filters.clone();
+    }
+
+    public ScorePlugin[] scorePlugins()
+    {
+        return scorers.clone();
+    }
+
+    public int weight(final int scorer)
+    {
+        return weights[scorer];
+    }
+
+    // ---------------------------------------------------------------- cluster changes
+
+    public int upsertNode(final NodeObject node)
+    {
+        final int slot = table.upsert(node);
+        ensureScratch();
+        return slot;
+    }
+
+    public boolean removeNode(final String name)
+    {
+        return table.remove(name);
+    }
+
+    /**
+     * Accounts a pod that is bound ({@code spec.nodeName} set) on its node, as kube's cache AddPod does; a node not
+     * (yet) known gets a ghost slot. Terminal pods are ignored. Returns false if the pod was already accounted.
+     */
+    public boolean addBoundPod(final PodObject pod)
+    {
+        if (pod.isTerminal() || !pod.isBound())
+        {
+            return false;
+        }
+        requests.compile(pod);
+        final int slot = table.slotForPod(pod.nodeName());
+        ensureScratch();
+        return pods.add(pod, requests, slot);
+    }
+
+    /** Removes an accounted pod (deleted, or a forgotten assumption). */
+    public boolean removePod(final String key)
+    {
+        return pods.remove(key) >= 0;
+    }
+
+    // ---------------------------------------------------------------- scheduling
+
+    /**
+     * Schedules one pending pod: returns the chosen node slot with the pod assumed there, or -1 when no node
+     * is feasible (then {@link #unschedulableReasons} tells why).
+     */
+    public int schedule(final PodObject pod)
+    {
+        final int slot = select(pod, false);
+        if (slot >= 0)
+        {
+            pods.add(pod, requests, slot);
+        }
+        return slot;
+    }
+
+    /** Runs filter, score and select for a pod without assuming it. Returns the slot or -1. */
+    public int selectHost(final PodObject pod)
+    {
+        return select(pod, false);
+    }
+
+    /** Feasible nodes in the last cycle. */
+    public int lastFeasibleCount()
+    {
+        return lastFeasible;
+    }
+
+    private int select(final PodObject pod, final boolean scoreAlways)
+    {
+        ensureScratch();
+        requests.compile(pod);
+        final int limit = paddedLimit();
+        lastFilterLimit = limit;
+        runFilters(pod, limit);
+        final int feasible = countFeasible(limit);
+        lastFeasible = feasible;
+        if (feasible == 0)
+        {
+            Arrays.fill(scoreActive, false);
+            return -1;
+        }
+        if (feasible == 1 && !scoreAlways)
+        {
+            return firstFeasible(limit);
+        }
+        runScores(pod, limit);
+        return pickBest(limit);
+    }
+
+    private int paddedLimit()
+    {
+        final int lanes = Kernels.LANES;
+        return (table.slotLimit() + lanes - 1) / lanes * lanes;
+    }
+
+    private void runFilters(final PodObject pod, final int limit)
+    {
+        final long[] fail = failBits;
+        final LongColumn flags = table.flags();
+        if (vector)
+        {
+            final var seg = flags.segment();
+            for (int i = 0; i < limit; i += Kernels.LANES)
+            {
+                final LongVector f = Kernels.load(seg, i);
+                final VectorMask<Long> dead = f.and(NodeTable.FLAG_LIVE).compare(VectorOperators.EQ, 0L);
+                LongVector.zero(Kernels.LONGS).blend(NOT_LIVE, dead).intoArray(fail, i);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < limit; i++)
+            {
+                fail[i] = (flags.get(i) & NodeTable.FLAG_LIVE) == 0 ? NOT_LIVE : 0;
+            }
+        }
+        for (int k = 0; k < filters.length; k++)
+        {
+            final FilterPlugin p = filters[k];
+            if (p.preFilter(pod, requests, table))
+            {
+                if (vector)
+                {
+                    p.filter(table, fail, 1L << (k + 1), limit);
+                }
+                else
+                {
+                    p.filterScalar(table, fail, 1L << (k + 1), limit);
+                }
+            }
+        }
+    }
+
+    private int countFeasible(final int limit)
+    {
+        int n = 0;
+        if (vector)
+        {
+            for (int i = 0; i < limit; i += Kernels.LANES)
+            {
+                n += Kernels.feasible(failBits, i).trueCount();
+            }
+        }
+        else
+        {
+            for (int i = 0; i < limit; i++)
+            {
+                if (failBits[i] == 0)
+                {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private int firstFeasible(final int limit)
+    {
+        for (int i = 0; i < limit; i++)
+        {
+            if (failBits[i] == 0)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void runScores(final PodObject pod, final int limit)
+    {
+        for (int s = 0; s < scorers.length; s++)
+        {
+            final ScorePlugin p = scorers[s];
+            final long[] out = scores[s];
+            scoreActive[s] = p.preScore(pod, requests, table);
+            if (!scoreActive[s])
+            {
+                continue;
+            }
+            if (vector)
+            {
+                p.score(table, out, limit);
+                p.normalize(out, failBits, limit);
+            }
+            else
+            {
+                p.scoreScalar(table, out, limit);
+                p.normalizeScalar(out, failBits, limit);
+            }
+        }
+        final long[] t = total;
+        if (vector)
+        {
+            for (int i = 0; i < limit; i += Kernels.LANES)
+            {
+                LongVector acc = LongVector.zero(Kernels.LONGS);
+                for (int s = 0; s < scorers.length; s++)
+                {
+                    if (scoreActive[s])
+                    {
+                        acc = acc.add(LongVector.fromArray(Kernels.LONGS, scores[s], i).mul(weights[s]));
+                    }
+                }
+                acc.intoArray(t, i);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < limit; i++)
+            {
+                long acc = 0;
+                for (int s = 0; s < scorers.length; s++)
+                {
+                    if (scoreActive[s])
+                    {
+                        acc += scores[s][i] * weights[s];
+                    }
+                }
+                t[i] = acc;
+            }
+        }
+    }
+
+    private int pickBest(final int limit)
+    {
+        long max = Long.MIN_VALUE;
+        int ties = 0;
+        if (vector)
+        {
+            for (int i = 0; i < limit; i += Kernels.LANES)
+            {
+                final VectorMask<Long> ok = Kernels.feasible(failBits, i);
+                if (ok.anyTrue())
+                {
+                    final LongVector t = LongVector.fromArray(Kernels.LONGS, total, i);
+                    final long m = t.reduceLanes(VectorOperators.MAX, ok);
+                    if (m > max)
+                    {
+                        max = m;
+                        ties = t.compare(VectorOperators.EQ, m, ok).trueCount();
+                    }
+                    else if (m == max)
+                    {
+                        ties += t.compare(VectorOperators.EQ, m, ok).trueCount();
+                    }
+                }
+            }
+        }
+        else
+        {
+            for (int i = 0; i < limit; i++)
+            {
+                if (failBits[i] == 0)
+                {
+                    if (total[i] > max)
+                    {
+                        max = total[i];
+                        ties = 1;
+                    }
+                    else if (total[i] == max)
+                    {
+                        ties++;
+                    }
+                }
+            }
+        }
+        int pick = ties == 1 ? 0 : nextInt(ties);
+        for (int i = 0; i < limit; i++)
+        {
+            if (failBits[i] == 0 && total[i] == max && pick-- == 0)
+            {
+                return i;
+            }
+        }
+        throw new IllegalStateException("tie selection fell through");
+    }
+
+    /** SplitMix64, seeded: reproducible tie breaks without allocation. */
+    private int nextInt(final int bound)
+    {
+        long z = (rngState += 0x9E3779B97F4A7C15L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return (int)Math.floorMod(z, (long)bound);
+    }
+
+    // ---------------------------------------------------------------- explanations
+
+    /**
+     * Why a pod fits where it does: for every live node, feasibility, kube's reasons from the first filter that
+     * rejects it, per-plugin normalized scores and the weighted total (scored even when one node is feasible).
+     * Does not assume the pod. Allocates; meant for people, not the hot path.
+     */
+    public Explanation explain(final PodObject pod)
+    {
+        final int selected = select(pod, true);
+        final int limit = lastFilterLimit;
+        final List<Explanation.NodeResult> results = new ArrayList<>();
+        for (int slot = 0; slot < limit; slot++)
+        {
+            if ((failBits[slot] & NOT_LIVE) != 0)
+            {
+                continue;
+            }
+            final boolean ok = failBits[slot] == 0;
+            final List<String> reasons = new ArrayList<>();
+            String failedPlugin = null;
+            if (!ok)
+            {
+                final int k = Long.numberOfTrailingZeros(failBits[slot] & ~NOT_LIVE) - 1;
+                failedPlugin = filters[k].name();
+                filters[k].reasons(table, slot, reasons);
+            }
+            final Map<String, Long> byPlugin = new LinkedHashMap<>();
+            if (ok)
+            {
+                for (int s = 0; s < scorers.length; s++)
+                {
+                    byPlugin.put(scorers[s].name(), scoreActive[s] ? scores[s][slot] : 0L);
+                }
+            }
+            results.add(new Explanation.NodeResult(table.name(slot), ok, failedPlugin, reasons, byPlugin, ok ? total[slot] : null));
+        }
+        return new Explanation(pod.key(), selected < 0 ? null : table.name(selected), results);
+    }
+
+    /**
+     * After a failed {@link #schedule}: kube's FitError counts, reason string to number of nodes, taking each
+     * node's reasons from the first filter that rejected it.
+     */
+    public Map<String, Integer> unschedulableReasons()
+    {
+        final Map<String, Integer> counts = new LinkedHashMap<>();
+        final List<String> reasons = new ArrayList<>();
+        for (int slot = 0; slot < lastFilterLimit; slot++)
+        {
+            final long bits = failBits[slot];
+            if ((bits & NOT_LIVE) != 0 || bits == 0)
+            {
+                continue;
+            }
+            final int k = Long.numberOfTrailingZeros(bits) - 1;
+            reasons.clear();
+            filters[k].reasons(table, slot, reasons);
+            for (final String r : reasons)
+            {
+                counts.merge(r, 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    /** The fail bits of the last cycle (bit 0: not live; bit k+1: filter k), for tests. */
+    public long[] lastFailBits()
+    {
+        return Arrays.copyOf(failBits, lastFilterLimit);
+    }
+
+    /** Raw per-plugin normalized scores of the last scored cycle, for tests. */
+    public long[] lastScores(final int scorer)
+    {
+        return scoreActive[scorer] ? Arrays.copyOf(scores[scorer], lastFilterLimit) : new long[lastFilterLimit];
+    }
+
+    public long[] lastTotals()
+    {
+        return Arrays.copyOf(total, lastFilterLimit);
+    }
+
+    private void ensureScratch()
+    {
+        if (failBits.length < table.capacity())
+        {
+            allocateScratch(table.capacity());
+        }
+    }
+
+    private void allocateScratch(final int capacity)
+    {
+        failBits = new long[capacity];
+        total = new long[capacity];
+        scores = new long[scorers.length][capacity];
+    }
+}

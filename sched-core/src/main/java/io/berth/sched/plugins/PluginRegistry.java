@@ -1,0 +1,164 @@
+package io.berth.sched.plugins;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import io.berth.sched.framework.FilterPlugin;
+import io.berth.sched.framework.Plugins;
+import io.berth.sched.framework.Profile;
+import io.berth.sched.framework.ScorePlugin;
+import io.berth.sched.framework.ScoringStrategy;
+import io.berth.sched.plugins.imagelocality.ImageLocality;
+import io.berth.sched.plugins.nodeaffinity.NodeAffinity;
+import io.berth.sched.plugins.nodename.NodeName;
+import io.berth.sched.plugins.nodeports.NodePorts;
+import io.berth.sched.plugins.noderesources.NodeResourcesBalancedAllocation;
+import io.berth.sched.plugins.noderesources.NodeResourcesFit;
+import io.berth.sched.plugins.nodeunschedulable.NodeUnschedulable;
+import io.berth.sched.plugins.tainttoleration.TaintToleration;
+
+/**
+ * The one list of plugins, as kube-scheduler's in-tree registry: names, factories, and the default profile's
+ * order and weights. {@link #build} validates a {@link Profile} once and instantiates its plugins.
+ */
+public final class PluginRegistry
+{
+    /** Filter order of kube's default profile. InterPodAffinity and PodTopologySpread join with their issue. */
+    public static final List<String> FILTER_ORDER = List.of(
+        NodeUnschedulable.NAME, NodeName.NAME, TaintToleration.NAME, NodeAffinity.NAME, NodePorts.NAME,
+        NodeResourcesFit.NAME);
+
+    /** Score order and default weights of kube's default profile. */
+    public static final Map<String, Integer> DEFAULT_SCORE_WEIGHTS;
+
+    /** Plugins kube's default profile has that Berth does not implement yet (accepted in profiles, ignored). */
+    public static final Set<String> NOT_YET_IMPLEMENTED = Set.of(
+        "PodTopologySpread", "InterPodAffinity", "VolumeBinding", "VolumeRestrictions", "VolumeZone",
+        "NodeVolumeLimits", "EBSLimits", "GCEPDLimits", "AzureDiskLimits", "DynamicResources", "DefaultPreemption",
+        "PrioritySort", "DefaultBinder", "SchedulingGates");
+
+    static
+    {
+        final Map<String, Integer> w = new LinkedHashMap<>();
+        w.put(TaintToleration.NAME, 3);
+        w.put(NodeAffinity.NAME, 2);
+        w.put(NodeResourcesFit.NAME, 1);
+        w.put(NodeResourcesBalancedAllocation.NAME, 1);
+        w.put(ImageLocality.NAME, 1);
+        DEFAULT_SCORE_WEIGHTS = java.util.Collections.unmodifiableMap(w);
+    }
+
+    private PluginRegistry()
+    {
+    }
+
+    /** True for a plugin name this registry knows (implemented or accepted-and-ignored). */
+    public static boolean isKnown(final String name)
+    {
+        return FILTER_ORDER.contains(name) || DEFAULT_SCORE_WEIGHTS.containsKey(name) || NOT_YET_IMPLEMENTED.contains(name);
+    }
+
+    /** Instantiates the profile's plugins; throws {@link IllegalArgumentException} naming what is invalid. */
+    public static Plugins build(final Profile profile)
+    {
+        validate(profile);
+        final Map<String, Object> instances = new LinkedHashMap<>();
+        final Map<String, Function<Profile, Object>> factories = new LinkedHashMap<>();
+        factories.put(NodeUnschedulable.NAME, p -> new NodeUnschedulable());
+        factories.put(NodeName.NAME, p -> new NodeName());
+        factories.put(TaintToleration.NAME, p -> new TaintToleration());
+        factories.put(NodeAffinity.NAME, p -> new NodeAffinity());
+        factories.put(NodePorts.NAME, p -> new NodePorts());
+        factories.put(NodeResourcesFit.NAME, p -> new NodeResourcesFit(p.fitStrategy()));
+        factories.put(NodeResourcesBalancedAllocation.NAME, p -> new NodeResourcesBalancedAllocation(p.balancedResources()));
+        factories.put(ImageLocality.NAME, p -> new ImageLocality());
+
+        final List<FilterPlugin> filters = new ArrayList<>();
+        for (final String name : FILTER_ORDER)
+        {
+            if (!profile.disabledFilters().contains(name))
+            {
+                filters.add((FilterPlugin)instances.computeIfAbsent(name, n -> factories.get(n).apply(profile)));
+            }
+        }
+        final List<ScorePlugin> scores = new ArrayList<>();
+        final List<Integer> weights = new ArrayList<>();
+        for (final Map.Entry<String, Integer> e : DEFAULT_SCORE_WEIGHTS.entrySet())
+        {
+            final String name = e.getKey();
+            final int weight = profile.scoreWeights().getOrDefault(name, e.getValue());
+            if (!profile.disabledScores().contains(name) && weight != 0)
+            {
+                scores.add((ScorePlugin)instances.computeIfAbsent(name, n -> factories.get(n).apply(profile)));
+                weights.add(weight);
+            }
+        }
+        return new Plugins(filters, scores, weights.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private static void validate(final Profile profile)
+    {
+        for (final String name : profile.disabledFilters())
+        {
+            if (!name.equals("*") && !isKnown(name))
+            {
+                throw new IllegalArgumentException("profile " + profile.schedulerName() + ": unknown filter plugin " + name);
+            }
+        }
+        for (final String name : profile.disabledScores())
+        {
+            if (!name.equals("*") && !isKnown(name))
+            {
+                throw new IllegalArgumentException("profile " + profile.schedulerName() + ": unknown score plugin " + name);
+            }
+        }
+        for (final Map.Entry<String, Integer> e : profile.scoreWeights().entrySet())
+        {
+            if (!isKnown(e.getKey()))
+            {
+                throw new IllegalArgumentException("profile " + profile.schedulerName() + ": unknown score plugin " + e.getKey());
+            }
+            if (e.getValue() < 0 || e.getValue() > 100)
+            {
+                throw new IllegalArgumentException("profile " + profile.schedulerName() + ": weight of " + e.getKey() +
+                    " must be in [0, 100], got " + e.getValue());
+            }
+        }
+        final ScoringStrategy s = profile.fitStrategy();
+        for (final ScoringStrategy.ResourceWeight rw : s.resources())
+        {
+            if (rw.weight() < 1 || rw.weight() > 100)
+            {
+                throw new IllegalArgumentException("profile " + profile.schedulerName() + ": NodeResourcesFit resource " +
+                    rw.name() + " weight must be in [1, 100], got " + rw.weight());
+            }
+        }
+        if (s.type() == ScoringStrategy.Type.RequestedToCapacityRatio)
+        {
+            if (s.shape().isEmpty())
+            {
+                throw new IllegalArgumentException("profile " + profile.schedulerName() +
+                    ": RequestedToCapacityRatio needs at least one shape point");
+            }
+            long prev = -1;
+            for (final ScoringStrategy.ShapePoint p : s.shape())
+            {
+                if (p.utilization() < 0 || p.utilization() > 100 || p.utilization() <= prev)
+                {
+                    throw new IllegalArgumentException("profile " + profile.schedulerName() +
+                        ": shape utilization must increase strictly within [0, 100], got " + p.utilization());
+                }
+                if (p.score() < 0 || p.score() > 10)
+                {
+                    throw new IllegalArgumentException("profile " + profile.schedulerName() +
+                        ": shape score must be within [0, 10], got " + p.score());
+                }
+                prev = p.utilization();
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.berth.sched.plugins.noderesources;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+import io.berth.sched.framework.FilterPlugin;
+import io.berth.sched.framework.Kernels;
+import io.berth.sched.framework.PodRequests;
+import io.berth.sched.framework.ScorePlugin;
+import io.berth.sched.framework.ScoringStrategy;
+import io.berth.sched.model.PodObject;
+import io.berth.sched.table.NodeTable;
+import io.berth.sched.table.Resources;
+
+/**
+ * kube's NodeResourcesFit. Filter: the node must have room for every resource the pod requests
+ * ({@code request <= allocatable - requested}) and for one more pod. Score: the configured strategy
+ * (LeastAllocated by default) over cpu and memory with kube's non-zero default requests.
+ */
+public final class NodeResourcesFit implements FilterPlugin, ScorePlugin
+{
+    public static final String NAME = "NodeResourcesFit";
+
+    private final ResourceAllocationScorer scorer;
+
+    // per pod
+    private int requestCount;
+    private int[] resourceIds = new int[8];
+    private long[] amounts = new long[8];
+    private MemorySegment[] allocSegments = new MemorySegment[8];
+    private MemorySegment[] reqSegments = new MemorySegment[8];
+
+    public NodeResourcesFit(final ScoringStrategy strategy)
+    {
+        this.scorer = new ResourceAllocationScorer(strategy, false);
+    }
+
+    public String name()
+    {
+        return NAME;
+    }
+
+    public int defaultWeight()
+    {
+        return 1;
+    }
+
+    public boolean preFilter(final PodObject pod, final PodRequests requests, final NodeTable table)
+    {
+        final int n = requests.resourceCount();
+        if (n > resourceIds.length)
+        {
+            resourceIds = new int[n];
+            amounts = new long[n];
+            allocSegments = new MemorySegment[n];
+            reqSegments = new MemorySegment[n];
+        }
+        requestCount = n;
+        for (int i = 0; i < n; i++)
+        {
+            final int r = requests.resourceId(i);
+            resourceIds[i] = r;
+            amounts[i] = requests.request(r);
+            allocSegments[i] = table.allocatable(r).segment();
+            reqSegments[i] = table.requested(r).segment();
+        }
+        return true; // the pod-count check always applies
+    }
+
+    public void filter(final NodeTable table, final long[] failBits, final long failBit, final int limit)
+    {
+        final MemorySegment allowedPods = table.allocatable(Resources.PODS).segment();
+        final MemorySegment podCount = table.requested(Resources.PODS).segment();
+        final int n = requestCount;
+        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        {
+            // len(pods) + 1 > allowedPodNumber
+            VectorMask<Long> fail = Kernels.load(podCount, slot).add(1L).compare(VectorOperators.GT, Kernels.load(allowedPods, slot));
+            for (int i = 0; i < n; i++)
+            {
+                final LongVector free = Kernels.load(allocSegments[i], slot).sub(Kernels.load(reqSegments[i], slot));
+                fail = fail.or(free.compare(VectorOperators.LT, amounts[i]));
+            }
+            Kernels.orBits(failBits, slot, fail, failBit);
+        }
+    }
+
+    public void filterScalar(final NodeTable table, final long[] failBits, final long failBit, final int limit)
+    {
+        for (int slot = 0; slot < limit; slot++)
+        {
+            if (!fits(table, slot))
+            {
+                failBits[slot] |= failBit;
+            }
+        }
+    }
+
+    private boolean fits(final NodeTable table, final int slot)
+    {
+        if (table.requested(Resources.PODS).get(slot) + 1 > table.allocatable(Resources.PODS).get(slot))
+        {
+            return false;
+        }
+        for (int i = 0; i < requestCount; i++)
+        {
+            final int r = resourceIds[i];
+            if (amounts[i] > table.allocatable(r).get(slot) - table.requested(r).get(slot))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public void reasons(final NodeTable table, final int slot, final List<String> out)
+    {
+        if (table.requested(Resources.PODS).get(slot) + 1 > table.allocatable(Resources.PODS).get(slot))
+        {
+            out.add("Too many pods");
+        }
+        for (int i = 0; i < requestCount; i++)
+        {
+            final int r = resourceIds[i];
+            if (amounts[i] > table.allocatable(r).get(slot) - table.requested(r).get(slot))
+            {
+                out.add("Insufficient " + table.resources().name(r));
+            }
+        }
+    }
+
+    public boolean preScore(final PodObject pod, final PodRequests requests, final NodeTable table)
+    {
+        scorer.prepare(requests, table);
+        return true;
+    }
+
+    public void score(final NodeTable table, final long[] scores, final int limit)
+    {
+        scorer.score(scores, limit);
+    }
+
+    public void scoreScalar(final NodeTable table, final long[] scores, final int limit)
+    {
+        scorer.scoreScalar(table, scores, limit);
+    }
+}

@@ -1,0 +1,293 @@
+package io.berth.sched.plugins.noderesources;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+import io.berth.sched.framework.Kernels;
+import io.berth.sched.framework.PodRequests;
+import io.berth.sched.framework.ScoringStrategy;
+import io.berth.sched.table.NodeTable;
+import io.berth.sched.table.Resources;
+
+/**
+ * kube's {@code resourceAllocationScorer} for NodeResourcesFit's strategies: per configured resource the node's
+ * allocatable and (requested + pod request), resources a node lacks skipped, scored by LeastAllocated,
+ * MostAllocated or RequestedToCapacityRatio and averaged by weight with integer arithmetic.
+ */
+final class ResourceAllocationScorer
+{
+    private static final long MAX_UTILIZATION = 100;
+
+    private final ScoringStrategy.Type type;
+    private final String[] names;
+    private final long[] weights;
+    private final long[] shapeUtilization;
+    private final long[] shapeScore;
+    private final boolean useRequested;
+
+    // per pod, compiled in prepare()
+    private final int[] resourceIds;
+    private final long[] podRequest;
+    private final boolean[] active;
+    private final MemorySegment[] allocSegments;
+    private final MemorySegment[] reqSegments;
+
+    ResourceAllocationScorer(final ScoringStrategy strategy, final boolean useRequested)
+    {
+        this.type = strategy.type();
+        final List<ScoringStrategy.ResourceWeight> rs = strategy.resources();
+        this.names = new String[rs.size()];
+        this.weights = new long[rs.size()];
+        for (int i = 0; i < rs.size(); i++)
+        {
+            names[i] = rs.get(i).name();
+            weights[i] = rs.get(i).weight();
+        }
+        final List<ScoringStrategy.ShapePoint> shape = strategy.shape();
+        shapeUtilization = new long[shape.size()];
+        shapeScore = new long[shape.size()];
+        for (int i = 0; i < shape.size(); i++)
+        {
+            shapeUtilization[i] = shape.get(i).utilization();
+            // MaxCustomPriorityScore (10) scaled to MaxNodeScore (100)
+            shapeScore[i] = shape.get(i).score() * (Kernels.MAX_NODE_SCORE / 10);
+        }
+        this.useRequested = useRequested;
+        this.resourceIds = new int[names.length];
+        this.podRequest = new long[names.length];
+        this.active = new boolean[names.length];
+        this.allocSegments = new MemorySegment[names.length];
+        this.reqSegments = new MemorySegment[names.length];
+    }
+
+    /** PreScore: resolves resources and the pod's requests for them. */
+    void prepare(final PodRequests requests, final NodeTable table)
+    {
+        for (int i = 0; i < names.length; i++)
+        {
+            final int r = table.resources().find(names[i]);
+            resourceIds[i] = r;
+            final long req = r < 0 ? 0 : requests.scoringRequest(r, useRequested);
+            podRequest[i] = req;
+            // an extended (scalar) resource the pod does not request is bypassed; unknown names score nothing
+            active[i] = r >= 0 && r != Resources.PODS && !(req == 0 && r >= Resources.FIRST_SCALAR);
+            if (active[i])
+            {
+                allocSegments[i] = table.allocatable(r).segment();
+                reqSegments[i] = requestedColumn(table, r).segment();
+            }
+        }
+    }
+
+    private io.berth.sched.table.LongColumn requestedColumn(final NodeTable table, final int r)
+    {
+        if (!useRequested)
+        {
+            if (r == Resources.CPU)
+            {
+                return table.nonZeroRequestedMilliCpu();
+            }
+            if (r == Resources.MEMORY)
+            {
+                return table.nonZeroRequestedMemory();
+            }
+        }
+        return table.requested(r);
+    }
+
+    void scoreScalar(final NodeTable table, final long[] out, final int limit)
+    {
+        for (int slot = 0; slot < limit; slot++)
+        {
+            long nodeScore = 0;
+            long weightSum = 0;
+            for (int i = 0; i < names.length; i++)
+            {
+                if (!active[i])
+                {
+                    continue;
+                }
+                final int r = resourceIds[i];
+                final long alloc = table.allocatable(r).get(slot);
+                if (alloc == 0)
+                {
+                    continue;
+                }
+                final long req = requestedColumn(table, r).get(slot) + podRequest[i];
+                switch (type)
+                {
+                    case LeastAllocated ->
+                    {
+                        nodeScore += leastRequestedScore(req, alloc) * weights[i];
+                        weightSum += weights[i];
+                    }
+                    case MostAllocated ->
+                    {
+                        nodeScore += mostRequestedScore(req, alloc) * weights[i];
+                        weightSum += weights[i];
+                    }
+                    case RequestedToCapacityRatio ->
+                    {
+                        final long s = alloc == 0 || req > alloc ? brokenLinear(MAX_UTILIZATION) :
+                            brokenLinear(req * MAX_UTILIZATION / alloc);
+                        if (s > 0)
+                        {
+                            nodeScore += s * weights[i];
+                            weightSum += weights[i];
+                        }
+                    }
+                }
+            }
+            if (weightSum == 0)
+            {
+                out[slot] = 0;
+            }
+            else if (type == ScoringStrategy.Type.RequestedToCapacityRatio)
+            {
+                out[slot] = Math.round((double)nodeScore / (double)weightSum);
+            }
+            else
+            {
+                out[slot] = nodeScore / weightSum;
+            }
+        }
+    }
+
+    static long leastRequestedScore(final long requested, final long capacity)
+    {
+        if (capacity == 0 || requested > capacity)
+        {
+            return 0;
+        }
+        return (capacity - requested) * Kernels.MAX_NODE_SCORE / capacity;
+    }
+
+    static long mostRequestedScore(final long requested, final long capacity)
+    {
+        if (capacity == 0)
+        {
+            return 0;
+        }
+        return Math.min(requested, capacity) * Kernels.MAX_NODE_SCORE / capacity;
+    }
+
+    /** kube's {@code helper.BuildBrokenLinearFunction}. */
+    long brokenLinear(final long p)
+    {
+        for (int i = 0; i < shapeUtilization.length; i++)
+        {
+            if (p <= shapeUtilization[i])
+            {
+                if (i == 0)
+                {
+                    return shapeScore[0];
+                }
+                return shapeScore[i - 1] + (shapeScore[i] - shapeScore[i - 1]) * (p - shapeUtilization[i - 1]) /
+                    (shapeUtilization[i] - shapeUtilization[i - 1]);
+            }
+        }
+        return shapeScore[shapeScore.length - 1];
+    }
+
+    void score(final long[] out, final int limit)
+    {
+        final int lanes = Kernels.LANES;
+        for (int slot = 0; slot < limit; slot += lanes)
+        {
+            LongVector nodeScore = LongVector.zero(Kernels.LONGS);
+            LongVector weightSum = LongVector.zero(Kernels.LONGS);
+            for (int i = 0; i < names.length; i++)
+            {
+                if (!active[i])
+                {
+                    continue;
+                }
+                final LongVector alloc = Kernels.load(allocSegments[i], slot);
+                final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
+                if (!has.anyTrue())
+                {
+                    continue;
+                }
+                final LongVector safeAlloc = alloc.blend(1L, has.not());
+                final LongVector req = Kernels.load(reqSegments[i], slot).add(podRequest[i]);
+                final VectorMask<Long> over = req.compare(VectorOperators.GT, alloc);
+                final long w = weights[i];
+                switch (type)
+                {
+                    case LeastAllocated ->
+                    {
+                        final LongVector free = alloc.sub(req).blend(0L, over);
+                        final LongVector s = Kernels.floorDiv(free.mul(Kernels.MAX_NODE_SCORE), safeAlloc);
+                        nodeScore = nodeScore.add(s.mul(w), has);
+                        weightSum = weightSum.add(w, has);
+                    }
+                    case MostAllocated ->
+                    {
+                        final LongVector used = req.min(alloc).max(0L);
+                        final LongVector s = Kernels.floorDiv(used.mul(Kernels.MAX_NODE_SCORE), safeAlloc);
+                        nodeScore = nodeScore.add(s.mul(w), has);
+                        weightSum = weightSum.add(w, has);
+                    }
+                    case RequestedToCapacityRatio ->
+                    {
+                        final LongVector util = Kernels.floorDiv(req.max(0L).mul(MAX_UTILIZATION), safeAlloc)
+                            .blend(MAX_UTILIZATION, over);
+                        final LongVector s = brokenLinear(util);
+                        final VectorMask<Long> counts = has.and(s.compare(VectorOperators.GT, 0L));
+                        nodeScore = nodeScore.add(s.mul(w), counts);
+                        weightSum = weightSum.add(w, counts);
+                    }
+                }
+            }
+            final VectorMask<Long> none = weightSum.compare(VectorOperators.EQ, 0L);
+            final LongVector safeSum = weightSum.blend(1L, none);
+            final LongVector result;
+            if (type == ScoringStrategy.Type.RequestedToCapacityRatio)
+            {
+                // round half away from zero of n / w for n, w >= 0, exactly: floor((2n + w) / 2w)
+                result = Kernels.floorDiv(nodeScore.mul(2L).add(safeSum), safeSum.mul(2L));
+            }
+            else
+            {
+                result = Kernels.floorDiv(nodeScore, safeSum);
+            }
+            result.blend(0L, none).intoArray(out, slot);
+        }
+    }
+
+    private LongVector brokenLinear(final LongVector p)
+    {
+        final int n = shapeUtilization.length;
+        LongVector result = LongVector.broadcast(Kernels.LONGS, shapeScore[n - 1]);
+        VectorMask<Long> done = Kernels.LONGS.maskAll(false);
+        for (int i = 0; i < n; i++)
+        {
+            final VectorMask<Long> here = p.compare(VectorOperators.LE, shapeUtilization[i]).andNot(done);
+            if (here.anyTrue())
+            {
+                final LongVector v;
+                if (i == 0)
+                {
+                    v = LongVector.broadcast(Kernels.LONGS, shapeScore[0]);
+                }
+                else
+                {
+                    final long du = shapeUtilization[i] - shapeUtilization[i - 1];
+                    final long ds = shapeScore[i] - shapeScore[i - 1];
+                    // (ds * (p - u0)) / du with Go's truncating division; ds may be negative
+                    final LongVector num = p.sub(shapeUtilization[i - 1]).mul(ds);
+                    final VectorMask<Long> neg = num.compare(VectorOperators.LT, 0L);
+                    final LongVector q = Kernels.floorDiv(num.abs(), LongVector.broadcast(Kernels.LONGS, du));
+                    v = q.neg().blend(q, neg.not()).add(shapeScore[i - 1]);
+                }
+                result = result.blend(v, here);
+                done = done.or(here);
+            }
+        }
+        return result;
+    }
+}

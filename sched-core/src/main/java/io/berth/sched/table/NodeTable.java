@@ -1,0 +1,529 @@
+package io.berth.sched.table;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
+
+import io.berth.sched.model.ContainerImage;
+import io.berth.sched.model.NodeObject;
+import io.berth.sched.model.Taint;
+
+/**
+ * The node table: one slot per node, every per-node fact a filter or score reads kept as a contiguous off-heap
+ * {@link LongColumn} indexed by slot (struct of arrays). Slots of removed nodes are reused once no pod refers
+ * to them. Labels, taints and image names are interned to ints. Single writer: the scheduling thread.
+ * See docs/NODE_TABLE.md for the columns and their bytes per node.
+ */
+public final class NodeTable
+{
+    /** Slot capacity granule: a multiple of every vector species length so columns stay lane-aligned. */
+    public static final int SLOT_GRANULE = 64;
+    /** Label value id of an absent label. */
+    public static final long ABSENT = -1;
+
+    /** Flag bits of the {@link #flags()} column. */
+    public static final long FLAG_LIVE = 1;
+    public static final long FLAG_UNSCHEDULABLE = 2;
+
+    private final Resources resources = new Resources();
+    private final Interner labelKeys = new Interner();
+    private final Interner labelValues = new Interner();
+    private final Interner taints = new Interner();
+    private final List<Taint> taintById = new ArrayList<>();
+    private final ImageIndex images = new ImageIndex();
+    private final HostPortIndex hostPorts;
+
+    private final ObjectIntHashMap<String> slotByName = new ObjectIntHashMap<>();
+    private final IntArrayList freeSlots = new IntArrayList();
+    private String[] names;
+    private NodeObject[] objects;
+    private int capacity;
+    private int slotLimit;
+    private int liveCount;
+    private long generation;
+
+    private final LongColumn flags;
+    private final List<LongColumn> allocatable = new ArrayList<>();
+    private final List<LongColumn> requested = new ArrayList<>();
+    private final LongColumn nonZeroMilliCpu;
+    private final LongColumn nonZeroMemory;
+    private final List<LongColumn> labelValueColumns = new ArrayList<>();
+    private final List<LongColumn> numericLabelColumns = new ArrayList<>();
+    private final List<LongColumn> taintWords = new ArrayList<>();
+
+    public NodeTable(final int initialCapacity)
+    {
+        capacity = Math.max(SLOT_GRANULE, roundUp(initialCapacity));
+        names = new String[capacity];
+        objects = new NodeObject[capacity];
+        flags = new LongColumn("flags", capacity, 0);
+        nonZeroMilliCpu = new LongColumn("nonZeroRequested.cpu", capacity, 0);
+        nonZeroMemory = new LongColumn("nonZeroRequested.memory", capacity, 0);
+        hostPorts = new HostPortIndex(this);
+        for (int r = 0; r < resources.count(); r++)
+        {
+            addResourceColumns(r);
+        }
+    }
+
+    private static int roundUp(final int n)
+    {
+        return (n + SLOT_GRANULE - 1) / SLOT_GRANULE * SLOT_GRANULE;
+    }
+
+    // ---------------------------------------------------------------- dictionaries
+
+    public Resources resources()
+    {
+        return resources;
+    }
+
+    public Interner labelKeys()
+    {
+        return labelKeys;
+    }
+
+    public Interner labelValues()
+    {
+        return labelValues;
+    }
+
+    public Interner taints()
+    {
+        return taints;
+    }
+
+    public Taint taint(final int id)
+    {
+        return taintById.get(id);
+    }
+
+    public ImageIndex images()
+    {
+        return images;
+    }
+
+    public HostPortIndex hostPorts()
+    {
+        return hostPorts;
+    }
+
+    /** Interned id of a taint (key, value, effect). */
+    public static String taintKey(final String key, final String value, final String effect)
+    {
+        return key + '\0' + value + '\0' + effect;
+    }
+
+    // ---------------------------------------------------------------- slots
+
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /** One past the highest slot ever used: passes scan {@code [0, slotLimit)}. */
+    public int slotLimit()
+    {
+        return slotLimit;
+    }
+
+    /** Live nodes (kube's snapshot node count). */
+    public int liveCount()
+    {
+        return liveCount;
+    }
+
+    /** Increments on every change to any column; caches key on it. */
+    public long generation()
+    {
+        return generation;
+    }
+
+    public int slotOf(final String name)
+    {
+        return slotByName.getIfAbsent(name, -1);
+    }
+
+    public String name(final int slot)
+    {
+        return names[slot];
+    }
+
+    /** The node object last applied to the slot, or null for a ghost slot (pods bound to an unknown node). */
+    public NodeObject object(final int slot)
+    {
+        return objects[slot];
+    }
+
+    public boolean isLive(final int slot)
+    {
+        return (flags.get(slot) & FLAG_LIVE) != 0;
+    }
+
+    // ---------------------------------------------------------------- columns
+
+    public LongColumn flags()
+    {
+        return flags;
+    }
+
+    public LongColumn allocatable(final int resource)
+    {
+        return allocatable.get(resource);
+    }
+
+    public LongColumn requested(final int resource)
+    {
+        return requested.get(resource);
+    }
+
+    public LongColumn nonZeroRequestedMilliCpu()
+    {
+        return nonZeroMilliCpu;
+    }
+
+    public LongColumn nonZeroRequestedMemory()
+    {
+        return nonZeroMemory;
+    }
+
+    /** Column of value ids for a label key (ABSENT where the node lacks it), or null if no node ever had the key. */
+    public LongColumn labelValueColumn(final int keyId)
+    {
+        return keyId >= 0 && keyId < labelValueColumns.size() ? labelValueColumns.get(keyId) : null;
+    }
+
+    /**
+     * The numeric column of a label key, used by Gt/Lt: the label value parsed as a base-10 int64, or
+     * {@link Long#MIN_VALUE} where absent or not an integer (the matching {@link #numericLabelValid} bit says which).
+     * Built on first use and then kept up to date.
+     */
+    public LongColumn numericLabelColumn(final int keyId)
+    {
+        ensureNumericColumns(keyId);
+        return numericLabelColumns.get(2 * keyId);
+    }
+
+    /** 1 where {@link #numericLabelColumn} holds a parsed integer, else 0. */
+    public LongColumn numericLabelValid(final int keyId)
+    {
+        ensureNumericColumns(keyId);
+        return numericLabelColumns.get(2 * keyId + 1);
+    }
+
+    /** Number of 64-bit words in the taint bitset (bit i of word i/64 is taint id i). */
+    public int taintWordCount()
+    {
+        return taintWords.size();
+    }
+
+    public LongColumn taintWord(final int word)
+    {
+        return taintWords.get(word);
+    }
+
+    /** Every column the table holds now, for the layout report and tests. */
+    public List<LongColumn> columns()
+    {
+        final List<LongColumn> all = new ArrayList<>();
+        all.add(flags);
+        all.addAll(allocatable);
+        all.addAll(requested);
+        all.add(nonZeroMilliCpu);
+        all.add(nonZeroMemory);
+        all.addAll(labelValueColumns);
+        for (final LongColumn c : numericLabelColumns)
+        {
+            if (c != null)
+            {
+                all.add(c);
+            }
+        }
+        all.addAll(taintWords);
+        all.addAll(hostPorts.columns());
+        return all;
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /** Adds or replaces a node; pods already accounted on the slot stay. Returns the slot. */
+    public int upsert(final NodeObject node)
+    {
+        int slot = slotByName.getIfAbsent(node.name(), -1);
+        if (slot < 0)
+        {
+            slot = allocateSlot(node.name());
+        }
+        else if (objects[slot] != null)
+        {
+            clearNodeFacts(slot, objects[slot]);
+        }
+        if (!isLive(slot))
+        {
+            liveCount++;
+        }
+        objects[slot] = node;
+        long f = FLAG_LIVE;
+        if (node.unschedulable())
+        {
+            f |= FLAG_UNSCHEDULABLE;
+        }
+        flags.set(slot, f);
+
+        for (int r = 0; r < allocatable.size(); r++)
+        {
+            allocatable.get(r).set(slot, 0);
+        }
+        final var alloc = node.allocatable();
+        for (int i = 0; i < alloc.size(); i++)
+        {
+            final String rn = alloc.name(i);
+            final int r = resourceIndexForNode(rn);
+            if (r >= 0)
+            {
+                allocatable.get(r).set(slot, Resources.toStored(r, alloc.milliValue(i)));
+            }
+        }
+
+        for (final Map.Entry<String, String> e : node.labels().entrySet())
+        {
+            final int k = labelKeys.intern(e.getKey());
+            ensureLabelColumn(k);
+            labelValueColumns.get(k).set(slot, labelValues.intern(e.getValue()));
+            if (2 * k + 1 < numericLabelColumns.size() && numericLabelColumns.get(2 * k) != null)
+            {
+                setNumeric(k, slot, e.getValue());
+            }
+        }
+
+        for (final Taint t : node.taints())
+        {
+            final int id = internTaint(t);
+            final LongColumn w = taintWords.get(id >>> 6);
+            w.set(slot, w.get(slot) | (1L << (id & 63)));
+        }
+
+        for (final ContainerImage image : node.images())
+        {
+            for (final String imageName : image.names())
+            {
+                images.add(imageName, image.sizeBytes(), slot);
+            }
+        }
+        generation++;
+        return slot;
+    }
+
+    /**
+     * Removes a node. Its slot stays reserved (as a ghost, not live) while pods are still accounted on it,
+     * as kube-scheduler's cache keeps a NodeInfo without a Node until its pods are gone.
+     */
+    public boolean remove(final String name)
+    {
+        final int slot = slotByName.getIfAbsent(name, -1);
+        if (slot < 0 || objects[slot] == null)
+        {
+            return false;
+        }
+        clearNodeFacts(slot, objects[slot]);
+        objects[slot] = null;
+        flags.set(slot, 0);
+        for (int r = 0; r < allocatable.size(); r++)
+        {
+            allocatable.get(r).set(slot, 0);
+        }
+        liveCount--;
+        releaseIfEmpty(slot);
+        generation++;
+        return true;
+    }
+
+    /** Slot for a pod bound to {@code nodeName}, creating a ghost slot when the node is unknown. */
+    public int slotForPod(final String nodeName)
+    {
+        final int slot = slotByName.getIfAbsent(nodeName, -1);
+        return slot >= 0 ? slot : allocateSlot(nodeName);
+    }
+
+    /** Adds (sign 1) or removes (sign -1) a pod's resource requests on a slot; {@code stored} is per resource index. */
+    public void addRequested(final int slot, final int resource, final long amount)
+    {
+        requested.get(resource).add(slot, amount);
+        generation++;
+    }
+
+    public void addNonZeroRequested(final int slot, final long milliCpu, final long memory)
+    {
+        nonZeroMilliCpu.add(slot, milliCpu);
+        nonZeroMemory.add(slot, memory);
+        generation++;
+    }
+
+    /** Called when the last pod leaves a slot: frees ghost slots. */
+    public void releaseIfEmpty(final int slot)
+    {
+        if (objects[slot] == null && requested.get(Resources.PODS).get(slot) == 0)
+        {
+            slotByName.remove(names[slot]);
+            names[slot] = null;
+            for (int r = 0; r < requested.size(); r++)
+            {
+                requested.get(r).set(slot, 0);
+            }
+            nonZeroMilliCpu.set(slot, 0);
+            nonZeroMemory.set(slot, 0);
+            hostPorts.clearSlot(slot);
+            freeSlots.add(slot);
+        }
+    }
+
+    /** Index of a resource in the table, interning scalar resources; -1 for names kube-scheduler does not track. */
+    public int resourceIndexForNode(final String name)
+    {
+        final int known = resources.find(name);
+        if (known >= 0)
+        {
+            return known;
+        }
+        if (!Resources.isScalarResourceName(name))
+        {
+            return -1;
+        }
+        final int r = resources.intern(name);
+        addResourceColumns(r);
+        return r;
+    }
+
+    int internTaint(final Taint t)
+    {
+        final int before = taints.size();
+        final int id = taints.intern(taintKey(t.key(), t.value(), t.effect()));
+        if (id == before)
+        {
+            taintById.add(t);
+            if ((id >>> 6) >= taintWords.size())
+            {
+                taintWords.add(new LongColumn("taints[" + taintWords.size() + "]", capacity, 0));
+            }
+        }
+        return id;
+    }
+
+    private void addResourceColumns(final int r)
+    {
+        final String rn = resources.name(r);
+        allocatable.add(new LongColumn("allocatable." + rn, capacity, 0));
+        requested.add(new LongColumn("requested." + rn, capacity, 0));
+    }
+
+    private void ensureLabelColumn(final int keyId)
+    {
+        while (labelValueColumns.size() <= keyId)
+        {
+            labelValueColumns.add(new LongColumn("label[" + labelKeys.name(labelValueColumns.size()) + "]", capacity, ABSENT));
+        }
+    }
+
+    private void ensureNumericColumns(final int keyId)
+    {
+        while (numericLabelColumns.size() <= 2 * keyId + 1)
+        {
+            numericLabelColumns.add(null);
+        }
+        if (numericLabelColumns.get(2 * keyId) != null)
+        {
+            return;
+        }
+        final String key = labelKeys.name(keyId);
+        numericLabelColumns.set(2 * keyId, new LongColumn("labelInt[" + key + "]", capacity, Long.MIN_VALUE));
+        numericLabelColumns.set(2 * keyId + 1, new LongColumn("labelIntValid[" + key + "]", capacity, 0));
+        for (int slot = 0; slot < slotLimit; slot++)
+        {
+            final NodeObject n = objects[slot];
+            if (n != null)
+            {
+                final String v = n.labels().get(key);
+                if (v != null)
+                {
+                    setNumeric(keyId, slot, v);
+                }
+            }
+        }
+    }
+
+    private void setNumeric(final int keyId, final int slot, final String value)
+    {
+        final LongColumn num = numericLabelColumns.get(2 * keyId);
+        final LongColumn valid = numericLabelColumns.get(2 * keyId + 1);
+        try
+        {
+            num.set(slot, Long.parseLong(value));
+            valid.set(slot, 1);
+        }
+        catch (final NumberFormatException ex)
+        {
+            num.set(slot, Long.MIN_VALUE);
+            valid.set(slot, 0);
+        }
+    }
+
+    private void clearNodeFacts(final int slot, final NodeObject old)
+    {
+        for (final String key : old.labels().keySet())
+        {
+            final int k = labelKeys.find(key);
+            labelValueColumns.get(k).set(slot, ABSENT);
+            if (2 * k + 1 < numericLabelColumns.size() && numericLabelColumns.get(2 * k) != null)
+            {
+                numericLabelColumns.get(2 * k).set(slot, Long.MIN_VALUE);
+                numericLabelColumns.get(2 * k + 1).set(slot, 0);
+            }
+        }
+        for (final LongColumn w : taintWords)
+        {
+            w.set(slot, 0);
+        }
+        for (final ContainerImage image : old.images())
+        {
+            for (final String imageName : image.names())
+            {
+                images.remove(imageName, slot);
+            }
+        }
+    }
+
+    private int allocateSlot(final String name)
+    {
+        final int slot;
+        if (!freeSlots.isEmpty())
+        {
+            slot = freeSlots.removeAtIndex(freeSlots.size() - 1);
+        }
+        else
+        {
+            if (slotLimit == capacity)
+            {
+                grow(capacity * 2);
+            }
+            slot = slotLimit++;
+        }
+        names[slot] = name;
+        slotByName.put(name, slot);
+        return slot;
+    }
+
+    private void grow(final int newCapacity)
+    {
+        names = java.util.Arrays.copyOf(names, newCapacity);
+        objects = java.util.Arrays.copyOf(objects, newCapacity);
+        for (final LongColumn c : columns())
+        {
+            c.grow(newCapacity);
+        }
+        images.grow(newCapacity);
+        capacity = newCapacity;
+    }
+}

@@ -9,6 +9,7 @@ import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 import io.berth.sched.model.Container;
 import io.berth.sched.model.ContainerPort;
 import io.berth.sched.model.PodObject;
+import io.berth.sched.table.HostPortIndex;
 import io.berth.sched.table.NodeTable;
 import io.berth.sched.table.Resources;
 
@@ -145,21 +146,61 @@ public final class PodTable
         return node;
     }
 
+    /**
+     * kube's {@code NodeInfo.updateUsedPorts}: the host ports of the pod's restartable init containers and app
+     * containers ({@code util.GetHostPorts}) added to or removed from the node's used ports. kube's
+     * {@code HostPortInfo} is a set per node, so an add of an entry already present changes nothing and a remove
+     * deletes the entry even when another pod on the node still lists it; the index's count columns are kept as
+     * that set (0 or 1 per IP, {@code any} = number of IPs holding the pair) to match it exactly.
+     */
     private void hostPorts(final PodObject pod, final int node, final long delta)
     {
+        final List<Container> inits = pod.initContainers();
+        for (int c = 0, size = inits.size(); c < size; c++)
+        {
+            final Container init = inits.get(c);
+            if (init.restartPolicyAlways())
+            {
+                hostPorts(init.ports(), node, delta);
+            }
+        }
         final List<Container> containers = pod.containers();
         for (int c = 0, size = containers.size(); c < size; c++)
         {
-            final List<ContainerPort> ports = containers.get(c).ports();
-            for (int p = 0, np = ports.size(); p < np; p++)
+            hostPorts(containers.get(c).ports(), node, delta);
+        }
+    }
+
+    private void hostPorts(final List<ContainerPort> ports, final int node, final long delta)
+    {
+        final HostPortIndex index = nodes.hostPorts();
+        for (int p = 0, np = ports.size(); p < np; p++)
+        {
+            final ContainerPort port = ports.get(p);
+            if (port.hostPort() > 0)
             {
-                final ContainerPort port = ports.get(p);
-                if (port.hostPort() > 0)
+                final boolean present = hostPortPresent(index, node, port);
+                if (delta > 0 ? !present : present)
                 {
-                    nodes.hostPorts().add(node, port.protocol(), port.hostPort(), port.hostIP(), delta);
+                    index.add(node, port.protocol(), port.hostPort(), port.hostIP(), delta);
                 }
             }
         }
+    }
+
+    private static boolean hostPortPresent(final HostPortIndex index, final int node, final ContainerPort port)
+    {
+        final int pp = index.findProtocolPort(port.protocol(), port.hostPort());
+        if (pp < 0)
+        {
+            return false;
+        }
+        if (HostPortIndex.WILDCARD_IP.equals(port.hostIP()))
+        {
+            return index.wildcardIp(pp).get(node) > 0;
+        }
+        final int ppi = index.findProtocolPortIp(port.protocol(), port.hostPort(), port.hostIP());
+        return ppi >= 0 && index.specificIp(ppi).get(node) > 0;
     }
 
     private int allocate()

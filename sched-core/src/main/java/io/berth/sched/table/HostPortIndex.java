@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Host ports in use, as columns of counts per node slot, created when a (protocol, port) is first used:
- * {@code any} counts pods using the pair on any host IP, {@code wildcard} those bound to 0.0.0.0, and one column
- * per specific (protocol, port, ip). This answers kube's {@code HostPortInfo.CheckConflict} with column reads.
+ * Host ports in use per node slot, kube's {@code HostPortInfo} (a set of (ip, protocol, port) per node) as columns
+ * created when a (protocol, port) is first used: one 0/1 column per specific (protocol, port, ip) entry,
+ * {@code wildcard} (0/1) for the 0.0.0.0 entry, and {@code any}, the number of IPs holding the pair. Set semantics
+ * are kept by the caller ({@code PodTable}): an entry already present is not added twice and removing it clears
+ * it, exactly as kube's cache does. This answers {@code HostPortInfo.CheckConflict} with column reads.
  */
 public final class HostPortIndex
 {
@@ -60,7 +62,7 @@ public final class HostPortIndex
         return perIp.get(protocolPortIpId);
     }
 
-    /** Counts one pod's use ({@code delta} 1) or release ({@code -1}) of a host port on a slot. */
+    /** Adds ({@code delta} 1) or removes ({@code -1}) one (ip, protocol, port) entry of a slot's set. */
     public void add(final int slot, final String protocol, final int port, final String ip, final long delta)
     {
         final int before = protocolPorts.size();

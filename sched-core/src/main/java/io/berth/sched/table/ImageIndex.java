@@ -15,7 +15,12 @@ public final class ImageIndex
     private final Int2ObjectHashMap<long[]> nodeBits = new Int2ObjectHashMap<>();
     private int[] numNodes = new int[16];
     private long[] sizeBytes = new long[16];
-    private int slotWords = NodeTable.SLOT_GRANULE / 64;
+    private int slotWords;
+
+    ImageIndex(final int slotCapacity)
+    {
+        slotWords = slotCapacity / 64;
+    }
 
     /** Image id or -1 if no node ever reported the name. */
     public int find(final String name)

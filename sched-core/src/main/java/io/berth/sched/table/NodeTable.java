@@ -33,7 +33,7 @@ public final class NodeTable
     private final Interner labelValues = new Interner();
     private final Interner taints = new Interner();
     private final List<Taint> taintById = new ArrayList<>();
-    private final ImageIndex images = new ImageIndex();
+    private final ImageIndex images;
     private final HostPortIndex hostPorts;
 
     private final ObjectIntHashMap<String> slotByName = new ObjectIntHashMap<>();
@@ -63,6 +63,7 @@ public final class NodeTable
         nonZeroMilliCpu = new LongColumn("nonZeroRequested.cpu", capacity, 0);
         nonZeroMemory = new LongColumn("nonZeroRequested.memory", capacity, 0);
         hostPorts = new HostPortIndex(this);
+        images = new ImageIndex(capacity);
         for (int r = 0; r < resources.count(); r++)
         {
             addResourceColumns(r);

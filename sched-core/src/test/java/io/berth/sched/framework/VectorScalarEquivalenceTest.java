@@ -47,7 +47,7 @@ class VectorScalarEquivalenceTest
     private int runCluster(final long seed, final Profile profile)
     {
         final RandomCluster rc = new RandomCluster(seed);
-        final NodeTable table = new NodeTable(16);
+        final NodeTable table = new NodeTable(rc.random().nextBoolean() ? 16 : 300);
         final SchedulingEngine vector = new SchedulingEngine(table, PluginRegistry.build(profile), seed);
         final SchedulingEngine scalar = new SchedulingEngine(table, PluginRegistry.build(profile), seed).vector(false);
         final int nodes = 1 + rc.random().nextInt(300);

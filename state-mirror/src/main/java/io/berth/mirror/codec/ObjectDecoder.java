@@ -1,0 +1,650 @@
+package io.berth.mirror.codec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.sched.model.Container;
+import io.berth.sched.model.ContainerImage;
+import io.berth.sched.model.ContainerPort;
+import io.berth.sched.model.NodeAffinity;
+import io.berth.sched.model.NodeObject;
+import io.berth.sched.model.NodeSelectorRequirement;
+import io.berth.sched.model.NodeSelectorTerm;
+import io.berth.sched.model.PodObject;
+import io.berth.sched.model.PreferredSchedulingTerm;
+import io.berth.sched.model.Quantity;
+import io.berth.sched.model.QuantityFormatException;
+import io.berth.sched.model.ResourceList;
+import io.berth.sched.model.Taint;
+import io.berth.sched.model.Toleration;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Maps the JSON tree of one Node or Pod to the model, the way kube-scheduler's informers see it: unknown fields
+ * are ignored, label values that are YAML numbers or booleans become their text, and a field of the wrong type
+ * fails the object with a {@link FieldException} naming the field's path.
+ * <p>
+ * Two pieces of API-server defaulting that change scheduling are applied, since files are often written by hand:
+ * a resource in a container's {@code limits} but not its {@code requests} is requested at its limit, and with
+ * {@code hostNetwork} a port without a {@code hostPort} gets its {@code containerPort} as host port. Both are no-ops
+ * on objects read back from a cluster, which the API server has already defaulted.
+ */
+final class ObjectDecoder
+{
+    /** The longest string field accepted, in chars. */
+    static final int MAX_STRING_CHARS = 1 << 20;
+    /** The most entries accepted in a map (labels, node selector, resources) or a list. */
+    static final int MAX_ENTRIES = 10_000;
+
+    private static final Map<String, String> NO_STRINGS = Map.of();
+
+    NodeObject decodeNode(final ObjectNode obj) throws FieldException
+    {
+        final ObjectNode metadata = object(obj.get("metadata"), "metadata");
+        final String name = name(metadata);
+        final ObjectNode spec = object(obj.get("spec"), "spec");
+        final ObjectNode status = object(obj.get("status"), "status");
+
+        return NodeObject.builder(name)
+            .labels(stringMap(get(metadata, "labels"), "metadata.labels"))
+            .unschedulable(bool(get(spec, "unschedulable"), "spec.unschedulable"))
+            .taints(taints(get(spec, "taints"), "spec.taints"))
+            .allocatable(resources(get(status, "allocatable"), "status.allocatable"))
+            .images(images(get(status, "images"), "status.images"))
+            .build();
+    }
+
+    PodObject decodePod(final ObjectNode obj) throws FieldException
+    {
+        final ObjectNode metadata = object(obj.get("metadata"), "metadata");
+        final String name = name(metadata);
+        final ObjectNode spec = object(obj.get("spec"), "spec");
+        final ObjectNode status = object(obj.get("status"), "status");
+        final boolean hostNetwork = bool(get(spec, "hostNetwork"), "spec.hostNetwork");
+
+        return PodObject.builder(string(get(metadata, "namespace"), "metadata.namespace"), name)
+            .labels(stringMap(get(metadata, "labels"), "metadata.labels"))
+            .creationTimestampMs(timestamp(get(metadata, "creationTimestamp"), "metadata.creationTimestamp"))
+            .priority(int32(get(spec, "priority"), "spec.priority"))
+            .nodeName(string(get(spec, "nodeName"), "spec.nodeName"))
+            .phase(string(get(status, "phase"), "status.phase"))
+            .containers(containers(get(spec, "containers"), "spec.containers", false, hostNetwork))
+            .initContainers(containers(get(spec, "initContainers"), "spec.initContainers", true, hostNetwork))
+            .overhead(resources(get(spec, "overhead"), "spec.overhead"))
+            .nodeSelector(stringMap(get(spec, "nodeSelector"), "spec.nodeSelector"))
+            .nodeAffinity(nodeAffinity(spec))
+            .tolerations(tolerations(get(spec, "tolerations"), "spec.tolerations"))
+            .build();
+    }
+
+    private static String name(final ObjectNode metadata) throws FieldException
+    {
+        final String name = string(get(metadata, "name"), "metadata.name");
+        if (name == null || name.isEmpty())
+        {
+            throw new FieldException("metadata.name", "missing name");
+        }
+        return name;
+    }
+
+    private static List<Container> containers(
+        final JsonNode node, final String path, final boolean init, final boolean hostNetwork) throws FieldException
+    {
+        final ArrayNode array = array(node, path);
+        if (array == null)
+        {
+            return List.of();
+        }
+        final List<Container> containers = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++)
+        {
+            final String itemPath = index(path, i);
+            final ObjectNode c = object(array.get(i), itemPath);
+            if (c == null)
+            {
+                continue;
+            }
+            final ObjectNode resources = object(c.get("resources"), field(itemPath, "resources"));
+            final ResourceList requests = resources(get(resources, "requests"), field(itemPath, "resources.requests"));
+            final ResourceList limits = resources(get(resources, "limits"), field(itemPath, "resources.limits"));
+            final String restartPolicy = string(c.get("restartPolicy"), field(itemPath, "restartPolicy"));
+            containers.add(new Container(
+                string(c.get("name"), field(itemPath, "name")),
+                string(c.get("image"), field(itemPath, "image")),
+                withDefaultsFrom(requests, limits),
+                ports(c.get("ports"), field(itemPath, "ports"), hostNetwork),
+                init && "Always".equals(restartPolicy)));
+        }
+        return containers;
+    }
+
+    /** API-server defaulting: every resource limited but not requested is requested at its limit. */
+    private static ResourceList withDefaultsFrom(final ResourceList requests, final ResourceList limits)
+    {
+        int missing = 0;
+        for (int i = 0; i < limits.size(); i++)
+        {
+            missing += requests.contains(limits.name(i)) ? 0 : 1;
+        }
+        if (missing == 0)
+        {
+            return requests;
+        }
+        final String[] names = Arrays.copyOf(namesOf(requests), requests.size() + missing);
+        final long[] values = Arrays.copyOf(valuesOf(requests), requests.size() + missing);
+        int n = requests.size();
+        for (int i = 0; i < limits.size(); i++)
+        {
+            if (!requests.contains(limits.name(i)))
+            {
+                names[n] = limits.name(i);
+                values[n] = limits.milliValue(i);
+                n++;
+            }
+        }
+        return new ResourceList(names, values);
+    }
+
+    private static String[] namesOf(final ResourceList list)
+    {
+        final String[] names = new String[list.size()];
+        for (int i = 0; i < names.length; i++)
+        {
+            names[i] = list.name(i);
+        }
+        return names;
+    }
+
+    private static long[] valuesOf(final ResourceList list)
+    {
+        final long[] values = new long[list.size()];
+        for (int i = 0; i < values.length; i++)
+        {
+            values[i] = list.milliValue(i);
+        }
+        return values;
+    }
+
+    private static List<ContainerPort> ports(final JsonNode node, final String path, final boolean hostNetwork)
+        throws FieldException
+    {
+        final ArrayNode array = array(node, path);
+        if (array == null)
+        {
+            return List.of();
+        }
+        final List<ContainerPort> ports = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++)
+        {
+            final String itemPath = index(path, i);
+            final ObjectNode p = object(array.get(i), itemPath);
+            if (p == null)
+            {
+                continue;
+            }
+            final int containerPort = int32(p.get("containerPort"), field(itemPath, "containerPort"));
+            final int hostPort = int32(p.get("hostPort"), field(itemPath, "hostPort"));
+            ports.add(new ContainerPort(
+                containerPort,
+                hostNetwork && hostPort == 0 ? containerPort : hostPort,
+                string(p.get("protocol"), field(itemPath, "protocol")),
+                string(p.get("hostIP"), field(itemPath, "hostIP"))));
+        }
+        return ports;
+    }
+
+    private static List<Taint> taints(final JsonNode node, final String path) throws FieldException
+    {
+        final ArrayNode array = array(node, path);
+        if (array == null)
+        {
+            return List.of();
+        }
+        final List<Taint> taints = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++)
+        {
+            final String itemPath = index(path, i);
+            final ObjectNode t = object(array.get(i), itemPath);
+            if (t != null)
+            {
+                taints.add(new Taint(
+                    string(t.get("key"), field(itemPath, "key")),
+                    scalarText(t.get("value"), field(itemPath, "value")),
+                    string(t.get("effect"), field(itemPath, "effect"))));
+            }
+        }
+        return taints;
+    }
+
+    private static List<Toleration> tolerations(final JsonNode node, final String path) throws FieldException
+    {
+        final ArrayNode array = array(node, path);
+        if (array == null)
+        {
+            return List.of();
+        }
+        final List<Toleration> tolerations = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++)
+        {
+            final String itemPath = index(path, i);
+            final ObjectNode t = object(array.get(i), itemPath);
+            if (t != null)
+            {
+                tolerations.add(new Toleration(
+                    string(t.get("key"), field(itemPath, "key")),
+                    string(t.get("operator"), field(itemPath, "operator")),
+                    scalarText(t.get("value"), field(itemPath, "value")),
+                    string(t.get("effect"), field(itemPath, "effect"))));
+            }
+        }
+        return tolerations;
+    }
+
+    private static List<ContainerImage> images(final JsonNode node, final String path) throws FieldException
+    {
+        final ArrayNode array = array(node, path);
+        if (array == null)
+        {
+            return List.of();
+        }
+        final List<ContainerImage> images = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++)
+        {
+            final String itemPath = index(path, i);
+            final ObjectNode image = object(array.get(i), itemPath);
+            if (image != null)
+            {
+                images.add(new ContainerImage(
+                    stringList(image.get("names"), field(itemPath, "names")),
+                    int64(image.get("sizeBytes"), field(itemPath, "sizeBytes"))));
+            }
+        }
+        return images;
+    }
+
+    private static NodeAffinity nodeAffinity(final ObjectNode spec) throws FieldException
+    {
+        final ObjectNode affinity = object(get(spec, "affinity"), "spec.affinity");
+        final String path = "spec.affinity.nodeAffinity";
+        final ObjectNode nodeAffinity = object(get(affinity, "nodeAffinity"), path);
+        if (nodeAffinity == null)
+        {
+            return NodeAffinity.NONE;
+        }
+
+        final String requiredPath = field(path, "requiredDuringSchedulingIgnoredDuringExecution");
+        final ObjectNode required = object(nodeAffinity.get("requiredDuringSchedulingIgnoredDuringExecution"), requiredPath);
+        List<NodeSelectorTerm> requiredTerms = null;
+        if (required != null)
+        {
+            final String termsPath = field(requiredPath, "nodeSelectorTerms");
+            final ArrayNode terms = array(required.get("nodeSelectorTerms"), termsPath);
+            requiredTerms = new ArrayList<>();
+            for (int i = 0; terms != null && i < terms.size(); i++)
+            {
+                requiredTerms.add(term(terms.get(i), index(termsPath, i)));
+            }
+        }
+
+        final String preferredPath = field(path, "preferredDuringSchedulingIgnoredDuringExecution");
+        final ArrayNode preferred = array(nodeAffinity.get("preferredDuringSchedulingIgnoredDuringExecution"), preferredPath);
+        final List<PreferredSchedulingTerm> preferredTerms = new ArrayList<>();
+        for (int i = 0; preferred != null && i < preferred.size(); i++)
+        {
+            final String itemPath = index(preferredPath, i);
+            final ObjectNode p = object(preferred.get(i), itemPath);
+            if (p != null)
+            {
+                preferredTerms.add(new PreferredSchedulingTerm(
+                    int32(p.get("weight"), field(itemPath, "weight")),
+                    term(p.get("preference"), field(itemPath, "preference"))));
+            }
+        }
+        return new NodeAffinity(requiredTerms, preferredTerms);
+    }
+
+    private static NodeSelectorTerm term(final JsonNode node, final String path) throws FieldException
+    {
+        final ObjectNode term = object(node, path);
+        return new NodeSelectorTerm(
+            requirements(get(term, "matchExpressions"), field(path, "matchExpressions")),
+            requirements(get(term, "matchFields"), field(path, "matchFields")));
+    }
+
+    private static List<NodeSelectorRequirement> requirements(final JsonNode node, final String path)
+        throws FieldException
+    {
+        final ArrayNode array = array(node, path);
+        if (array == null)
+        {
+            return List.of();
+        }
+        final List<NodeSelectorRequirement> requirements = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++)
+        {
+            final String itemPath = index(path, i);
+            final ObjectNode r = object(array.get(i), itemPath);
+            if (r != null)
+            {
+                requirements.add(new NodeSelectorRequirement(
+                    string(r.get("key"), field(itemPath, "key")),
+                    string(r.get("operator"), field(itemPath, "operator")),
+                    stringList(r.get("values"), field(itemPath, "values"))));
+            }
+        }
+        return requirements;
+    }
+
+    /** A resource list ({@code requests}, {@code allocatable}...): names in document order, values in milli-units. */
+    static ResourceList resources(final JsonNode node, final String path) throws FieldException
+    {
+        final ObjectNode object = object(node, path);
+        if (object == null || object.isEmpty())
+        {
+            return ResourceList.EMPTY;
+        }
+        checkEntries(object.size(), path);
+        final String[] names = new String[object.size()];
+        final long[] values = new long[names.length];
+        int n = 0;
+        for (final Map.Entry<String, JsonNode> entry : object.properties())
+        {
+            final String name = entry.getKey();
+            final String valuePath = key(path, name);
+            checkLength(name, valuePath);
+            if (KeyTrackingNodeFactory.isRepeated(object, name))
+            {
+                throw new FieldException(valuePath, "resource " + quote(name) + " is listed more than once");
+            }
+            names[n] = name;
+            values[n] = quantity(entry.getValue(), valuePath);
+            n++;
+        }
+        return new ResourceList(names, values);
+    }
+
+    private static long quantity(final JsonNode value, final String path) throws FieldException
+    {
+        final String text;
+        if (value == null || value.isNull())
+        {
+            return 0;
+        }
+        else if (value.isTextual())
+        {
+            // Quantity.UnmarshalJSON trims surrounding white space before parsing.
+            text = checkLength(value.textValue(), path).strip();
+        }
+        else if (value.isNumber())
+        {
+            text = value.asText();
+        }
+        else
+        {
+            throw wrongType(path, "a quantity", value);
+        }
+
+        final long milli;
+        try
+        {
+            milli = Quantity.parseMilli(text);
+        }
+        catch (final QuantityFormatException ex)
+        {
+            throw new FieldException(path, ex.getMessage());
+        }
+        if (milli < 0)
+        {
+            throw new FieldException(path, "negative quantity " + quote(text));
+        }
+        return milli;
+    }
+
+    private static long timestamp(final JsonNode node, final String path) throws FieldException
+    {
+        final String text = string(node, path);
+        if (text == null || text.isEmpty())
+        {
+            return 0;
+        }
+        try
+        {
+            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+        }
+        catch (final DateTimeParseException | ArithmeticException ex)
+        {
+            throw new FieldException(path, "cannot parse RFC 3339 time " + quote(text));
+        }
+    }
+
+    /** A map of strings, such as labels; scalar values that are not strings become their text, null becomes "". */
+    private static Map<String, String> stringMap(final JsonNode node, final String path) throws FieldException
+    {
+        final ObjectNode object = object(node, path);
+        if (object == null || object.isEmpty())
+        {
+            return NO_STRINGS;
+        }
+        checkEntries(object.size(), path);
+        final Map<String, String> map = new LinkedHashMap<>((int)(object.size() / 0.75f) + 1);
+        for (final Map.Entry<String, JsonNode> entry : object.properties())
+        {
+            final String valuePath = key(path, entry.getKey());
+            checkLength(entry.getKey(), valuePath);
+            final String value = scalarText(entry.getValue(), valuePath);
+            map.put(entry.getKey(), value == null ? "" : value);
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    private static List<String> stringList(final JsonNode node, final String path) throws FieldException
+    {
+        final ArrayNode array = array(node, path);
+        if (array == null || array.isEmpty())
+        {
+            return List.of();
+        }
+        final List<String> list = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++)
+        {
+            final String value = scalarText(array.get(i), index(path, i));
+            list.add(value == null ? "" : value);
+        }
+        return list;
+    }
+
+    /** Null for an absent or null field; the parent may be null. */
+    private static JsonNode get(final JsonNode parent, final String name)
+    {
+        if (parent == null)
+        {
+            return null;
+        }
+        final JsonNode node = parent.get(name);
+        return node == null || node.isNull() ? null : node;
+    }
+
+    private static ObjectNode object(final JsonNode node, final String path) throws FieldException
+    {
+        if (node == null || node.isNull())
+        {
+            return null;
+        }
+        if (node instanceof ObjectNode object)
+        {
+            return object;
+        }
+        throw wrongType(path, "an object", node);
+    }
+
+    private static ArrayNode array(final JsonNode node, final String path) throws FieldException
+    {
+        if (node == null || node.isNull())
+        {
+            return null;
+        }
+        if (node instanceof ArrayNode array)
+        {
+            checkEntries(array.size(), path);
+            return array;
+        }
+        throw wrongType(path, "a list", node);
+    }
+
+    private static String string(final JsonNode node, final String path) throws FieldException
+    {
+        if (node == null || node.isNull())
+        {
+            return null;
+        }
+        if (node.isTextual())
+        {
+            return checkLength(node.textValue(), path);
+        }
+        throw wrongType(path, "a string", node);
+    }
+
+    /** Text of a string, number or boolean, as kube-scheduler would have liked it quoted; null for null. */
+    private static String scalarText(final JsonNode node, final String path) throws FieldException
+    {
+        if (node == null || node.isNull())
+        {
+            return null;
+        }
+        if (node.isTextual())
+        {
+            return checkLength(node.textValue(), path);
+        }
+        if (node.isNumber() || node.isBoolean())
+        {
+            return checkLength(node.asText(), path);
+        }
+        throw wrongType(path, "a string", node);
+    }
+
+    private static boolean bool(final JsonNode node, final String path) throws FieldException
+    {
+        if (node == null || node.isNull())
+        {
+            return false;
+        }
+        if (node.isBoolean())
+        {
+            return node.booleanValue();
+        }
+        throw wrongType(path, "a boolean", node);
+    }
+
+    private static int int32(final JsonNode node, final String path) throws FieldException
+    {
+        if (node == null || node.isNull())
+        {
+            return 0;
+        }
+        if (node.isIntegralNumber() && node.canConvertToInt())
+        {
+            return node.intValue();
+        }
+        if (node.isIntegralNumber())
+        {
+            throw new FieldException(path, "integer " + node.asText() + " does not fit in 32 bits");
+        }
+        throw wrongType(path, "an integer", node);
+    }
+
+    private static long int64(final JsonNode node, final String path) throws FieldException
+    {
+        if (node == null || node.isNull())
+        {
+            return 0;
+        }
+        if (node.isIntegralNumber() && node.canConvertToLong())
+        {
+            return node.longValue();
+        }
+        if (node.isIntegralNumber())
+        {
+            throw new FieldException(path, "integer " + node.asText() + " does not fit in 64 bits");
+        }
+        throw wrongType(path, "an integer", node);
+    }
+
+    private static String checkLength(final String text, final String path) throws FieldException
+    {
+        if (text.length() > MAX_STRING_CHARS)
+        {
+            throw new FieldException(
+                path, "string of " + text.length() + " characters is longer than the limit of " + MAX_STRING_CHARS);
+        }
+        return text;
+    }
+
+    private static void checkEntries(final int size, final String path) throws FieldException
+    {
+        if (size > MAX_ENTRIES)
+        {
+            throw new FieldException(path, size + " entries are more than the limit of " + MAX_ENTRIES);
+        }
+    }
+
+    private static FieldException wrongType(final String path, final String expected, final JsonNode actual)
+    {
+        return new FieldException(path, "expected " + expected + ", got " + describe(actual));
+    }
+
+    /** "a string", "a number"...: the JSON type of a node, for messages. */
+    static String describe(final JsonNode node)
+    {
+        final JsonNodeType type = node.getNodeType();
+        return switch (type)
+        {
+            case STRING -> "a string " + quote(node.textValue());
+            case NUMBER -> "a number " + node.asText();
+            case BOOLEAN -> "a boolean " + node.asText();
+            case ARRAY -> "a list";
+            case OBJECT -> "an object";
+            case NULL -> "null";
+            default -> "a " + type.name().toLowerCase(Locale.ROOT) + " value";
+        };
+    }
+
+    static String field(final String path, final String name)
+    {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+
+    static String index(final String path, final int i)
+    {
+        return path + "[" + i + "]";
+    }
+
+    /** {@code path.key}, or {@code path["key"]} when the key is not a plain word (a label like {@code a.b/c}). */
+    static String key(final String path, final String key)
+    {
+        boolean plain = !key.isEmpty() && key.length() <= 253;
+        for (int i = 0; plain && i < key.length(); i++)
+        {
+            final char c = key.charAt(i);
+            plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        }
+        return plain ? field(path, key) : path + "[" + quote(key) + "]";
+    }
+
+    /** The text in double quotes, cut to 64 chars. */
+    static String quote(final String text)
+    {
+        final int max = 64;
+        return text.length() <= max ? '"' + text + '"' : '"' + text.substring(0, max) + "...\" (" + text.length() + " chars)";
+    }
+}

@@ -41,14 +41,14 @@ public final class Kernels
     public static void orBits(final long[] failBits, final int i, final VectorMask<Long> fail, final long bit)
     {
         final LongVector f = LongVector.fromArray(LONGS, failBits, i);
-        f.lanewise(VectorOperators.OR, bit, fail).intoArray(failBits, i);
+        f.or(((LongVector)fail.toVector()).and(bit)).intoArray(failBits, i);
     }
 
     /** Tail-masked variant of {@link #orBits(long[], int, VectorMask, long)}. */
     public static void orBits(final long[] failBits, final int i, final VectorMask<Long> fail, final long bit, final VectorMask<Long> tail)
     {
         final LongVector f = LongVector.fromArray(LONGS, failBits, i, tail);
-        f.lanewise(VectorOperators.OR, bit, fail.and(tail)).intoArray(failBits, i, tail);
+        f.or(((LongVector)fail.and(tail).toVector()).and(bit)).intoArray(failBits, i, tail);
     }
 
     /**
@@ -60,10 +60,35 @@ public final class Kernels
         final DoubleVector ad = (DoubleVector)a.convert(VectorOperators.L2D, 0);
         final DoubleVector bd = (DoubleVector)b.convert(VectorOperators.L2D, 0);
         LongVector q = (LongVector)ad.div(bd).convert(VectorOperators.D2L, 0);
-        final LongVector prod = q.mul(b);
-        q = q.sub(1L, prod.compare(VectorOperators.GT, a));
-        final LongVector next = q.add(1L).mul(b);
-        return q.add(1L, next.compare(VectorOperators.LE, a));
+        // mask.toVector() is -1 in set lanes: add it to step down, subtract it to step up (no masked arithmetic,
+        // which C2 does not intrinsify on every AVX-512 target)
+        q = q.add((LongVector)q.mul(b).compare(VectorOperators.GT, a).toVector());
+        return q.sub((LongVector)q.add(1L).mul(b).compare(VectorOperators.LE, a).toVector());
+    }
+
+    /** Loads lanes of an off-heap column holding IEEE double bits. */
+    public static DoubleVector loadDoubles(final MemorySegment column, final int i)
+    {
+        return DoubleVector.fromMemorySegment(DOUBLES, column, (long)i << 3, ORDER);
+    }
+
+    /**
+     * Exact {@code a / b} for {@code 0 <= a < 2^52}, {@code 0 < b}, given {@code inverseB = 1.0 / b}: a multiply
+     * instead of a division (vdivpd costs an order of magnitude more), then a one-step correction each way with
+     * exact integer arithmetic; the double estimate is within one of the true quotient for quotients below 2^51.
+     */
+    public static LongVector floorDiv(final LongVector a, final LongVector b, final DoubleVector inverseB)
+    {
+        final DoubleVector ad = (DoubleVector)a.convert(VectorOperators.L2D, 0);
+        LongVector q = (LongVector)ad.mul(inverseB).convert(VectorOperators.D2L, 0);
+        q = q.add((LongVector)q.mul(b).compare(VectorOperators.GT, a).toVector());
+        return q.sub((LongVector)q.add(1L).mul(b).compare(VectorOperators.LE, a).toVector());
+    }
+
+    /** {@code acc + (m ? v : 0)} without masked arithmetic. */
+    public static LongVector addWhere(final LongVector acc, final LongVector v, final VectorMask<Long> m)
+    {
+        return acc.add(v.and((LongVector)m.toVector()));
     }
 
     /** Mask of lanes that passed every filter. */
@@ -76,13 +101,14 @@ public final class Kernels
     public static void defaultNormalize(final long[] scores, final long[] failBits, final int limit, final boolean reverse)
     {
         final int bound = LONGS.loopBound(limit);
-        long max = 0;
+        LongVector maxV = LongVector.zero(LONGS);
         int i = 0;
         for (; i < bound; i += LANES)
         {
-            final VectorMask<Long> ok = feasible(failBits, i);
-            max = Math.max(max, LongVector.fromArray(LONGS, scores, i).reduceLanes(VectorOperators.MAX, ok));
+            final LongVector feasible = (LongVector)feasible(failBits, i).toVector();
+            maxV = maxV.max(LongVector.fromArray(LONGS, scores, i).and(feasible));
         }
+        long max = maxV.reduceLanes(VectorOperators.MAX);
         for (; i < limit; i++)
         {
             if (failBits[i] == 0 && scores[i] > max)
@@ -98,19 +124,19 @@ public final class Kernels
             }
             return;
         }
-        final LongVector maxV = LongVector.broadcast(LONGS, max);
+        final LongVector maxB = LongVector.broadcast(LONGS, max);
+        final DoubleVector inverse = DoubleVector.broadcast(DOUBLES, 1.0 / max);
+        final LongVector top = LongVector.broadcast(LONGS, MAX_NODE_SCORE);
         for (i = 0; i < bound; i += LANES)
         {
-            LongVector s = floorDiv(LongVector.fromArray(LONGS, scores, i).max(0L).mul(MAX_NODE_SCORE), maxV);
-            if (reverse)
-            {
-                s = LongVector.broadcast(LONGS, MAX_NODE_SCORE).sub(s);
-            }
-            s.intoArray(scores, i);
+            // infeasible slots may hold any value: clamp into [0, max] so the estimate stays exact; they are ignored
+            final LongVector raw = LongVector.fromArray(LONGS, scores, i).max(0L).min(maxB);
+            final LongVector s = floorDiv(raw.mul(MAX_NODE_SCORE), maxB, inverse);
+            (reverse ? top.sub(s) : s).intoArray(scores, i);
         }
         for (; i < limit; i++)
         {
-            final long s = Math.max(0, scores[i]) * MAX_NODE_SCORE / max;
+            final long s = Math.min(Math.max(0, scores[i]), max) * MAX_NODE_SCORE / max;
             scores[i] = reverse ? MAX_NODE_SCORE - s : s;
         }
     }
@@ -136,7 +162,7 @@ public final class Kernels
         }
         for (int i = 0; i < limit; i++)
         {
-            final long s = Math.max(0, scores[i]) * MAX_NODE_SCORE / max;
+            final long s = Math.min(Math.max(0, scores[i]), max) * MAX_NODE_SCORE / max;
             scores[i] = reverse ? MAX_NODE_SCORE - s : s;
         }
     }

@@ -315,44 +315,61 @@ public final class SchedulingEngine
 
     private int pickBest(final int limit)
     {
-        long max = Long.MIN_VALUE;
-        int ties = 0;
-        if (vector)
+        return vector ? pickBestVector(limit) : pickBestScalar(limit);
+    }
+
+    /** Max total over feasible slots, number of ties, one seeded draw among them, found chunk by chunk. */
+    private int pickBestVector(final int limit)
+    {
+        final long[] fail = failBits;
+        final long[] t = total;
+        LongVector maxV = LongVector.broadcast(Kernels.LONGS, Long.MIN_VALUE);
+        for (int i = 0; i < limit; i += Kernels.LANES)
         {
-            for (int i = 0; i < limit; i += Kernels.LANES)
+            final VectorMask<Long> ok = Kernels.feasible(fail, i);
+            maxV = maxV.max(LongVector.fromArray(Kernels.LONGS, t, i).blend(Long.MIN_VALUE, ok.not()));
+        }
+        final long max = maxV.reduceLanes(VectorOperators.MAX);
+        int ties = 0;
+        for (int i = 0; i < limit; i += Kernels.LANES)
+        {
+            ties += LongVector.fromArray(Kernels.LONGS, t, i).compare(VectorOperators.EQ, max).and(Kernels.feasible(fail, i)).trueCount();
+        }
+        int pick = ties == 1 ? 0 : nextInt(ties);
+        for (int i = 0; i < limit; i += Kernels.LANES)
+        {
+            final int c = LongVector.fromArray(Kernels.LONGS, t, i).compare(VectorOperators.EQ, max).and(Kernels.feasible(fail, i)).trueCount();
+            if (pick < c)
             {
-                final VectorMask<Long> ok = Kernels.feasible(failBits, i);
-                if (ok.anyTrue())
+                for (int slot = i; ; slot++)
                 {
-                    final LongVector t = LongVector.fromArray(Kernels.LONGS, total, i);
-                    final long m = t.reduceLanes(VectorOperators.MAX, ok);
-                    if (m > max)
+                    if (fail[slot] == 0 && t[slot] == max && pick-- == 0)
                     {
-                        max = m;
-                        ties = t.compare(VectorOperators.EQ, m, ok).trueCount();
-                    }
-                    else if (m == max)
-                    {
-                        ties += t.compare(VectorOperators.EQ, m, ok).trueCount();
+                        return slot;
                     }
                 }
             }
+            pick -= c;
         }
-        else
+        throw new IllegalStateException("tie selection fell through");
+    }
+
+    private int pickBestScalar(final int limit)
+    {
+        long max = Long.MIN_VALUE;
+        int ties = 0;
+        for (int i = 0; i < limit; i++)
         {
-            for (int i = 0; i < limit; i++)
+            if (failBits[i] == 0)
             {
-                if (failBits[i] == 0)
+                if (total[i] > max)
                 {
-                    if (total[i] > max)
-                    {
-                        max = total[i];
-                        ties = 1;
-                    }
-                    else if (total[i] == max)
-                    {
-                        ties++;
-                    }
+                    max = total[i];
+                    ties = 1;
+                }
+                else if (total[i] == max)
+                {
+                    ties++;
                 }
             }
         }

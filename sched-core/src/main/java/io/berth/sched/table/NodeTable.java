@@ -47,6 +47,7 @@ public final class NodeTable
 
     private final LongColumn flags;
     private final List<LongColumn> allocatable = new ArrayList<>();
+    private final List<LongColumn> allocatableInverse = new ArrayList<>();
     private final List<LongColumn> requested = new ArrayList<>();
     private final LongColumn nonZeroMilliCpu;
     private final LongColumn nonZeroMemory;
@@ -176,6 +177,22 @@ public final class NodeTable
         return allocatable.get(resource);
     }
 
+    /**
+     * Derived column: the IEEE double bits of {@code 1.0 / allocatable} (0.0 where allocatable is 0), kept in step
+     * with {@link #allocatable}. Lets vector passes replace a division by a node's allocatable with a multiply
+     * plus an exact integer correction (see {@code Kernels.floorDiv(a, b, inverseB)}).
+     */
+    public LongColumn allocatableInverse(final int resource)
+    {
+        return allocatableInverse.get(resource);
+    }
+
+    private void setAllocatable(final int resource, final int slot, final long value)
+    {
+        allocatable.get(resource).set(slot, value);
+        allocatableInverse.get(resource).set(slot, Double.doubleToRawLongBits(value == 0 ? 0.0 : 1.0 / value));
+    }
+
     public LongColumn requested(final int resource)
     {
         return requested.get(resource);
@@ -232,6 +249,7 @@ public final class NodeTable
         final List<LongColumn> all = new ArrayList<>();
         all.add(flags);
         all.addAll(allocatable);
+        all.addAll(allocatableInverse);
         all.addAll(requested);
         all.add(nonZeroMilliCpu);
         all.add(nonZeroMemory);
@@ -276,7 +294,7 @@ public final class NodeTable
 
         for (int r = 0; r < allocatable.size(); r++)
         {
-            allocatable.get(r).set(slot, 0);
+            setAllocatable(r, slot, 0);
         }
         final var alloc = node.allocatable();
         for (int i = 0; i < alloc.size(); i++)
@@ -285,7 +303,7 @@ public final class NodeTable
             final int r = resourceIndexForNode(rn);
             if (r >= 0)
             {
-                allocatable.get(r).set(slot, Resources.toStored(r, alloc.milliValue(i)));
+                setAllocatable(r, slot, Resources.toStored(r, alloc.milliValue(i)));
             }
         }
 
@@ -334,7 +352,7 @@ public final class NodeTable
         flags.set(slot, 0);
         for (int r = 0; r < allocatable.size(); r++)
         {
-            allocatable.get(r).set(slot, 0);
+            setAllocatable(r, slot, 0);
         }
         liveCount--;
         releaseIfEmpty(slot);
@@ -417,6 +435,7 @@ public final class NodeTable
     {
         final String rn = resources.name(r);
         allocatable.add(new LongColumn("allocatable." + rn, capacity, 0));
+        allocatableInverse.add(new LongColumn("allocatableInverse." + rn, capacity, 0));
         requested.add(new LongColumn("requested." + rn, capacity, 0));
     }
 

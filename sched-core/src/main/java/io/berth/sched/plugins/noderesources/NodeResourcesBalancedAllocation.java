@@ -32,6 +32,11 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
     private final MemorySegment[] allocSegments;
     private final MemorySegment[] reqSegments;
     private final double[] fractions;
+    private long[] count = new long[0];
+    private double[] total = new double[0];
+    private double[] first = new double[0];
+    private double[] second = new double[0];
+    private double[] sumSquares = new double[0];
 
     public NodeResourcesBalancedAllocation(final List<ScoringStrategy.ResourceWeight> resources)
     {
@@ -124,68 +129,152 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
         }
     }
 
+    /**
+     * Vector pass. Per resource, one sub-pass stores the capped fraction (exact IEEE division, as Go's float64)
+     * and whether the node has the resource; a final pass combines them with kube's operation order. The default
+     * two-resource profile runs as one fused pass.
+     */
     public void score(final NodeTable table, final long[] scores, final int limit)
     {
-        final int n = names.length;
-        final int lanes = Kernels.LANES;
-        final DoubleVector one = DoubleVector.broadcast(Kernels.DOUBLES, 1.0);
-        // fractions per included resource, compacted per lane so that the first two included are f0, f1
-        for (int slot = 0; slot < limit; slot += lanes)
+        int activeCount = 0;
+        int a0 = -1;
+        int a1 = -1;
+        for (int i = 0; i < names.length; i++)
         {
-            LongVector count = LongVector.zero(Kernels.LONGS);
-            DoubleVector total = DoubleVector.zero(Kernels.DOUBLES);
-            DoubleVector first = DoubleVector.zero(Kernels.DOUBLES);
-            DoubleVector second = DoubleVector.zero(Kernels.DOUBLES);
-            for (int i = 0; i < n; i++)
+            if (active[i])
             {
-                if (!active[i])
+                if (activeCount == 0)
                 {
-                    continue;
+                    a0 = i;
                 }
-                final LongVector alloc = Kernels.load(allocSegments[i], slot);
-                final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
-                final LongVector req = Kernels.load(reqSegments[i], slot).add(podRequest[i]);
-                final DoubleVector f = ((DoubleVector)req.convert(VectorOperators.L2D, 0))
-                    .div((DoubleVector)alloc.blend(1L, has.not()).convert(VectorOperators.L2D, 0)).min(one);
-                final VectorMask<Double> hasD = has.cast(Kernels.DOUBLES);
-                total = total.add(f, hasD);
-                first = first.blend(f, count.compare(VectorOperators.EQ, 0L).and(has).cast(Kernels.DOUBLES));
-                second = second.blend(f, count.compare(VectorOperators.EQ, 1L).and(has).cast(Kernels.DOUBLES));
-                count = count.add(1L, has);
+                else if (activeCount == 1)
+                {
+                    a1 = i;
+                }
+                activeCount++;
             }
-            final VectorMask<Long> two = count.compare(VectorOperators.EQ, 2L);
-            final VectorMask<Long> more = count.compare(VectorOperators.GT, 2L);
-            DoubleVector std = first.sub(second).div(2.0).abs().blend(0.0, two.not().cast(Kernels.DOUBLES));
-            if (more.anyTrue())
+        }
+        if (activeCount == 2)
+        {
+            twoResources(allocSegments[a0], reqSegments[a0], podRequest[a0], allocSegments[a1], reqSegments[a1],
+                podRequest[a1], scores, limit);
+            return;
+        }
+        ensureScratch(limit);
+        java.util.Arrays.fill(count, 0, limit, 0);
+        java.util.Arrays.fill(total, 0, limit, 0.0);
+        java.util.Arrays.fill(first, 0, limit, 0.0);
+        java.util.Arrays.fill(second, 0, limit, 0.0);
+        for (int i = 0; i < names.length; i++)
+        {
+            if (active[i])
             {
-                std = std.blend(stdMany(slot, total, count), more.cast(Kernels.DOUBLES));
+                fractionPass(allocSegments[i], reqSegments[i], podRequest[i], limit);
             }
-            final LongVector s = (LongVector)one.sub(std).mul((double)Kernels.MAX_NODE_SCORE).convert(VectorOperators.D2L, 0);
-            s.intoArray(scores, slot);
+        }
+        java.util.Arrays.fill(sumSquares, 0, limit, 0.0);
+        boolean anyMany = false;
+        for (int slot = 0; slot < limit && !anyMany; slot++)
+        {
+            anyMany = count[slot] > 2;
+        }
+        if (anyMany)
+        {
+            for (int i = 0; i < names.length; i++)
+            {
+                if (active[i])
+                {
+                    squaresPass(allocSegments[i], reqSegments[i], podRequest[i], limit);
+                }
+            }
+        }
+        final DoubleVector one = DoubleVector.broadcast(Kernels.DOUBLES, 1.0);
+        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        {
+            final LongVector n = LongVector.fromArray(Kernels.LONGS, count, slot);
+            final DoubleVector f0 = DoubleVector.fromArray(Kernels.DOUBLES, first, slot);
+            final DoubleVector f1 = DoubleVector.fromArray(Kernels.DOUBLES, second, slot);
+            DoubleVector std = f0.sub(f1).div(2.0).abs().blend(0.0, n.compare(VectorOperators.NE, 2L).cast(Kernels.DOUBLES));
+            final VectorMask<Long> many = n.compare(VectorOperators.GT, 2L);
+            final DoubleVector nd = (DoubleVector)n.max(1L).convert(VectorOperators.L2D, 0);
+            final DoubleVector manyStd = DoubleVector.fromArray(Kernels.DOUBLES, sumSquares, slot).div(nd).sqrt();
+            std = std.blend(manyStd, many.cast(Kernels.DOUBLES));
+            ((LongVector)one.sub(std).mul((double)Kernels.MAX_NODE_SCORE).convert(VectorOperators.D2L, 0)).intoArray(scores, slot);
         }
     }
 
-    /** Population standard deviation for lanes with more than two included resources, in kube's operation order. */
-    private DoubleVector stdMany(final int slot, final DoubleVector total, final LongVector count)
+    private static void twoResources(
+        final MemorySegment alloc0Seg, final MemorySegment req0Seg, final long pod0,
+        final MemorySegment alloc1Seg, final MemorySegment req1Seg, final long pod1,
+        final long[] scores, final int limit)
     {
-        final DoubleVector countD = (DoubleVector)count.convert(VectorOperators.L2D, 0);
-        final DoubleVector mean = total.div(countD);
         final DoubleVector one = DoubleVector.broadcast(Kernels.DOUBLES, 1.0);
-        DoubleVector sum = DoubleVector.zero(Kernels.DOUBLES);
-        for (int i = 0; i < names.length; i++)
+        for (int slot = 0; slot < limit; slot += Kernels.LANES)
         {
-            if (!active[i])
-            {
-                continue;
-            }
-            final LongVector alloc = Kernels.load(allocSegments[i], slot);
-            final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
-            final LongVector req = Kernels.load(reqSegments[i], slot).add(podRequest[i]);
-            final DoubleVector f = ((DoubleVector)req.convert(VectorOperators.L2D, 0))
-                .div((DoubleVector)alloc.blend(1L, has.not()).convert(VectorOperators.L2D, 0)).min(one);
-            final DoubleVector d = f.sub(mean);
-            sum = sum.add(d.mul(d), has.cast(Kernels.DOUBLES));
+            final LongVector alloc0 = Kernels.load(alloc0Seg, slot);
+            final LongVector alloc1 = Kernels.load(alloc1Seg, slot);
+            final VectorMask<Long> has0 = alloc0.compare(VectorOperators.NE, 0L);
+            final VectorMask<Long> has1 = alloc1.compare(VectorOperators.NE, 0L);
+            final DoubleVector f0 = fraction(alloc0, Kernels.load(req0Seg, slot).add(pod0), has0, one);
+            final DoubleVector f1 = fraction(alloc1, Kernels.load(req1Seg, slot).add(pod1), has1, one);
+            // std = |f0 - f1| / 2 when both are present, else 0 (one or no fraction)
+            final DoubleVector std = f0.sub(f1).div(2.0).abs().blend(0.0, has0.and(has1).not().cast(Kernels.DOUBLES));
+            ((LongVector)one.sub(std).mul((double)Kernels.MAX_NODE_SCORE).convert(VectorOperators.D2L, 0)).intoArray(scores, slot);
         }
-        return sum.div(countD).sqrt();
+    }
+
+    private static DoubleVector fraction(final LongVector alloc, final LongVector req, final VectorMask<Long> has, final DoubleVector one)
+    {
+        return ((DoubleVector)req.convert(VectorOperators.L2D, 0))
+            .div((DoubleVector)alloc.blend(1L, has.not()).convert(VectorOperators.L2D, 0)).min(one);
+    }
+
+    private void fractionPass(final MemorySegment allocSeg, final MemorySegment reqSeg, final long podReq, final int limit)
+    {
+        final DoubleVector one = DoubleVector.broadcast(Kernels.DOUBLES, 1.0);
+        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        {
+            final LongVector alloc = Kernels.load(allocSeg, slot);
+            final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
+            final VectorMask<Double> hasD = has.cast(Kernels.DOUBLES);
+            final DoubleVector f = fraction(alloc, Kernels.load(reqSeg, slot).add(podReq), has, one);
+            final LongVector n = LongVector.fromArray(Kernels.LONGS, count, slot);
+            final DoubleVector t = DoubleVector.fromArray(Kernels.DOUBLES, total, slot);
+            t.add(f.blend(0.0, hasD.not())).intoArray(total, slot);
+            final VectorMask<Double> isFirst = n.compare(VectorOperators.EQ, 0L).and(has).cast(Kernels.DOUBLES);
+            final VectorMask<Double> isSecond = n.compare(VectorOperators.EQ, 1L).and(has).cast(Kernels.DOUBLES);
+            DoubleVector.fromArray(Kernels.DOUBLES, first, slot).blend(f, isFirst).intoArray(first, slot);
+            DoubleVector.fromArray(Kernels.DOUBLES, second, slot).blend(f, isSecond).intoArray(second, slot);
+            n.sub((LongVector)has.toVector()).intoArray(count, slot);
+        }
+    }
+
+    private void squaresPass(final MemorySegment allocSeg, final MemorySegment reqSeg, final long podReq, final int limit)
+    {
+        final DoubleVector one = DoubleVector.broadcast(Kernels.DOUBLES, 1.0);
+        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        {
+            final LongVector alloc = Kernels.load(allocSeg, slot);
+            final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
+            final DoubleVector f = fraction(alloc, Kernels.load(reqSeg, slot).add(podReq), has, one);
+            final LongVector n = LongVector.fromArray(Kernels.LONGS, count, slot);
+            final DoubleVector mean = DoubleVector.fromArray(Kernels.DOUBLES, total, slot)
+                .div((DoubleVector)n.max(1L).convert(VectorOperators.L2D, 0));
+            final DoubleVector d = f.sub(mean);
+            final DoubleVector sq = d.mul(d).blend(0.0, has.not().cast(Kernels.DOUBLES));
+            DoubleVector.fromArray(Kernels.DOUBLES, sumSquares, slot).add(sq).intoArray(sumSquares, slot);
+        }
+    }
+
+    private void ensureScratch(final int limit)
+    {
+        if (count.length < limit)
+        {
+            count = new long[limit];
+            total = new double[limit];
+            first = new double[limit];
+            second = new double[limit];
+            sumSquares = new double[limit];
+        }
     }
 }

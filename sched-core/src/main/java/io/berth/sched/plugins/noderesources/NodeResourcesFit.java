@@ -73,19 +73,28 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin
 
     public void filter(final NodeTable table, final long[] failBits, final long failBit, final int limit)
     {
+        // len(pods) + 1 > allowedPodNumber
         final MemorySegment allowedPods = table.allocatable(Resources.PODS).segment();
         final MemorySegment podCount = table.requested(Resources.PODS).segment();
-        final int n = requestCount;
         for (int slot = 0; slot < limit; slot += Kernels.LANES)
         {
-            // len(pods) + 1 > allowedPodNumber
-            VectorMask<Long> fail = Kernels.load(podCount, slot).add(1L).compare(VectorOperators.GT, Kernels.load(allowedPods, slot));
-            for (int i = 0; i < n; i++)
-            {
-                final LongVector free = Kernels.load(allocSegments[i], slot).sub(Kernels.load(reqSegments[i], slot));
-                fail = fail.or(free.compare(VectorOperators.LT, amounts[i]));
-            }
+            final VectorMask<Long> fail = Kernels.load(podCount, slot).add(1L).compare(VectorOperators.GT, Kernels.load(allowedPods, slot));
             Kernels.orBits(failBits, slot, fail, failBit);
+        }
+        // one sub-pass per requested resource: request > allocatable - requested
+        for (int i = 0; i < requestCount; i++)
+        {
+            insufficientPass(allocSegments[i], reqSegments[i], amounts[i], failBits, failBit, limit);
+        }
+    }
+
+    private static void insufficientPass(
+        final MemorySegment allocSeg, final MemorySegment reqSeg, final long amount, final long[] failBits, final long failBit, final int limit)
+    {
+        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        {
+            final LongVector free = Kernels.load(allocSeg, slot).sub(Kernels.load(reqSeg, slot));
+            Kernels.orBits(failBits, slot, free.compare(VectorOperators.LT, amount), failBit);
         }
     }
 

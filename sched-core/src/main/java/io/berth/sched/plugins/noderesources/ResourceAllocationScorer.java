@@ -3,6 +3,7 @@ package io.berth.sched.plugins.noderesources;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -35,6 +36,9 @@ final class ResourceAllocationScorer
     private final boolean[] active;
     private final MemorySegment[] allocSegments;
     private final MemorySegment[] reqSegments;
+    private final MemorySegment[] inverseSegments;
+    private long[] nodeScore = new long[0];
+    private long[] weightSum = new long[0];
 
     ResourceAllocationScorer(final ScoringStrategy strategy, final boolean useRequested)
     {
@@ -62,6 +66,7 @@ final class ResourceAllocationScorer
         this.active = new boolean[names.length];
         this.allocSegments = new MemorySegment[names.length];
         this.reqSegments = new MemorySegment[names.length];
+        this.inverseSegments = new MemorySegment[names.length];
     }
 
     /** PreScore: resolves resources and the pod's requests for them. */
@@ -79,6 +84,7 @@ final class ResourceAllocationScorer
             {
                 allocSegments[i] = table.allocatable(r).segment();
                 reqSegments[i] = requestedColumn(table, r).segment();
+                inverseSegments[i] = table.allocatableInverse(r).segment();
             }
         }
     }
@@ -193,70 +199,113 @@ final class ResourceAllocationScorer
         return shapeScore[shapeScore.length - 1];
     }
 
+    /**
+     * Vector pass: one sub-pass per resource accumulating {@code score * weight} and {@code weight} into scratch
+     * columns (no vector value lives across the resource loop, so C2 keeps every lane in registers), then one
+     * pass for the weighted average.
+     */
     void score(final long[] out, final int limit)
     {
-        final int lanes = Kernels.LANES;
-        for (int slot = 0; slot < limit; slot += lanes)
+        if (nodeScore.length < limit)
         {
-            LongVector nodeScore = LongVector.zero(Kernels.LONGS);
-            LongVector weightSum = LongVector.zero(Kernels.LONGS);
-            for (int i = 0; i < names.length; i++)
+            nodeScore = new long[limit];
+            weightSum = new long[limit];
+        }
+        java.util.Arrays.fill(nodeScore, 0, limit, 0);
+        java.util.Arrays.fill(weightSum, 0, limit, 0);
+        long allWeights = 0;
+        for (int i = 0; i < names.length; i++)
+        {
+            if (!active[i])
             {
-                if (!active[i])
-                {
-                    continue;
-                }
-                final LongVector alloc = Kernels.load(allocSegments[i], slot);
-                final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
-                if (!has.anyTrue())
-                {
-                    continue;
-                }
-                final LongVector safeAlloc = alloc.blend(1L, has.not());
-                final LongVector req = Kernels.load(reqSegments[i], slot).add(podRequest[i]);
-                final VectorMask<Long> over = req.compare(VectorOperators.GT, alloc);
-                final long w = weights[i];
-                switch (type)
-                {
-                    case LeastAllocated ->
-                    {
-                        final LongVector free = alloc.sub(req).blend(0L, over);
-                        final LongVector s = Kernels.floorDiv(free.mul(Kernels.MAX_NODE_SCORE), safeAlloc);
-                        nodeScore = nodeScore.add(s.mul(w), has);
-                        weightSum = weightSum.add(w, has);
-                    }
-                    case MostAllocated ->
-                    {
-                        final LongVector used = req.min(alloc).max(0L);
-                        final LongVector s = Kernels.floorDiv(used.mul(Kernels.MAX_NODE_SCORE), safeAlloc);
-                        nodeScore = nodeScore.add(s.mul(w), has);
-                        weightSum = weightSum.add(w, has);
-                    }
-                    case RequestedToCapacityRatio ->
-                    {
-                        final LongVector util = Kernels.floorDiv(req.max(0L).mul(MAX_UTILIZATION), safeAlloc)
-                            .blend(MAX_UTILIZATION, over);
-                        final LongVector s = brokenLinear(util);
-                        final VectorMask<Long> counts = has.and(s.compare(VectorOperators.GT, 0L));
-                        nodeScore = nodeScore.add(s.mul(w), counts);
-                        weightSum = weightSum.add(w, counts);
-                    }
-                }
+                continue;
             }
-            final VectorMask<Long> none = weightSum.compare(VectorOperators.EQ, 0L);
-            final LongVector safeSum = weightSum.blend(1L, none);
-            final LongVector result;
-            if (type == ScoringStrategy.Type.RequestedToCapacityRatio)
+            allWeights += weights[i];
+            switch (type)
             {
-                // round half away from zero of n / w for n, w >= 0, exactly: floor((2n + w) / 2w)
-                result = Kernels.floorDiv(nodeScore.mul(2L).add(safeSum), safeSum.mul(2L));
+                case LeastAllocated ->
+                    leastAllocatedPass(allocSegments[i], reqSegments[i], inverseSegments[i], podRequest[i], weights[i], limit);
+                case MostAllocated ->
+                    mostAllocatedPass(allocSegments[i], reqSegments[i], inverseSegments[i], podRequest[i], weights[i], limit);
+                case RequestedToCapacityRatio ->
+                    requestedToCapacityPass(allocSegments[i], reqSegments[i], podRequest[i], weights[i], limit);
             }
-            else
+        }
+        final boolean round = type == ScoringStrategy.Type.RequestedToCapacityRatio;
+        // Where a node has every resource its weight sum is the pod-wide constant: divide by its inverse.
+        final long w = Math.max(1, allWeights);
+        final LongVector divisor = LongVector.broadcast(Kernels.LONGS, round ? 2 * w : w);
+        final DoubleVector inverse = DoubleVector.broadcast(Kernels.DOUBLES, 1.0 / (round ? 2 * w : w));
+        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        {
+            final LongVector sum = LongVector.fromArray(Kernels.LONGS, weightSum, slot);
+            final LongVector n = LongVector.fromArray(Kernels.LONGS, nodeScore, slot);
+            final VectorMask<Long> none = sum.compare(VectorOperators.EQ, 0L);
+            // RequestedToCapacityRatio rounds half away from zero: for n, w >= 0, floor((2n + w) / 2w)
+            final LongVector numerator = round ? n.mul(2L).add(sum) : n;
+            LongVector result = Kernels.floorDiv(numerator, divisor, inverse);
+            final VectorMask<Long> other = sum.compare(VectorOperators.NE, w).and(none.not());
+            if (other.anyTrue())
             {
-                result = Kernels.floorDiv(nodeScore, safeSum);
+                final LongVector safeSum = sum.blend(1L, none);
+                final LongVector exact = round ?
+                    Kernels.floorDiv(n.mul(2L).add(safeSum), safeSum.mul(2L)) : Kernels.floorDiv(n, safeSum);
+                result = result.blend(exact, other);
             }
             result.blend(0L, none).intoArray(out, slot);
         }
+    }
+
+    private void leastAllocatedPass(final MemorySegment allocSeg, final MemorySegment reqSeg, final MemorySegment inverseSeg,
+        final long podReq, final long w, final int limit)
+    {
+        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        {
+            final LongVector alloc = Kernels.load(allocSeg, slot);
+            final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
+            final LongVector req = Kernels.load(reqSeg, slot).add(podReq);
+            final LongVector free = alloc.sub(req).max(0L);
+            final LongVector s = Kernels.floorDiv(free.mul(Kernels.MAX_NODE_SCORE), alloc.blend(1L, has.not()),
+                Kernels.loadDoubles(inverseSeg, slot));
+            accumulate(slot, s.mul(w), has, w);
+        }
+    }
+
+    private void mostAllocatedPass(final MemorySegment allocSeg, final MemorySegment reqSeg, final MemorySegment inverseSeg,
+        final long podReq, final long w, final int limit)
+    {
+        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        {
+            final LongVector alloc = Kernels.load(allocSeg, slot);
+            final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
+            final LongVector used = Kernels.load(reqSeg, slot).add(podReq).min(alloc).max(0L);
+            final LongVector s = Kernels.floorDiv(used.mul(Kernels.MAX_NODE_SCORE), alloc.blend(1L, has.not()),
+                Kernels.loadDoubles(inverseSeg, slot));
+            accumulate(slot, s.mul(w), has, w);
+        }
+    }
+
+    private void requestedToCapacityPass(
+        final MemorySegment allocSeg, final MemorySegment reqSeg, final long podReq, final long w, final int limit)
+    {
+        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        {
+            final LongVector alloc = Kernels.load(allocSeg, slot);
+            final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
+            final LongVector req = Kernels.load(reqSeg, slot).add(podReq);
+            final VectorMask<Long> over = req.compare(VectorOperators.GT, alloc);
+            final LongVector util = Kernels.floorDiv(req.max(0L).mul(MAX_UTILIZATION), alloc.blend(1L, has.not()))
+                .blend(MAX_UTILIZATION, over);
+            final LongVector s = brokenLinear(util);
+            accumulate(slot, s.mul(w), has.and(s.compare(VectorOperators.GT, 0L)), w);
+        }
+    }
+
+    private void accumulate(final int slot, final LongVector weighted, final VectorMask<Long> counts, final long w)
+    {
+        final LongVector m = (LongVector)counts.toVector();
+        LongVector.fromArray(Kernels.LONGS, nodeScore, slot).add(weighted.and(m)).intoArray(nodeScore, slot);
+        LongVector.fromArray(Kernels.LONGS, weightSum, slot).add(m.and(w)).intoArray(weightSum, slot);
     }
 
     private LongVector brokenLinear(final LongVector p)

@@ -8,9 +8,11 @@ import io.berth.sched.table.NodeTable;
 /**
  * A kube-scheduler filter plugin as a pass over the node columns. Per pod the engine calls {@link #preFilter}
  * once (kube's PreFilter: compile the pod into masks and numbers held by the plugin), then one of the two passes
- * over slots {@code [0, limit)}: {@link #filter} (Vector API, the default) or {@link #filterScalar} (the
- * reference twin). A pass sets {@code failBit} in {@code failBits[slot]} for every node that fails; it never
- * clears bits. Implementations are single-threaded and must not allocate in the passes.
+ * over slots {@code [from, to)}: {@link #filter} (Vector API, the default) or {@link #filterScalar} (the
+ * reference twin). Both bounds are multiples of {@link Kernels#LANES}; the engine passes the whole table or, when
+ * it reuses an earlier pod's results, only the chunks whose nodes changed. A pass sets {@code failBit} in
+ * {@code failBits[slot]} for every node that fails; it never clears bits. The result for a slot must depend only
+ * on the pod and that slot's columns. Implementations are single-threaded and must not allocate in the passes.
  */
 public interface FilterPlugin
 {
@@ -23,11 +25,23 @@ public interface FilterPlugin
      */
     boolean preFilter(PodObject pod, PodRequests requests, NodeTable table);
 
-    /** Vector pass. */
-    void filter(NodeTable table, long[] failBits, long failBit, int limit);
+    /** Vector pass over {@code [from, to)}. */
+    void filter(NodeTable table, long[] failBits, long failBit, int from, int to);
 
     /** Scalar reference pass; must give exactly the same bits as {@link #filter}. */
-    void filterScalar(NodeTable table, long[] failBits, long failBit, int limit);
+    void filterScalar(NodeTable table, long[] failBits, long failBit, int from, int to);
+
+    /** Vector pass over {@code [0, limit)}. */
+    default void filter(final NodeTable table, final long[] failBits, final long failBit, final int limit)
+    {
+        filter(table, failBits, failBit, 0, limit);
+    }
+
+    /** Scalar pass over {@code [0, limit)}. */
+    default void filterScalar(final NodeTable table, final long[] failBits, final long failBit, final int limit)
+    {
+        filterScalar(table, failBits, failBit, 0, limit);
+    }
 
     /**
      * kube's reason strings for a slot this plugin rejects (after {@link #preFilter} for the same pod), e.g.

@@ -11,13 +11,16 @@ import java.util.Set;
 /**
  * A scheduling profile, shaped like one entry of KubeSchedulerConfiguration's {@code profiles}: which plugins
  * are disabled, score weights that differ from the defaults, and NodeResourcesFit's scoring strategy.
- * Validated once by {@link PluginRegistry#build}.
+ * A disabled name {@code *} disables every default plugin of that extension point: then only the filters given to
+ * {@link Builder#enableFilter} (in that order) and the score plugins given a weight with {@link Builder#scoreWeight}
+ * stay. Validated once by {@link PluginRegistry#build}.
  */
 public final class Profile
 {
     private final String schedulerName;
     private final Set<String> disabledFilters;
     private final Set<String> disabledScores;
+    private final List<String> enabledFilters;
     private final Map<String, Integer> scoreWeights;
     private final ScoringStrategy fitStrategy;
     private final List<ScoringStrategy.ResourceWeight> balancedResources;
@@ -27,6 +30,7 @@ public final class Profile
         schedulerName = b.schedulerName;
         disabledFilters = Collections.unmodifiableSet(new LinkedHashSet<>(b.disabledFilters));
         disabledScores = Collections.unmodifiableSet(new LinkedHashSet<>(b.disabledScores));
+        enabledFilters = List.copyOf(new LinkedHashSet<>(b.enabledFilters));
         scoreWeights = Collections.unmodifiableMap(new LinkedHashMap<>(b.scoreWeights));
         fitStrategy = b.fitStrategy;
         balancedResources = List.copyOf(b.balancedResources);
@@ -58,7 +62,16 @@ public final class Profile
         return disabledScores;
     }
 
-    /** Weight overrides by score plugin name. */
+    /**
+     * Filter plugins enabled explicitly at the filter extension point, in the order given: as in kube, default
+     * filters listed here run first, and after {@code *} is disabled they are the only filters.
+     */
+    public List<String> enabledFilters()
+    {
+        return enabledFilters;
+    }
+
+    /** Weight overrides by score plugin name; after {@code *} is disabled, the score plugins that stay. */
     public Map<String, Integer> scoreWeights()
     {
         return scoreWeights;
@@ -80,6 +93,7 @@ public final class Profile
         private String schedulerName = "default-scheduler";
         private final List<String> disabledFilters = new ArrayList<>();
         private final List<String> disabledScores = new ArrayList<>();
+        private final List<String> enabledFilters = new ArrayList<>();
         private final Map<String, Integer> scoreWeights = new LinkedHashMap<>();
         private ScoringStrategy fitStrategy = ScoringStrategy.LEAST_ALLOCATED;
         private List<ScoringStrategy.ResourceWeight> balancedResources = ScoringStrategy.DEFAULT_RESOURCES;
@@ -99,6 +113,13 @@ public final class Profile
         public Builder disableScore(final String plugin)
         {
             disabledScores.add(plugin);
+            return this;
+        }
+
+        /** Enables a filter plugin explicitly at the filter extension point (kube's {@code plugins.filter.enabled}). */
+        public Builder enableFilter(final String plugin)
+        {
+            enabledFilters.add(plugin);
             return this;
         }
 

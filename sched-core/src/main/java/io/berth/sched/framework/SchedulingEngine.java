@@ -33,15 +33,24 @@ public final class SchedulingEngine
     private final FilterPlugin[] filters;
     private final ScorePlugin[] scorers;
     private final int[] weights;
+    private final boolean[] filterActive;
     private final boolean[] scoreActive;
     private boolean vector = true;
+    private boolean cacheEnabled = true;
     private long rngState;
+    private long useClock;
 
+    private final CycleResults[] cache;
+    private CycleResults uncached;
+    private CycleResults current;
     private long[] failBits;
     private long[] total;
-    private long[][] scores;
+    private long[][] normalized;
+    private long[][] scoreView;
+    private int[] dirty;
     private int lastFeasible;
     private int lastFilterLimit;
+    private int lastDirtyChunks;
 
     public SchedulingEngine(final NodeTable table, final Plugins plugins, final long seed)
     {
@@ -51,9 +60,32 @@ public final class SchedulingEngine
         this.filters = plugins.filters().toArray(new FilterPlugin[0]);
         this.scorers = plugins.scores().toArray(new ScorePlugin[0]);
         this.weights = plugins.weights().clone();
+        this.filterActive = new boolean[filters.length];
         this.scoreActive = new boolean[scorers.length];
+        this.scoreView = new long[scorers.length][];
+        this.cache = new CycleResults[CACHED_CLASSES];
         this.rngState = seed;
         allocateScratch(table.capacity());
+    }
+
+    /** Pod classes whose per-node results are kept (least recently used evicted). */
+    public static final int CACHED_CLASSES = 4;
+
+    /**
+     * Turns the per-class result cache on (default) or off. The cache is exact: a pod reuses the per-node fail
+     * bits and raw scores of an earlier pod of the same {@link PodClass} only for the chunks of slots whose
+     * versions did not change since, and nothing at all after a node was added, changed or removed.
+     */
+    public SchedulingEngine cache(final boolean enabled)
+    {
+        this.cacheEnabled = enabled;
+        return this;
+    }
+
+    /** Chunks recomputed in the last cycle that reused cached results (-1 when it computed everything). */
+    public int lastDirtyChunks()
+    {
+        return lastDirtyChunks;
     }
 
     /** Selects the Vector API passes (default) or the scalar reference twins. */
@@ -159,11 +191,37 @@ public final class SchedulingEngine
 
     private int select(final PodObject pod, final boolean scoreAlways)
     {
+        return select(pod, scoreAlways, cacheEnabled);
+    }
+
+    private int select(final PodObject pod, final boolean scoreAlways, final boolean useCache)
+    {
         ensureScratch();
         requests.compile(pod);
         final int limit = paddedLimit();
         lastFilterLimit = limit;
-        runFilters(pod, limit);
+        for (int k = 0; k < filters.length; k++)
+        {
+            filterActive[k] = filters[k].preFilter(pod, requests, table);
+        }
+        final long epoch = table.epoch();
+        CycleResults r = useCache ? find(pod, epoch, limit) : null;
+        if (r == null)
+        {
+            r = useCache ? evict() : scratchResults();
+            r.reset(pod, epoch, limit);
+            CycleResults.snapshot(table.slotVersions().segment(), r.filterVersions, limit);
+            runFilters(r.failBits, 0, limit);
+            System.arraycopy(filterActive, 0, r.filterActive, 0, filters.length);
+            lastDirtyChunks = -1;
+        }
+        else
+        {
+            refreshFilters(r, limit);
+        }
+        r.lastUse = ++useClock;
+        current = r;
+        failBits = r.failBits;
         final int feasible = countFeasible(limit);
         lastFeasible = feasible;
         if (feasible == 0)
@@ -175,8 +233,82 @@ public final class SchedulingEngine
         {
             return firstFeasible(limit);
         }
-        runScores(pod, limit);
+        runScores(pod, r, limit);
         return pickBest(limit);
+    }
+
+    private CycleResults find(final PodObject pod, final long epoch, final int limit)
+    {
+        for (final CycleResults r : cache)
+        {
+            if (r != null && r.capacity() >= limit && r.matches(pod, epoch, limit))
+            {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private CycleResults evict()
+    {
+        int victim = 0;
+        for (int i = 0; i < cache.length; i++)
+        {
+            if (cache[i] == null || cache[i].capacity() < table.capacity())
+            {
+                cache[i] = new CycleResults(table.capacity(), filters.length, scorers.length);
+                return cache[i];
+            }
+            if (cache[i].lastUse < cache[victim].lastUse)
+            {
+                victim = i;
+            }
+        }
+        return cache[victim];
+    }
+
+    private CycleResults scratchResults()
+    {
+        if (uncached == null || uncached.capacity() < table.capacity())
+        {
+            uncached = new CycleResults(table.capacity(), filters.length, scorers.length);
+        }
+        return uncached;
+    }
+
+    /** Brings a cached class's fail bits up to date: filters whose Skip changed, then the changed chunks. */
+    private void refreshFilters(final CycleResults r, final int limit)
+    {
+        for (int k = 0; k < filters.length; k++)
+        {
+            if (filterActive[k] != r.filterActive[k])
+            {
+                final long bit = 1L << (k + 1);
+                if (filterActive[k])
+                {
+                    runFilter(k, r.failBits, bit, 0, limit);
+                }
+                else
+                {
+                    clearBit(r.failBits, bit, limit);
+                }
+                r.filterActive[k] = filterActive[k];
+            }
+        }
+        final int n = CycleResults.dirtyChunks(table.slotVersions().segment(), r.filterVersions, limit, dirty);
+        for (int c = 0; c < n; c++)
+        {
+            runFilters(r.failBits, dirty[c], dirty[c] + Kernels.LANES);
+        }
+        lastDirtyChunks = n;
+    }
+
+    private static void clearBit(final long[] bits, final long bit, final int limit)
+    {
+        for (int i = 0; i < limit; i++)
+        {
+            bits[i] &= ~bit;
+        }
     }
 
     private int paddedLimit()
@@ -185,14 +317,14 @@ public final class SchedulingEngine
         return (table.slotLimit() + lanes - 1) / lanes * lanes;
     }
 
-    private void runFilters(final PodObject pod, final int limit)
+    /** Live mask, then every active filter, over {@code [from, to)}. */
+    private void runFilters(final long[] fail, final int from, final int to)
     {
-        final long[] fail = failBits;
         final LongColumn flags = table.flags();
         if (vector)
         {
             final var seg = flags.segment();
-            for (int i = 0; i < limit; i += Kernels.LANES)
+            for (int i = from; i < to; i += Kernels.LANES)
             {
                 final LongVector f = Kernels.load(seg, i);
                 final VectorMask<Long> dead = f.and(NodeTable.FLAG_LIVE).compare(VectorOperators.EQ, 0L);
@@ -201,25 +333,29 @@ public final class SchedulingEngine
         }
         else
         {
-            for (int i = 0; i < limit; i++)
+            for (int i = from; i < to; i++)
             {
                 fail[i] = (flags.get(i) & NodeTable.FLAG_LIVE) == 0 ? NOT_LIVE : 0;
             }
         }
         for (int k = 0; k < filters.length; k++)
         {
-            final FilterPlugin p = filters[k];
-            if (p.preFilter(pod, requests, table))
+            if (filterActive[k])
             {
-                if (vector)
-                {
-                    p.filter(table, fail, 1L << (k + 1), limit);
-                }
-                else
-                {
-                    p.filterScalar(table, fail, 1L << (k + 1), limit);
-                }
+                runFilter(k, fail, 1L << (k + 1), from, to);
             }
+        }
+    }
+
+    private void runFilter(final int k, final long[] fail, final long bit, final int from, final int to)
+    {
+        if (vector)
+        {
+            filters[k].filter(table, fail, bit, from, to);
+        }
+        else
+        {
+            filters[k].filterScalar(table, fail, bit, from, to);
         }
     }
 
@@ -258,26 +394,71 @@ public final class SchedulingEngine
         return -1;
     }
 
-    private void runScores(final PodObject pod, final int limit)
+    private void runScores(final PodObject pod, final CycleResults r, final int limit)
     {
         for (int s = 0; s < scorers.length; s++)
         {
+            scoreActive[s] = scorers[s].preScore(pod, requests, table);
+        }
+        if (!r.scored)
+        {
+            CycleResults.snapshot(table.slotVersions().segment(), r.scoreVersions, limit);
+            for (int s = 0; s < scorers.length; s++)
+            {
+                if (scoreActive[s])
+                {
+                    runScore(s, r.rawScores[s], 0, limit);
+                }
+            }
+            System.arraycopy(scoreActive, 0, r.scoreActive, 0, scorers.length);
+            r.scored = true;
+        }
+        else
+        {
+            for (int s = 0; s < scorers.length; s++)
+            {
+                if (scoreActive[s] && !r.scoreActive[s])
+                {
+                    runScore(s, r.rawScores[s], 0, limit);
+                }
+                r.scoreActive[s] = scoreActive[s];
+            }
+            final int n = CycleResults.dirtyChunks(table.slotVersions().segment(), r.scoreVersions, limit, dirty);
+            for (int c = 0; c < n; c++)
+            {
+                for (int s = 0; s < scorers.length; s++)
+                {
+                    if (scoreActive[s])
+                    {
+                        runScore(s, r.rawScores[s], dirty[c], dirty[c] + Kernels.LANES);
+                    }
+                }
+            }
+        }
+        for (int s = 0; s < scorers.length; s++)
+        {
             final ScorePlugin p = scorers[s];
-            final long[] out = scores[s];
-            scoreActive[s] = p.preScore(pod, requests, table);
             if (!scoreActive[s])
             {
                 continue;
             }
-            if (vector)
+            if (p.normalizes())
             {
-                p.score(table, out, limit);
-                p.normalize(out, failBits, limit);
+                final long[] out = normalized[s];
+                System.arraycopy(r.rawScores[s], 0, out, 0, limit);
+                if (vector)
+                {
+                    p.normalize(out, failBits, limit);
+                }
+                else
+                {
+                    p.normalizeScalar(out, failBits, limit);
+                }
+                scoreView[s] = out;
             }
             else
             {
-                p.scoreScalar(table, out, limit);
-                p.normalizeScalar(out, failBits, limit);
+                scoreView[s] = r.rawScores[s];
             }
         }
         final long[] t = total;
@@ -290,7 +471,7 @@ public final class SchedulingEngine
                 {
                     if (scoreActive[s])
                     {
-                        acc = acc.add(LongVector.fromArray(Kernels.LONGS, scores[s], i).mul(weights[s]));
+                        acc = acc.add(LongVector.fromArray(Kernels.LONGS, scoreView[s], i).mul(weights[s]));
                     }
                 }
                 acc.intoArray(t, i);
@@ -305,11 +486,23 @@ public final class SchedulingEngine
                 {
                     if (scoreActive[s])
                     {
-                        acc += scores[s][i] * weights[s];
+                        acc += scoreView[s][i] * weights[s];
                     }
                 }
                 t[i] = acc;
             }
+        }
+    }
+
+    private void runScore(final int s, final long[] out, final int from, final int to)
+    {
+        if (vector)
+        {
+            scorers[s].score(table, out, from, to);
+        }
+        else
+        {
+            scorers[s].scoreScalar(table, out, from, to);
         }
     }
 
@@ -403,7 +596,7 @@ public final class SchedulingEngine
      */
     public Explanation explain(final PodObject pod)
     {
-        final int selected = select(pod, true);
+        final int selected = select(pod, true, false);
         final int limit = lastFilterLimit;
         final List<Explanation.NodeResult> results = new ArrayList<>();
         for (int slot = 0; slot < limit; slot++)
@@ -426,7 +619,7 @@ public final class SchedulingEngine
             {
                 for (int s = 0; s < scorers.length; s++)
                 {
-                    byPlugin.put(scorers[s].name(), scoreActive[s] ? scores[s][slot] : 0L);
+                    byPlugin.put(scorers[s].name(), scoreActive[s] ? scoreView[s][slot] : 0L);
                 }
             }
             results.add(new Explanation.NodeResult(table.name(slot), ok, failedPlugin, reasons, byPlugin, ok ? total[slot] : null));
@@ -469,7 +662,7 @@ public final class SchedulingEngine
     /** Raw per-plugin normalized scores of the last scored cycle, for tests. */
     public long[] lastScores(final int scorer)
     {
-        return scoreActive[scorer] ? Arrays.copyOf(scores[scorer], lastFilterLimit) : new long[lastFilterLimit];
+        return scoreActive[scorer] ? Arrays.copyOf(scoreView[scorer], lastFilterLimit) : new long[lastFilterLimit];
     }
 
     public long[] lastTotals()
@@ -479,7 +672,7 @@ public final class SchedulingEngine
 
     private void ensureScratch()
     {
-        if (failBits.length < table.capacity())
+        if (total.length < table.capacity())
         {
             allocateScratch(table.capacity());
         }
@@ -489,6 +682,7 @@ public final class SchedulingEngine
     {
         failBits = new long[capacity];
         total = new long[capacity];
-        scores = new long[scorers.length][capacity];
+        normalized = new long[scorers.length][capacity];
+        dirty = new int[capacity / Kernels.LANES + 1];
     }
 }

@@ -5,8 +5,9 @@ import io.berth.sched.table.NodeTable;
 
 /**
  * A kube-scheduler score plugin as a pass over the node columns. {@link #preScore} compiles the pod once; the
- * pass writes a raw score for every slot in {@code [0, limit)} (values for infeasible slots are ignored); then
- * {@link #normalize} rescales over the feasible slots ({@code failBits[slot] == 0}) as kube's NormalizeScore does.
+ * pass writes a raw score for every slot in {@code [from, to)} (values for infeasible slots are ignored; a slot's
+ * raw score may depend only on the pod, that slot's columns and table-wide counts that change only when a node is
+ * added, changed or removed); then {@link #normalize} rescales over the feasible slots ({@code failBits[slot] == 0}) as kube's NormalizeScore does.
  * Scores are integers in {@code [0, 100]} after normalization. Passes must not allocate.
  */
 public interface ScorePlugin
@@ -20,11 +21,29 @@ public interface ScorePlugin
     /** Compiles the pod. Returns false for kube's Skip: every node then scores 0 for this plugin. */
     boolean preScore(PodObject pod, PodRequests requests, NodeTable table);
 
-    /** Vector pass. */
-    void score(NodeTable table, long[] scores, int limit);
+    /** Vector pass over {@code [from, to)} (multiples of {@link Kernels#LANES}). */
+    void score(NodeTable table, long[] scores, int from, int to);
 
     /** Scalar reference pass; must give exactly the same scores as {@link #score}. */
-    void scoreScalar(NodeTable table, long[] scores, int limit);
+    void scoreScalar(NodeTable table, long[] scores, int from, int to);
+
+    /** Vector pass over {@code [0, limit)}. */
+    default void score(final NodeTable table, final long[] scores, final int limit)
+    {
+        score(table, scores, 0, limit);
+    }
+
+    /** Scalar pass over {@code [0, limit)}. */
+    default void scoreScalar(final NodeTable table, final long[] scores, final int limit)
+    {
+        scoreScalar(table, scores, 0, limit);
+    }
+
+    /** True when the plugin has a NormalizeScore step (its raw scores are rescaled per pod). */
+    default boolean normalizes()
+    {
+        return false;
+    }
 
     /** Vector NormalizeScore over feasible slots; no-op for plugins without one. */
     default void normalize(final long[] scores, final long[] failBits, final int limit)

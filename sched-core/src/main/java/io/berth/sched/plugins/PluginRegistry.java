@@ -1,6 +1,7 @@
 package io.berth.sched.plugins;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +53,49 @@ public final class PluginRegistry
         DEFAULT_SCORE_WEIGHTS = java.util.Collections.unmodifiableMap(w);
     }
 
+    /** The disabled name that disables every default plugin of an extension point. */
+    public static final String ALL = "*";
+
     private PluginRegistry()
     {
+    }
+
+    /**
+     * The filter names of a profile in kube's order (its framework's MultiPoint expansion): default filters enabled
+     * explicitly at the filter point, in the order given; then the other default filters not disabled; then the
+     * remaining explicitly enabled ones. With {@code *} disabled, only the explicitly enabled ones, in order.
+     * Names Berth does not implement yet stay in the list; {@link #build} skips them.
+     */
+    public static List<String> filterOrder(final Profile profile)
+    {
+        final Set<String> disabled = profile.disabledFilters();
+        final List<String> enabled = profile.enabledFilters();
+        final List<String> order = new ArrayList<>();
+        if (!disabled.contains(ALL))
+        {
+            for (final String name : enabled)
+            {
+                if (FILTER_ORDER.contains(name) && !disabled.contains(name) && !order.contains(name))
+                {
+                    order.add(name);
+                }
+            }
+            for (final String name : FILTER_ORDER)
+            {
+                if (!disabled.contains(name) && !enabled.contains(name))
+                {
+                    order.add(name);
+                }
+            }
+        }
+        for (final String name : enabled)
+        {
+            if (!order.contains(name))
+            {
+                order.add(name);
+            }
+        }
+        return order;
     }
 
     /** True for a plugin name this registry knows (implemented or accepted-and-ignored). */
@@ -78,20 +120,23 @@ public final class PluginRegistry
         factories.put(ImageLocality.NAME, p -> new ImageLocality());
 
         final List<FilterPlugin> filters = new ArrayList<>();
-        for (final String name : FILTER_ORDER)
+        for (final String name : filterOrder(profile))
         {
-            if (!profile.disabledFilters().contains(name))
+            if (FILTER_ORDER.contains(name))
             {
                 filters.add((FilterPlugin)instances.computeIfAbsent(name, n -> factories.get(n).apply(profile)));
             }
         }
+        final boolean allScoresDisabled = profile.disabledScores().contains(ALL);
         final List<ScorePlugin> scores = new ArrayList<>();
         final List<Integer> weights = new ArrayList<>();
         for (final Map.Entry<String, Integer> e : DEFAULT_SCORE_WEIGHTS.entrySet())
         {
             final String name = e.getKey();
             final int weight = profile.scoreWeights().getOrDefault(name, e.getValue());
-            if (!profile.disabledScores().contains(name) && weight != 0)
+            final boolean enabled = allScoresDisabled ?
+                profile.scoreWeights().containsKey(name) : !profile.disabledScores().contains(name);
+            if (enabled && weight != 0)
             {
                 scores.add((ScorePlugin)instances.computeIfAbsent(name, n -> factories.get(n).apply(profile)));
                 weights.add(weight);
@@ -104,16 +149,28 @@ public final class PluginRegistry
     {
         for (final String name : profile.disabledFilters())
         {
-            if (!name.equals("*") && !isKnown(name))
+            if (!name.equals(ALL) && !isKnown(name))
             {
                 throw new IllegalArgumentException("profile " + profile.schedulerName() + ": unknown filter plugin " + name);
             }
         }
         for (final String name : profile.disabledScores())
         {
-            if (!name.equals("*") && !isKnown(name))
+            if (!name.equals(ALL) && !isKnown(name))
             {
                 throw new IllegalArgumentException("profile " + profile.schedulerName() + ": unknown score plugin " + name);
+            }
+        }
+        for (final String name : profile.enabledFilters())
+        {
+            if (!isKnown(name))
+            {
+                throw new IllegalArgumentException("profile " + profile.schedulerName() + ": unknown filter plugin " + name);
+            }
+            if (!FILTER_ORDER.contains(name) && !NOT_YET_IMPLEMENTED.contains(name))
+            {
+                throw new IllegalArgumentException("profile " + profile.schedulerName() + ": plugin " + name +
+                    " does not extend filter plugin");
             }
         }
         for (final Map.Entry<String, Integer> e : profile.scoreWeights().entrySet())
@@ -121,6 +178,11 @@ public final class PluginRegistry
             if (!isKnown(e.getKey()))
             {
                 throw new IllegalArgumentException("profile " + profile.schedulerName() + ": unknown score plugin " + e.getKey());
+            }
+            if (!DEFAULT_SCORE_WEIGHTS.containsKey(e.getKey()) && !NOT_YET_IMPLEMENTED.contains(e.getKey()))
+            {
+                throw new IllegalArgumentException("profile " + profile.schedulerName() + ": plugin " + e.getKey() +
+                    " does not extend score plugin");
             }
             if (e.getValue() < 0 || e.getValue() > 100)
             {
@@ -158,6 +220,20 @@ public final class PluginRegistry
                         ": shape score must be within [0, 10], got " + p.score());
                 }
                 prev = p.utilization();
+            }
+        }
+        final Set<String> balanced = new HashSet<>();
+        for (final ScoringStrategy.ResourceWeight rw : profile.balancedResources())
+        {
+            if (!balanced.add(rw.name()))
+            {
+                throw new IllegalArgumentException("profile " + profile.schedulerName() +
+                    ": NodeResourcesBalancedAllocation resource " + rw.name() + " given twice");
+            }
+            if (rw.weight() != 1)
+            {
+                throw new IllegalArgumentException("profile " + profile.schedulerName() +
+                    ": NodeResourcesBalancedAllocation resource " + rw.name() + " weight must be 1, got " + rw.weight());
             }
         }
     }

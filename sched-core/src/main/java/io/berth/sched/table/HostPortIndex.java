@@ -65,6 +65,7 @@ public final class HostPortIndex
     /** Adds ({@code delta} 1) or removes ({@code -1}) one (ip, protocol, port) entry of a slot's set. */
     public void add(final int slot, final String protocol, final int port, final String ip, final long delta)
     {
+        table.touch(slot);
         final int before = protocolPorts.size();
         final int pp = protocolPorts.intern(protocolPortKey(protocol, port));
         if (pp == before)

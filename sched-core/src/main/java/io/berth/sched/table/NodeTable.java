@@ -43,9 +43,10 @@ public final class NodeTable
     private int capacity;
     private int slotLimit;
     private int liveCount;
-    private long generation;
+    private long epoch;
 
     private final LongColumn flags;
+    private final LongColumn slotVersions;
     private final List<LongColumn> allocatable = new ArrayList<>();
     private final List<LongColumn> allocatableInverse = new ArrayList<>();
     private final List<LongColumn> requested = new ArrayList<>();
@@ -61,6 +62,7 @@ public final class NodeTable
         names = new String[capacity];
         objects = new NodeObject[capacity];
         flags = new LongColumn("flags", capacity, 0);
+        slotVersions = new LongColumn("slotVersion", capacity, 0);
         nonZeroMilliCpu = new LongColumn("nonZeroRequested.cpu", capacity, 0);
         nonZeroMemory = new LongColumn("nonZeroRequested.memory", capacity, 0);
         hostPorts = new HostPortIndex(this);
@@ -138,10 +140,26 @@ public final class NodeTable
         return liveCount;
     }
 
-    /** Increments on every change to any column; caches key on it. */
-    public long generation()
+    /**
+     * Increments when a node is added, changed or removed (or the table grows): changes that can alter table-wide
+     * facts (live count, image spread) and so every node's result. Pod placements do not change it; they change
+     * the {@link #slotVersions()} of their node only.
+     */
+    public long epoch()
     {
-        return generation;
+        return epoch;
+    }
+
+    /** Per-slot change counter: incremented on every write to any of the slot's columns. */
+    public LongColumn slotVersions()
+    {
+        return slotVersions;
+    }
+
+    /** Records a change to a slot's columns (called by every writer of per-slot state). */
+    public void touch(final int slot)
+    {
+        slotVersions.add(slot, 1);
     }
 
     public int slotOf(final String name)
@@ -248,6 +266,7 @@ public final class NodeTable
     {
         final List<LongColumn> all = new ArrayList<>();
         all.add(flags);
+        all.add(slotVersions);
         all.addAll(allocatable);
         all.addAll(allocatableInverse);
         all.addAll(requested);
@@ -332,7 +351,8 @@ public final class NodeTable
                 images.add(imageName, image.sizeBytes(), slot);
             }
         }
-        generation++;
+        touch(slot);
+        epoch++;
         return slot;
     }
 
@@ -356,7 +376,8 @@ public final class NodeTable
         }
         liveCount--;
         releaseIfEmpty(slot);
-        generation++;
+        touch(slot);
+        epoch++;
         return true;
     }
 
@@ -371,14 +392,14 @@ public final class NodeTable
     public void addRequested(final int slot, final int resource, final long amount)
     {
         requested.get(resource).add(slot, amount);
-        generation++;
+        touch(slot);
     }
 
     public void addNonZeroRequested(final int slot, final long milliCpu, final long memory)
     {
         nonZeroMilliCpu.add(slot, milliCpu);
         nonZeroMemory.add(slot, memory);
-        generation++;
+        touch(slot);
     }
 
     /** Called when the last pod leaves a slot: frees ghost slots. */
@@ -396,6 +417,7 @@ public final class NodeTable
             nonZeroMemory.set(slot, 0);
             hostPorts.clearSlot(slot);
             freeSlots.add(slot);
+            touch(slot);
         }
     }
 
@@ -545,5 +567,6 @@ public final class NodeTable
         }
         images.grow(newCapacity);
         capacity = newCapacity;
+        epoch++;
     }
 }

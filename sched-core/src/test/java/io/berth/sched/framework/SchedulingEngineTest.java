@@ -43,6 +43,10 @@ class SchedulingEngineTest
         final Map<String, List<Long>> all = new java.util.TreeMap<>();
         for (final LongColumn c : table.columns())
         {
+            if (c.name().equals("slotVersion"))
+            {
+                continue; // a change counter, not state: it only ever grows
+            }
             final List<Long> values = new java.util.ArrayList<>();
             for (int s = 0; s < table.slotLimit(); s++)
             {
@@ -81,6 +85,26 @@ class SchedulingEngineTest
             }
         }
         assertThat(snapshot(table, before)).isEqualTo(before);
+    }
+
+    @Test
+    void cachedClassRecomputesOnlyTheChunkThatChanged()
+    {
+        final NodeTable table = new NodeTable(8);
+        final SchedulingEngine engine = engine(table, 1);
+        for (int i = 0; i < 100; i++)
+        {
+            engine.upsertNode(node("n" + i, 4000, 16 * GI, 110));
+        }
+        engine.schedule(pod("a", 100, 1));
+        assertThat(engine.lastDirtyChunks()).isEqualTo(-1);
+        engine.schedule(pod("b", 100, 1));
+        assertThat(engine.lastDirtyChunks()).isEqualTo(1); // only the chunk of the node "a" went to
+        engine.upsertNode(node("n7", 8000, 16 * GI, 110));
+        engine.schedule(pod("c", 100, 1));
+        assertThat(engine.lastDirtyChunks()).as("a node change recomputes everything").isEqualTo(-1);
+        engine.schedule(pod("other-class", 200, 1));
+        assertThat(engine.lastDirtyChunks()).isEqualTo(-1);
     }
 
     @Test

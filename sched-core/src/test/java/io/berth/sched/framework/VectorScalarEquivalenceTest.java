@@ -33,7 +33,7 @@ class VectorScalarEquivalenceTest
             .build());
 
     @Test
-    void vectorAndScalarPassesAgreeOnRandomClusters()
+    void vectorAndScalarPassesAgreeOnRandomClustersWithAndWithoutTheCache()
     {
         int cycles = 0;
         for (long seed = 1; seed <= 60; seed++)
@@ -49,7 +49,9 @@ class VectorScalarEquivalenceTest
         final RandomCluster rc = new RandomCluster(seed);
         final NodeTable table = new NodeTable(rc.random().nextBoolean() ? 16 : 300);
         final SchedulingEngine vector = new SchedulingEngine(table, PluginRegistry.build(profile), seed);
-        final SchedulingEngine scalar = new SchedulingEngine(table, PluginRegistry.build(profile), seed).vector(false);
+        final SchedulingEngine scalar = new SchedulingEngine(table, PluginRegistry.build(profile), seed).vector(false).cache(false);
+        final SchedulingEngine scalarCached = new SchedulingEngine(table, PluginRegistry.build(profile), seed).vector(false);
+        final List<PodObject> recent = new ArrayList<>();
         final int nodes = 1 + rc.random().nextInt(300);
         final List<String> names = new ArrayList<>();
         for (int i = 0; i < nodes; i++)
@@ -76,11 +78,16 @@ class VectorScalarEquivalenceTest
                 vector.upsertNode(n);
                 names.add(n.name());
             }
-            final PodObject pod = rc.pod("p" + i, "");
+            // half of the pods repeat an earlier pod's spec, so the per-class cache is exercised
+            final PodObject pod = !recent.isEmpty() && rc.random().nextBoolean() ?
+                recent.get(rc.random().nextInt(recent.size())).toBuilder().name("p" + i).build() : rc.pod("p" + i, "");
+            recent.add(pod);
             final int v = vector.selectHost(pod);
             final long[] vFail = vector.lastFailBits();
             final long[] vTotal = vector.lastTotals();
             final int s = scalar.selectHost(pod);
+            assertThat(scalarCached.selectHost(pod)).as("cached scalar choice, seed %d pod %d", seed, i).isEqualTo(s);
+            assertThat(scalarCached.lastFailBits()).containsExactly(vFail);
             assertThat(scalar.lastFailBits()).as("fail bits, seed %d pod %d", seed, i).containsExactly(vFail);
             assertThat(scalar.lastFeasibleCount()).isEqualTo(vector.lastFeasibleCount());
             if (vector.lastFeasibleCount() > 1)

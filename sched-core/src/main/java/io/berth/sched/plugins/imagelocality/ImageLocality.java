@@ -3,6 +3,7 @@ package io.berth.sched.plugins.imagelocality;
 import java.util.Arrays;
 import java.util.List;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
 
 import io.berth.sched.framework.Kernels;
@@ -136,54 +137,59 @@ public final class ImageLocality implements ScorePlugin
         return Kernels.MAX_NODE_SCORE * (sum - MIN_THRESHOLD) / (maxThreshold - MIN_THRESHOLD);
     }
 
-    /** Per-slot sums of the scaled scores of the pod's images each node holds, over {@code [0, limit)}. */
-    private void scatter(final NodeTable table, final int limit)
+    /** Per-slot sums of the scaled scores of the pod's images each node holds, over {@code [from, to)}. */
+    private void scatter(final NodeTable table, final int from, final int to)
     {
         final long[] s = sums;
-        Arrays.fill(s, 0, limit, 0L);
+        Arrays.fill(s, from, to, 0L);
         final ImageIndex images = table.images();
-        final int words = (limit + 63) >>> 6;
+        final int firstWord = from >>> 6;
+        final int endWord = (to + 63) >>> 6;
         for (int i = 0; i < imageCount; i++)
         {
             final long[] bits = images.nodeBits(imageIds[i]);
             final long score = scaled[i];
-            final int w = Math.min(words, bits.length);
-            for (int word = 0; word < w; word++)
+            final int w = Math.min(endWord, bits.length);
+            for (int word = firstWord; word < w; word++)
             {
                 long b = bits[word];
                 while (b != 0)
                 {
                     final int slot = (word << 6) + Long.numberOfTrailingZeros(b);
-                    s[slot] += score;
+                    if (slot >= from && slot < to)
+                    {
+                        s[slot] += score;
+                    }
                     b &= b - 1;
                 }
             }
         }
     }
 
-    public void score(final NodeTable table, final long[] scores, final int limit)
+    public void score(final NodeTable table, final long[] scores, final int from, final int to)
     {
         if (numContainers == 0)
         {
             // kube: sum 0 clamps to minThreshold, so 100 * 0 / (0 - minThreshold) = 0 on every node
-            Arrays.fill(scores, 0, limit, 0L);
+            Arrays.fill(scores, from, to, 0L);
             return;
         }
-        scatter(table, limit);
+        scatter(table, from, to);
         final long[] s = sums;
         final long max = maxThreshold;
         final LongVector range = LongVector.broadcast(Kernels.LONGS, max - MIN_THRESHOLD);
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        final DoubleVector inverse = DoubleVector.broadcast(Kernels.DOUBLES, 1.0 / (max - MIN_THRESHOLD));
+        for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             final LongVector sum = LongVector.fromArray(Kernels.LONGS, s, slot).max(MIN_THRESHOLD).min(max);
-            Kernels.floorDiv(sum.sub(MIN_THRESHOLD).mul(Kernels.MAX_NODE_SCORE), range).intoArray(scores, slot);
+            Kernels.floorDiv(sum.sub(MIN_THRESHOLD).mul(Kernels.MAX_NODE_SCORE), range, inverse).intoArray(scores, slot);
         }
     }
 
-    public void scoreScalar(final NodeTable table, final long[] scores, final int limit)
+    public void scoreScalar(final NodeTable table, final long[] scores, final int from, final int to)
     {
-        scatter(table, limit);
-        for (int slot = 0; slot < limit; slot++)
+        scatter(table, from, to);
+        for (int slot = from; slot < to; slot++)
         {
             scores[slot] = calculatePriority(sums[slot], numContainers);
         }

@@ -60,15 +60,15 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin
         return true;
     }
 
-    public void filter(final NodeTable table, final long[] failBits, final long failBit, final int limit)
+    public void filter(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
     {
-        required.filterVector(failBits, failBit, limit);
+        required.filterVector(failBits, failBit, from, to);
     }
 
-    public void filterScalar(final NodeTable table, final long[] failBits, final long failBit, final int limit)
+    public void filterScalar(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
     {
         final SelectorProgram program = required;
-        for (int slot = 0; slot < limit; slot++)
+        for (int slot = from; slot < to; slot++)
         {
             if (!program.matches(slot))
             {
@@ -156,18 +156,23 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin
         return preferred.termCount() > 0;
     }
 
-    public void score(final NodeTable table, final long[] scores, final int limit)
+    public void score(final NodeTable table, final long[] scores, final int from, final int to)
     {
-        preferred.scoreVector(scores, limit);
+        preferred.scoreVector(scores, from, to);
     }
 
-    public void scoreScalar(final NodeTable table, final long[] scores, final int limit)
+    public void scoreScalar(final NodeTable table, final long[] scores, final int from, final int to)
     {
         final SelectorProgram program = preferred;
-        for (int slot = 0; slot < limit; slot++)
+        for (int slot = from; slot < to; slot++)
         {
             scores[slot] = program.score(slot);
         }
+    }
+
+    public boolean normalizes()
+    {
+        return true;
     }
 
     public void normalize(final long[] scores, final long[] failBits, final int limit)

@@ -228,75 +228,87 @@ final class SelectorProgram
      */
 
     /** Vector: ORs {@code failBit} into the slots that do not pass; see {@link #matches}. */
-    void filterVector(final long[] failBits, final long failBit, final int limit)
+    void filterVector(final long[] failBits, final long failBit, final int lo, final int limit)
     {
         final boolean[] pass = scratchPass;
         if (matchesNothing())
         {
-            Arrays.fill(pass, 0, limit, false);
+            Arrays.fill(pass, lo, limit, false);
         }
         else
         {
-            conjunction(0, baseEnd, pass, limit);
+            conjunction(0, baseEnd, pass, lo, limit);
             if (requireAnyTerm)
             {
                 final boolean[] any = scratchAny;
                 final boolean[] term = scratchTerm;
-                Arrays.fill(any, 0, limit, false);
+                Arrays.fill(any, lo, limit, false);
                 for (int t = 0; t < termCount; t++)
                 {
-                    conjunction(termStart[t], termEnd[t], term, limit);
-                    orInto(any, term, limit);
+                    conjunction(termStart[t], termEnd[t], term, lo, limit);
+                    orInto(any, term, lo, limit);
                 }
-                andInto(pass, any, limit);
+                andInto(pass, any, lo, limit);
             }
         }
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = lo; slot < limit; slot += Kernels.LANES)
         {
             Kernels.orBits(failBits, slot, VectorMask.fromArray(Kernels.LONGS, pass, slot).not(), failBit);
         }
     }
 
     /** Vector: writes the term weight sums of slots {@code [0, limit)}; see {@link #score}. */
-    void scoreVector(final long[] scores, final int limit)
+    void scoreVector(final long[] scores, final int lo, final int limit)
     {
-        Arrays.fill(scores, 0, limit, 0L);
+        Arrays.fill(scores, lo, limit, 0L);
         final boolean[] term = scratchTerm;
         for (int t = 0; t < termCount; t++)
         {
-            conjunction(termStart[t], termEnd[t], term, limit);
+            conjunction(termStart[t], termEnd[t], term, lo, limit);
             final long weight = termWeight[t];
-            for (int slot = 0; slot < limit; slot += Kernels.LANES)
+            for (int slot = lo; slot < limit; slot += Kernels.LANES)
             {
                 final VectorMask<Long> m = VectorMask.fromArray(Kernels.LONGS, term, slot);
-                LongVector.fromArray(Kernels.LONGS, scores, slot).add(weight, m).intoArray(scores, slot);
+                Kernels.addWhere(LongVector.fromArray(Kernels.LONGS, scores, slot), LongVector.broadcast(Kernels.LONGS, weight), m)
+                    .intoArray(scores, slot);
             }
         }
     }
 
     /** {@code acc[slot]} = AND of ops {@code [from, to)} (true for none). */
-    private void conjunction(final int from, final int to, final boolean[] acc, final int limit)
+    private void conjunction(final int from, final int to, final boolean[] acc, final int lo, final int limit)
     {
-        Arrays.fill(acc, 0, limit, true);
+        Arrays.fill(acc, lo, limit, true);
         for (int op = from; op < to; op++)
         {
             final MemorySegment column = opSegment[op];
             switch (opKind[op])
             {
-                case OP_IN -> andIn(op, acc, limit);
-                case OP_NOT_IN -> andNotIn(op, acc, limit);
-                case OP_EXISTS -> andNotEqual(column, NodeTable.ABSENT, acc, limit);
-                case OP_DOES_NOT_EXIST -> andEqual(column, NodeTable.ABSENT, acc, limit);
-                case OP_GT -> andGreater(column, opValidSegment[op], opArg[op], acc, limit);
-                case OP_LT -> andLess(column, opValidSegment[op], opArg[op], acc, limit);
+                case OP_IN -> andIn(op, acc, lo, limit);
+                case OP_NOT_IN -> andNotIn(op, acc, lo, limit);
+                case OP_EXISTS -> andNotEqual(column, NodeTable.ABSENT, acc, lo, limit);
+                case OP_DOES_NOT_EXIST -> andEqual(column, NodeTable.ABSENT, acc, lo, limit);
+                case OP_GT -> andGreater(column, opValidSegment[op], opArg[op], acc, lo, limit);
+                case OP_LT -> andLess(column, opValidSegment[op], opArg[op], acc, lo, limit);
                 case OP_NAME_IN ->
                 {
                     final int slot = (int)opArg[op];
-                    final boolean keep = acc[slot];
-                    Arrays.fill(acc, 0, limit, false);
-                    acc[slot] = keep;
+                    final boolean inRange = slot >= lo && slot < limit;
+                    final boolean keep = inRange && acc[slot];
+                    Arrays.fill(acc, lo, limit, false);
+                    if (inRange)
+                    {
+                        acc[slot] = keep;
+                    }
                 }
-                case OP_NAME_NOT_IN -> acc[(int)opArg[op]] = false;
+                case OP_NAME_NOT_IN ->
+                {
+                    final int slot = (int)opArg[op];
+                    if (slot >= lo && slot < limit)
+                    {
+                        acc[slot] = false;
+                    }
+                }
                 default -> throw new IllegalStateException("op " + opKind[op]);
             }
         }
@@ -308,29 +320,29 @@ final class SelectorProgram
      */
 
     /** In: the slot's value id is one of the op's (never ABSENT, so an absent label is not In). */
-    private void andIn(final int op, final boolean[] acc, final int limit)
+    private void andIn(final int op, final boolean[] acc, final int lo, final int limit)
     {
         final int start = opValueStart[op];
         if (opValueEnd[op] - start == 1)
         {
-            andEqual(opSegment[op], values[start], acc, limit);
+            andEqual(opSegment[op], values[start], acc, lo, limit);
             return;
         }
-        final boolean[] in = anyValue(op, limit);
-        andInto(acc, in, limit);
+        final boolean[] in = anyValue(op, lo, limit);
+        andInto(acc, in, lo, limit);
     }
 
     /** NotIn: the slot's value id is none of the op's (an absent label is none). */
-    private void andNotIn(final int op, final boolean[] acc, final int limit)
+    private void andNotIn(final int op, final boolean[] acc, final int lo, final int limit)
     {
         final int start = opValueStart[op];
         if (opValueEnd[op] - start == 1)
         {
-            andNotEqual(opSegment[op], values[start], acc, limit);
+            andNotEqual(opSegment[op], values[start], acc, lo, limit);
             return;
         }
-        final boolean[] in = anyValue(op, limit);
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        final boolean[] in = anyValue(op, lo, limit);
+        for (int slot = lo; slot < limit; slot += Kernels.LANES)
         {
             final VectorMask<Long> notIn = VectorMask.fromArray(Kernels.LONGS, in, slot).not();
             VectorMask.fromArray(Kernels.LONGS, acc, slot).and(notIn).intoArray(acc, slot);
@@ -338,15 +350,15 @@ final class SelectorProgram
     }
 
     /** Scratch lanes: the slot's value id equals one of the op's values. */
-    private boolean[] anyValue(final int op, final int limit)
+    private boolean[] anyValue(final int op, final int lo, final int limit)
     {
         final MemorySegment column = opSegment[op];
         final boolean[] in = scratchIn;
-        Arrays.fill(in, 0, limit, false);
+        Arrays.fill(in, lo, limit, false);
         for (int i = opValueStart[op], end = opValueEnd[op]; i < end; i++)
         {
             final long id = values[i];
-            for (int slot = 0; slot < limit; slot += Kernels.LANES)
+            for (int slot = lo; slot < limit; slot += Kernels.LANES)
             {
                 final VectorMask<Long> eq = Kernels.load(column, slot).compare(VectorOperators.EQ, id);
                 VectorMask.fromArray(Kernels.LONGS, in, slot).or(eq).intoArray(in, slot);
@@ -355,18 +367,18 @@ final class SelectorProgram
         return in;
     }
 
-    private static void andEqual(final MemorySegment column, final long operand, final boolean[] acc, final int limit)
+    private static void andEqual(final MemorySegment column, final long operand, final boolean[] acc, final int lo, final int limit)
     {
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = lo; slot < limit; slot += Kernels.LANES)
         {
             final VectorMask<Long> m = Kernels.load(column, slot).compare(VectorOperators.EQ, operand);
             VectorMask.fromArray(Kernels.LONGS, acc, slot).and(m).intoArray(acc, slot);
         }
     }
 
-    private static void andNotEqual(final MemorySegment column, final long operand, final boolean[] acc, final int limit)
+    private static void andNotEqual(final MemorySegment column, final long operand, final boolean[] acc, final int lo, final int limit)
     {
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = lo; slot < limit; slot += Kernels.LANES)
         {
             final VectorMask<Long> m = Kernels.load(column, slot).compare(VectorOperators.NE, operand);
             VectorMask.fromArray(Kernels.LONGS, acc, slot).and(m).intoArray(acc, slot);
@@ -375,9 +387,9 @@ final class SelectorProgram
 
     /** Gt: the label parsed as an integer ({@code valid != 0}) and is greater than the op's integer. */
     private static void andGreater(
-        final MemorySegment numbers, final MemorySegment valid, final long operand, final boolean[] acc, final int limit)
+        final MemorySegment numbers, final MemorySegment valid, final long operand, final boolean[] acc, final int lo, final int limit)
     {
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = lo; slot < limit; slot += Kernels.LANES)
         {
             final VectorMask<Long> m = Kernels.load(valid, slot).compare(VectorOperators.NE, 0L)
                 .and(Kernels.load(numbers, slot).compare(VectorOperators.GT, operand));
@@ -387,9 +399,9 @@ final class SelectorProgram
 
     /** Lt: the label parsed as an integer ({@code valid != 0}) and is less than the op's integer. */
     private static void andLess(
-        final MemorySegment numbers, final MemorySegment valid, final long operand, final boolean[] acc, final int limit)
+        final MemorySegment numbers, final MemorySegment valid, final long operand, final boolean[] acc, final int lo, final int limit)
     {
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = lo; slot < limit; slot += Kernels.LANES)
         {
             final VectorMask<Long> m = Kernels.load(valid, slot).compare(VectorOperators.NE, 0L)
                 .and(Kernels.load(numbers, slot).compare(VectorOperators.LT, operand));
@@ -397,17 +409,17 @@ final class SelectorProgram
         }
     }
 
-    private static void orInto(final boolean[] acc, final boolean[] other, final int limit)
+    private static void orInto(final boolean[] acc, final boolean[] other, final int lo, final int limit)
     {
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = lo; slot < limit; slot += Kernels.LANES)
         {
             VectorMask.fromArray(Kernels.LONGS, acc, slot).or(VectorMask.fromArray(Kernels.LONGS, other, slot)).intoArray(acc, slot);
         }
     }
 
-    private static void andInto(final boolean[] acc, final boolean[] other, final int limit)
+    private static void andInto(final boolean[] acc, final boolean[] other, final int lo, final int limit)
     {
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = lo; slot < limit; slot += Kernels.LANES)
         {
             VectorMask.fromArray(Kernels.LONGS, acc, slot).and(VectorMask.fromArray(Kernels.LONGS, other, slot)).intoArray(acc, slot);
         }

@@ -38,19 +38,19 @@ public final class NodeName implements FilterPlugin
         return true;
     }
 
-    public void filter(final NodeTable table, final long[] failBits, final long failBit, final int limit)
+    public void filter(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
     {
         final LongVector lanes = LongVector.zero(Kernels.LONGS).addIndex(1);
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             final VectorMask<Long> fail = lanes.add(slot).compare(VectorOperators.NE, wantedSlot);
             Kernels.orBits(failBits, slot, fail, failBit);
         }
     }
 
-    public void filterScalar(final NodeTable table, final long[] failBits, final long failBit, final int limit)
+    public void filterScalar(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
     {
-        for (int slot = 0; slot < limit; slot++)
+        for (int slot = from; slot < to; slot++)
         {
             if (slot != wantedSlot)
             {

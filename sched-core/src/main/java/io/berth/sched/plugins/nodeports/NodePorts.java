@@ -116,11 +116,11 @@ public final class NodePorts implements FilterPlugin
         columns[columnCount++] = column;
     }
 
-    public void filter(final NodeTable table, final long[] failBits, final long failBit, final int limit)
+    public void filter(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
     {
         final int n = columnCount;
         final MemorySegment[] segs = segments;
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             VectorMask<Long> fail = Kernels.load(segs[0], slot).compare(VectorOperators.GT, 0L);
             for (int i = 1; i < n; i++)
@@ -131,9 +131,9 @@ public final class NodePorts implements FilterPlugin
         }
     }
 
-    public void filterScalar(final NodeTable table, final long[] failBits, final long failBit, final int limit)
+    public void filterScalar(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
     {
-        for (int slot = 0; slot < limit; slot++)
+        for (int slot = from; slot < to; slot++)
         {
             for (int i = 0; i < columnCount; i++)
             {

@@ -84,9 +84,9 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
         return any; // best-effort pods are skipped (kubernetes#129138)
     }
 
-    public void scoreScalar(final NodeTable table, final long[] scores, final int limit)
+    public void scoreScalar(final NodeTable table, final long[] scores, final int from, final int to)
     {
-        for (int slot = 0; slot < limit; slot++)
+        for (int slot = from; slot < to; slot++)
         {
             int count = 0;
             double totalFraction = 0;
@@ -134,7 +134,7 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
      * and whether the node has the resource; a final pass combines them with kube's operation order. The default
      * two-resource profile runs as one fused pass.
      */
-    public void score(final NodeTable table, final long[] scores, final int limit)
+    public void score(final NodeTable table, final long[] scores, final int from, final int to)
     {
         int activeCount = 0;
         int a0 = -1;
@@ -157,24 +157,24 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
         if (activeCount == 2)
         {
             twoResources(allocSegments[a0], reqSegments[a0], podRequest[a0], allocSegments[a1], reqSegments[a1],
-                podRequest[a1], scores, limit);
+                podRequest[a1], scores, from, to);
             return;
         }
-        ensureScratch(limit);
-        java.util.Arrays.fill(count, 0, limit, 0);
-        java.util.Arrays.fill(total, 0, limit, 0.0);
-        java.util.Arrays.fill(first, 0, limit, 0.0);
-        java.util.Arrays.fill(second, 0, limit, 0.0);
+        ensureScratch(scores.length);
+        java.util.Arrays.fill(count, from, to, 0);
+        java.util.Arrays.fill(total, from, to, 0.0);
+        java.util.Arrays.fill(first, from, to, 0.0);
+        java.util.Arrays.fill(second, from, to, 0.0);
         for (int i = 0; i < names.length; i++)
         {
             if (active[i])
             {
-                fractionPass(allocSegments[i], reqSegments[i], podRequest[i], limit);
+                fractionPass(allocSegments[i], reqSegments[i], podRequest[i], from, to);
             }
         }
-        java.util.Arrays.fill(sumSquares, 0, limit, 0.0);
+        java.util.Arrays.fill(sumSquares, from, to, 0.0);
         boolean anyMany = false;
-        for (int slot = 0; slot < limit && !anyMany; slot++)
+        for (int slot = from; slot < to && !anyMany; slot++)
         {
             anyMany = count[slot] > 2;
         }
@@ -184,12 +184,12 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
             {
                 if (active[i])
                 {
-                    squaresPass(allocSegments[i], reqSegments[i], podRequest[i], limit);
+                    squaresPass(allocSegments[i], reqSegments[i], podRequest[i], from, to);
                 }
             }
         }
         final DoubleVector one = DoubleVector.broadcast(Kernels.DOUBLES, 1.0);
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             final LongVector n = LongVector.fromArray(Kernels.LONGS, count, slot);
             final DoubleVector f0 = DoubleVector.fromArray(Kernels.DOUBLES, first, slot);
@@ -206,10 +206,10 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
     private static void twoResources(
         final MemorySegment alloc0Seg, final MemorySegment req0Seg, final long pod0,
         final MemorySegment alloc1Seg, final MemorySegment req1Seg, final long pod1,
-        final long[] scores, final int limit)
+        final long[] scores, final int from, final int to)
     {
         final DoubleVector one = DoubleVector.broadcast(Kernels.DOUBLES, 1.0);
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             final LongVector alloc0 = Kernels.load(alloc0Seg, slot);
             final LongVector alloc1 = Kernels.load(alloc1Seg, slot);
@@ -229,10 +229,10 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
             .div((DoubleVector)alloc.blend(1L, has.not()).convert(VectorOperators.L2D, 0)).min(one);
     }
 
-    private void fractionPass(final MemorySegment allocSeg, final MemorySegment reqSeg, final long podReq, final int limit)
+    private void fractionPass(final MemorySegment allocSeg, final MemorySegment reqSeg, final long podReq, final int from, final int to)
     {
         final DoubleVector one = DoubleVector.broadcast(Kernels.DOUBLES, 1.0);
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             final LongVector alloc = Kernels.load(allocSeg, slot);
             final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
@@ -249,10 +249,10 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
         }
     }
 
-    private void squaresPass(final MemorySegment allocSeg, final MemorySegment reqSeg, final long podReq, final int limit)
+    private void squaresPass(final MemorySegment allocSeg, final MemorySegment reqSeg, final long podReq, final int from, final int to)
     {
         final DoubleVector one = DoubleVector.broadcast(Kernels.DOUBLES, 1.0);
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             final LongVector alloc = Kernels.load(allocSeg, slot);
             final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
@@ -266,15 +266,15 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
         }
     }
 
-    private void ensureScratch(final int limit)
+    private void ensureScratch(final int size)
     {
-        if (count.length < limit)
+        if (count.length < size)
         {
-            count = new long[limit];
-            total = new double[limit];
-            first = new double[limit];
-            second = new double[limit];
-            sumSquares = new double[limit];
+            count = new long[size];
+            total = new double[size];
+            first = new double[size];
+            second = new double[size];
+            sumSquares = new double[size];
         }
     }
 }

@@ -71,12 +71,12 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin
         return true; // the pod-count check always applies
     }
 
-    public void filter(final NodeTable table, final long[] failBits, final long failBit, final int limit)
+    public void filter(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
     {
         // len(pods) + 1 > allowedPodNumber
         final MemorySegment allowedPods = table.allocatable(Resources.PODS).segment();
         final MemorySegment podCount = table.requested(Resources.PODS).segment();
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             final VectorMask<Long> fail = Kernels.load(podCount, slot).add(1L).compare(VectorOperators.GT, Kernels.load(allowedPods, slot));
             Kernels.orBits(failBits, slot, fail, failBit);
@@ -84,23 +84,24 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin
         // one sub-pass per requested resource: request > allocatable - requested
         for (int i = 0; i < requestCount; i++)
         {
-            insufficientPass(allocSegments[i], reqSegments[i], amounts[i], failBits, failBit, limit);
+            insufficientPass(allocSegments[i], reqSegments[i], amounts[i], failBits, failBit, from, to);
         }
     }
 
     private static void insufficientPass(
-        final MemorySegment allocSeg, final MemorySegment reqSeg, final long amount, final long[] failBits, final long failBit, final int limit)
+        final MemorySegment allocSeg, final MemorySegment reqSeg, final long amount, final long[] failBits, final long failBit,
+        final int from, final int to)
     {
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             final LongVector free = Kernels.load(allocSeg, slot).sub(Kernels.load(reqSeg, slot));
             Kernels.orBits(failBits, slot, free.compare(VectorOperators.LT, amount), failBit);
         }
     }
 
-    public void filterScalar(final NodeTable table, final long[] failBits, final long failBit, final int limit)
+    public void filterScalar(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
     {
-        for (int slot = 0; slot < limit; slot++)
+        for (int slot = from; slot < to; slot++)
         {
             if (!fits(table, slot))
             {
@@ -148,13 +149,13 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin
         return true;
     }
 
-    public void score(final NodeTable table, final long[] scores, final int limit)
+    public void score(final NodeTable table, final long[] scores, final int from, final int to)
     {
-        scorer.score(scores, limit);
+        scorer.score(scores, from, to);
     }
 
-    public void scoreScalar(final NodeTable table, final long[] scores, final int limit)
+    public void scoreScalar(final NodeTable table, final long[] scores, final int from, final int to)
     {
-        scorer.scoreScalar(table, scores, limit);
+        scorer.scoreScalar(table, scores, from, to);
     }
 }

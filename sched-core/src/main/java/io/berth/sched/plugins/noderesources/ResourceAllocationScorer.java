@@ -105,9 +105,9 @@ final class ResourceAllocationScorer
         return table.requested(r);
     }
 
-    void scoreScalar(final NodeTable table, final long[] out, final int limit)
+    void scoreScalar(final NodeTable table, final long[] out, final int from, final int to)
     {
-        for (int slot = 0; slot < limit; slot++)
+        for (int slot = from; slot < to; slot++)
         {
             long nodeScore = 0;
             long weightSum = 0;
@@ -204,15 +204,15 @@ final class ResourceAllocationScorer
      * columns (no vector value lives across the resource loop, so C2 keeps every lane in registers), then one
      * pass for the weighted average.
      */
-    void score(final long[] out, final int limit)
+    void score(final long[] out, final int from, final int to)
     {
-        if (nodeScore.length < limit)
+        if (nodeScore.length < to)
         {
-            nodeScore = new long[limit];
-            weightSum = new long[limit];
+            nodeScore = new long[out.length];
+            weightSum = new long[out.length];
         }
-        java.util.Arrays.fill(nodeScore, 0, limit, 0);
-        java.util.Arrays.fill(weightSum, 0, limit, 0);
+        java.util.Arrays.fill(nodeScore, from, to, 0);
+        java.util.Arrays.fill(weightSum, from, to, 0);
         long allWeights = 0;
         for (int i = 0; i < names.length; i++)
         {
@@ -224,11 +224,11 @@ final class ResourceAllocationScorer
             switch (type)
             {
                 case LeastAllocated ->
-                    leastAllocatedPass(allocSegments[i], reqSegments[i], inverseSegments[i], podRequest[i], weights[i], limit);
+                    leastAllocatedPass(allocSegments[i], reqSegments[i], inverseSegments[i], podRequest[i], weights[i], from, to);
                 case MostAllocated ->
-                    mostAllocatedPass(allocSegments[i], reqSegments[i], inverseSegments[i], podRequest[i], weights[i], limit);
+                    mostAllocatedPass(allocSegments[i], reqSegments[i], inverseSegments[i], podRequest[i], weights[i], from, to);
                 case RequestedToCapacityRatio ->
-                    requestedToCapacityPass(allocSegments[i], reqSegments[i], podRequest[i], weights[i], limit);
+                    requestedToCapacityPass(allocSegments[i], reqSegments[i], podRequest[i], weights[i], from, to);
             }
         }
         final boolean round = type == ScoringStrategy.Type.RequestedToCapacityRatio;
@@ -236,7 +236,7 @@ final class ResourceAllocationScorer
         final long w = Math.max(1, allWeights);
         final LongVector divisor = LongVector.broadcast(Kernels.LONGS, round ? 2 * w : w);
         final DoubleVector inverse = DoubleVector.broadcast(Kernels.DOUBLES, 1.0 / (round ? 2 * w : w));
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             final LongVector sum = LongVector.fromArray(Kernels.LONGS, weightSum, slot);
             final LongVector n = LongVector.fromArray(Kernels.LONGS, nodeScore, slot);
@@ -257,9 +257,9 @@ final class ResourceAllocationScorer
     }
 
     private void leastAllocatedPass(final MemorySegment allocSeg, final MemorySegment reqSeg, final MemorySegment inverseSeg,
-        final long podReq, final long w, final int limit)
+        final long podReq, final long w, final int from, final int to)
     {
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             final LongVector alloc = Kernels.load(allocSeg, slot);
             final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
@@ -272,9 +272,9 @@ final class ResourceAllocationScorer
     }
 
     private void mostAllocatedPass(final MemorySegment allocSeg, final MemorySegment reqSeg, final MemorySegment inverseSeg,
-        final long podReq, final long w, final int limit)
+        final long podReq, final long w, final int from, final int to)
     {
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             final LongVector alloc = Kernels.load(allocSeg, slot);
             final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
@@ -286,9 +286,9 @@ final class ResourceAllocationScorer
     }
 
     private void requestedToCapacityPass(
-        final MemorySegment allocSeg, final MemorySegment reqSeg, final long podReq, final long w, final int limit)
+        final MemorySegment allocSeg, final MemorySegment reqSeg, final long podReq, final long w, final int from, final int to)
     {
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             final LongVector alloc = Kernels.load(allocSeg, slot);
             final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);

@@ -42,19 +42,19 @@ public final class NodeUnschedulable implements FilterPlugin
         return true;
     }
 
-    public void filter(final NodeTable table, final long[] failBits, final long failBit, final int limit)
+    public void filter(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
     {
         final MemorySegment flags = table.flags().segment();
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             final VectorMask<Long> fail = Kernels.load(flags, slot).and(NodeTable.FLAG_UNSCHEDULABLE).compare(VectorOperators.NE, 0L);
             Kernels.orBits(failBits, slot, fail, failBit);
         }
     }
 
-    public void filterScalar(final NodeTable table, final long[] failBits, final long failBit, final int limit)
+    public void filterScalar(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
     {
-        for (int slot = 0; slot < limit; slot++)
+        for (int slot = from; slot < to; slot++)
         {
             if ((table.flags().get(slot) & NodeTable.FLAG_UNSCHEDULABLE) != 0)
             {

@@ -50,7 +50,7 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin
         return hard.compile(table, tolerations, false);
     }
 
-    public void filter(final NodeTable table, final long[] failBits, final long failBit, final int limit)
+    public void filter(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
     {
         final int n = hard.bind(table);
         if (n == 0)
@@ -60,7 +60,7 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin
         final int[] words = hard.words;
         final long[] masks = hard.masks;
         final MemorySegment[] columns = hard.columns;
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             VectorMask<Long> fail = Kernels.load(columns[0], slot).and(masks[words[0]]).compare(VectorOperators.NE, 0L);
             for (int i = 1; i < n; i++)
@@ -71,10 +71,10 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin
         }
     }
 
-    public void filterScalar(final NodeTable table, final long[] failBits, final long failBit, final int limit)
+    public void filterScalar(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
     {
         final int n = hard.wordCount;
-        for (int slot = 0; slot < limit; slot++)
+        for (int slot = from; slot < to; slot++)
         {
             for (int i = 0; i < n; i++)
             {
@@ -117,13 +117,13 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin
         return true;
     }
 
-    public void score(final NodeTable table, final long[] scores, final int limit)
+    public void score(final NodeTable table, final long[] scores, final int from, final int to)
     {
         final int n = prefer.bind(table);
         final int[] words = prefer.words;
         final long[] masks = prefer.masks;
         final MemorySegment[] columns = prefer.columns;
-        for (int slot = 0; slot < limit; slot += Kernels.LANES)
+        for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             LongVector count = LongVector.zero(Kernels.LONGS);
             for (int i = 0; i < n; i++)
@@ -134,10 +134,10 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin
         }
     }
 
-    public void scoreScalar(final NodeTable table, final long[] scores, final int limit)
+    public void scoreScalar(final NodeTable table, final long[] scores, final int from, final int to)
     {
         final int n = prefer.wordCount;
-        for (int slot = 0; slot < limit; slot++)
+        for (int slot = from; slot < to; slot++)
         {
             long count = 0;
             for (int i = 0; i < n; i++)
@@ -147,6 +147,11 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin
             }
             scores[slot] = count;
         }
+    }
+
+    public boolean normalizes()
+    {
+        return true;
     }
 
     public void normalize(final long[] scores, final long[] failBits, final int limit)

@@ -1,0 +1,109 @@
+package io.berth.cli;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code berth} command: {@code explain} shows how one pod would be scheduled and why, {@code schedule}
+ * schedules every pending pod of a cluster (read from files or generated) and reports placements, reasons,
+ * throughput, latency and utilization. Exit status 0 when all went well, 1 for a usage or input error (one
+ * line on stderr; {@code --verbose} adds the stack trace).
+ */
+@Command(
+    name = "berth",
+    mixinStandardHelpOptions = true,
+    version = {
+        "berth 0.1.0-SNAPSHOT",
+        "JVM: ${java.version} (${java.vendor} ${java.vm.name} ${java.vm.version})",
+        "OS: ${os.name} ${os.version} ${os.arch}" },
+    description = "Kubernetes-compatible scheduler core: explain and replay scheduling decisions.",
+    subcommands = { ExplainCommand.class, ScheduleCommand.class, CommandLine.HelpCommand.class },
+    usageHelpWidth = 100,
+    footer = {
+        "",
+        "Exit status: 0 ok; 1 usage or input error. Objects that cannot be read are reported on stderr and " +
+            "skipped; the others are still used, and the exit status is 1." })
+public final class BerthCommand implements Callable<Integer>
+{
+    /** Exit status of a usage or input error. */
+    public static final int EXIT_INPUT_ERROR = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Without a subcommand: prints the usage to stderr, a usage error. */
+    public Integer call()
+    {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_INPUT_ERROR;
+    }
+
+    /** Runs the command with stdout and stderr as UTF-8 and exits with its status. */
+    public static void main(final String[] args)
+    {
+        final PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        final PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        final int status = newCommandLine().setOut(out).setErr(err).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(status);
+    }
+
+    /**
+     * The command line with Berth's error handling: a parameter error or an input error prints one line,
+     * {@code berth: <message>}, and gives status 1; {@code --verbose} adds the stack trace.
+     */
+    public static CommandLine newCommandLine()
+    {
+        final CommandLine cl = new CommandLine(new BerthCommand());
+        cl.setParameterExceptionHandler((ex, args) ->
+        {
+            final CommandLine c = ex.getCommandLine();
+            c.getErr().println("berth: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            c.getErr().flush();
+            return EXIT_INPUT_ERROR;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parseResult) ->
+        {
+            final PrintWriter err = c.getErr();
+            err.println("berth: " + message(ex));
+            if (isVerbose(parseResult))
+            {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return EXIT_INPUT_ERROR;
+        });
+        return cl;
+    }
+
+    static String message(final Exception ex)
+    {
+        if (ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException)
+        {
+            return String.valueOf(ex.getMessage());
+        }
+        return "internal error: " + ex + " (run with --verbose for the stack trace)";
+    }
+
+    private static boolean isVerbose(final ParseResult parseResult)
+    {
+        for (ParseResult p = parseResult; p != null; p = p.subcommand())
+        {
+            if (p.hasMatchedOption("--verbose"))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,414 @@
+package io.berth.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import org.HdrHistogram.Histogram;
+
+import io.berth.sched.framework.SchedulingEngine;
+import io.berth.sched.generate.GeneratorSpec;
+import io.berth.sched.model.PodObject;
+import io.berth.sched.table.NodeTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code berth schedule}: schedules every pending pod of a cluster, one scheduling cycle each, in kube's queue
+ * order (priority descending, then creation time, then namespace/name), assuming each placed pod on its node.
+ * Reports placements, the reasons of the pods that fit nowhere (with kube's FitError message for the first few),
+ * throughput, per-pod latency (an HdrHistogram of {@code System.nanoTime} around each cycle, JIT warm-up
+ * included) and the resulting utilization.
+ */
+@Command(
+    name = "schedule",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpWidth = 100,
+    description = "Schedule every pending pod of a cluster (from files, generated, or both) and report the outcome.")
+final class ScheduleCommand implements Callable<Integer>
+{
+    private static final int LABEL_WIDTH = 16;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--cluster", paramLabel = "CLUSTER.yaml",
+        description = "Nodes and pods (YAML or JSON); pods without a node are scheduled. Repeatable.")
+    List<Path> clusters = new ArrayList<>();
+
+    @Option(names = "--pods", paramLabel = "PODS.yaml", description = "More pods to schedule. Repeatable.")
+    List<Path> podFiles = new ArrayList<>();
+
+    @Option(names = "--generate", paramLabel = "SPEC",
+        description = "Generate a cluster, e.g. nodes=5000,pods=150000,seed=1 (keys: " + GeneratorSpec.KEYS + "). " +
+            "Its nodes and pods are added to those of --cluster.")
+    String generate;
+
+    @Option(names = "--output", paramLabel = "placements.json",
+        description = "Write every placement as JSON: [{\"pod\":\"ns/name\",\"node\":\"n1\"}, " +
+            "{\"pod\":\"ns/name2\",\"node\":null,\"reasons\":{\"Insufficient cpu\":4990}}].")
+    Path output;
+
+    @Option(names = "--json", description = "Print the summary as JSON.")
+    boolean json;
+
+    @Option(names = "--fit-errors", paramLabel = "N", defaultValue = "3",
+        description = "How many kube FitError messages of unschedulable pods to show (default: ${DEFAULT-VALUE}).")
+    int fitErrors;
+
+    @Mixin
+    EngineOptions options;
+
+    /** The outcome of a run. */
+    record Summary(
+        int nodes,
+        int pending,
+        String profile,
+        boolean vector,
+        int placed,
+        Map<String, Integer> podsPerReason,
+        List<String[]> fitErrors,
+        long wallNanos,
+        long loadNanos,
+        long diagnosticsNanos,
+        Histogram latency,
+        Map<String, Double> utilization,
+        int skipped)
+    {
+    }
+
+    public Integer call()
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        if (clusters.isEmpty() && generate == null)
+        {
+            throw new ParameterException(spec.commandLine(), "give --cluster, --generate or both");
+        }
+        if (fitErrors < 0)
+        {
+            throw new ParameterException(spec.commandLine(), "--fit-errors must not be negative");
+        }
+        final GeneratorSpec generator = generate == null ? null : GeneratorSpec.parse(generate);
+        final List<Path> files = new ArrayList<>(clusters);
+        files.addAll(podFiles);
+        final ClusterLoader.Loaded cluster = ClusterLoader.load(
+            files, generator, options.loadProfile(err), options.seed, options.scalar, err);
+
+        final Summary summary = run(cluster, output, fitErrors);
+        out.print(json ? summaryJson(summary) : summaryText(summary));
+        out.flush();
+        return ClusterLoader.reportSkipped(cluster.skipped(), err);
+    }
+
+    /** kube's active queue order: priority descending, then creation time, then namespace/name. */
+    static final Comparator<PodObject> QUEUE_ORDER = Comparator.comparingInt((PodObject p) -> -p.priority())
+        .thenComparingLong(PodObject::creationTimestampMs)
+        .thenComparing(PodObject::key);
+
+    /** Schedules the pending pods; writes placements to {@code output} when it is not null. */
+    static Summary run(final ClusterLoader.Loaded cluster, final Path output, final int fitErrorCount)
+    {
+        final SchedulingEngine engine = cluster.engine();
+        final NodeTable table = cluster.table();
+        final List<PodObject> queue = new ArrayList<>(cluster.pending());
+        queue.sort(QUEUE_ORDER);
+
+        final Histogram latency = new Histogram(3);
+        final Map<String, Integer> podsPerReason = new LinkedHashMap<>();
+        final List<String[]> fitErrors = new ArrayList<>();
+        int placed = 0;
+        long diagnostics = 0;
+        try (JsonGenerator placements = output == null ? null : placementsWriter(output))
+        {
+            if (placements != null)
+            {
+                placements.writeStartArray();
+            }
+            final long start = System.nanoTime();
+            for (final PodObject pod : queue)
+            {
+                final long t0 = System.nanoTime();
+                final int slot = engine.schedule(pod);
+                final long t1 = System.nanoTime();
+                latency.recordValue(t1 - t0);
+                if (slot >= 0)
+                {
+                    placed++;
+                    if (placements != null)
+                    {
+                        placements.writeStartObject();
+                        placements.writeStringField("pod", pod.key());
+                        placements.writeStringField("node", table.name(slot));
+                        placements.writeEndObject();
+                    }
+                }
+                else
+                {
+                    final Map<String, Integer> reasons = engine.unschedulableReasons();
+                    for (final String reason : reasons.keySet())
+                    {
+                        podsPerReason.merge(reason, 1, Integer::sum);
+                    }
+                    if (fitErrors.size() < fitErrorCount)
+                    {
+                        fitErrors.add(new String[] { pod.key(), FitErrors.message(table.liveCount(), reasons) });
+                    }
+                    if (placements != null)
+                    {
+                        placements.writeStartObject();
+                        placements.writeStringField("pod", pod.key());
+                        placements.writeNullField("node");
+                        placements.writeObjectFieldStart("reasons");
+                        for (final Map.Entry<String, Integer> e : byCount(reasons))
+                        {
+                            placements.writeNumberField(e.getKey(), e.getValue());
+                        }
+                        placements.writeEndObject();
+                        placements.writeEndObject();
+                    }
+                }
+                if (placements != null || slot < 0)
+                {
+                    diagnostics += System.nanoTime() - t1;
+                }
+            }
+            final long wall = System.nanoTime() - start - diagnostics;
+            if (placements != null)
+            {
+                final long t = System.nanoTime();
+                placements.writeEndArray();
+                placements.flush();
+                diagnostics += System.nanoTime() - t;
+            }
+            return new Summary(table.liveCount(), queue.size(), cluster.profile().schedulerName(), engine.isVector(), placed,
+                podsPerReason, fitErrors, wall, cluster.loadNanos(), diagnostics, latency, utilization(table), cluster.skipped());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write " + output + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static JsonGenerator placementsWriter(final Path output) throws IOException
+    {
+        final OutputStream stream = new BufferedOutputStream(Files.newOutputStream(output), 1 << 16);
+        final JsonGenerator g = new JsonFactory().createGenerator(stream, JsonEncoding.UTF8);
+        g.setPrettyPrinter(new LinePerElementPrinter());
+        return g;
+    }
+
+    /** Compact JSON with each element of the top-level array on its own line. */
+    private static final class LinePerElementPrinter extends MinimalPrettyPrinter
+    {
+        private static final long serialVersionUID = 1L;
+
+        public void writeStartArray(final JsonGenerator g) throws IOException
+        {
+            g.writeRaw(topLevel(g) ? "[\n" : "[");
+        }
+
+        public void writeArrayValueSeparator(final JsonGenerator g) throws IOException
+        {
+            g.writeRaw(topLevel(g) ? ",\n" : ",");
+        }
+
+        public void writeEndArray(final JsonGenerator g, final int nrOfValues) throws IOException
+        {
+            g.writeRaw(!topLevel(g) ? "]" : nrOfValues > 0 ? "\n]\n" : "]\n");
+        }
+
+        /** True inside the top-level array (the generator enters an array's context before the printer is called). */
+        private static boolean topLevel(final JsonGenerator g)
+        {
+            final JsonStreamContext context = g.getOutputContext();
+            return context.inArray() && context.getParent() != null && context.getParent().inRoot();
+        }
+    }
+
+    /** Requested over allocatable per resource, summed over live nodes; resources no node has are left out. */
+    static Map<String, Double> utilization(final NodeTable table)
+    {
+        final Map<String, Double> out = new LinkedHashMap<>();
+        for (int r = 0; r < table.resources().count(); r++)
+        {
+            long allocatable = 0;
+            long requested = 0;
+            for (int slot = 0; slot < table.slotLimit(); slot++)
+            {
+                if (table.isLive(slot))
+                {
+                    allocatable += table.allocatable(r).get(slot);
+                    requested += table.requested(r).get(slot);
+                }
+            }
+            if (allocatable > 0)
+            {
+                out.put(table.resources().name(r), (double)requested / allocatable);
+            }
+        }
+        return out;
+    }
+
+    private static List<Map.Entry<String, Integer>> byCount(final Map<String, Integer> counts)
+    {
+        final List<Map.Entry<String, Integer>> entries = new ArrayList<>(counts.entrySet());
+        entries.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        return entries;
+    }
+
+    // ---------------------------------------------------------------- summary
+
+    static String summaryText(final Summary s)
+    {
+        final StringWriter text = new StringWriter();
+        final PrintWriter out = new PrintWriter(text);
+        out.println("Berth schedule: " + s.nodes() + " nodes, " + s.pending() + " pending pods, profile " + s.profile() +
+            (s.vector() ? " (vector passes)" : " (scalar passes)"));
+        final int unschedulable = s.pending() - s.placed();
+        out.println(label("placed") + String.format(Locale.ROOT, "%9s   (%s)", grouped(s.placed()), percent(s.placed(), s.pending())));
+        out.println(label("unschedulable") + String.format(Locale.ROOT, "%9s", grouped(unschedulable)) +
+            (unschedulable == 0 ? "" : "   (pods per reason: a pod counts once for each reason any node gave)"));
+        for (final Map.Entry<String, Integer> e : byCount(s.podsPerReason()))
+        {
+            out.println(String.format(Locale.ROOT, "  %9s  %s", grouped(e.getValue()), e.getKey()));
+        }
+        for (final String[] fitError : s.fitErrors())
+        {
+            out.println("  " + fitError[0] + ": " + fitError[1]);
+        }
+        final double seconds = s.wallNanos() / 1e9;
+        final String throughput = s.pending() == 0 || s.wallNanos() == 0 ? "-" :
+            grouped(Math.round(s.pending() / seconds));
+        out.println(label("throughput") + String.format(Locale.ROOT, "%9s pods/s   (wall %.2f s for scheduling, load %.2f s%s)",
+            throughput, seconds, s.loadNanos() / 1e9,
+            s.diagnosticsNanos() > 0 ? String.format(Locale.ROOT, ", reasons and output %.2f s", s.diagnosticsNanos() / 1e9) : ""));
+        final Histogram h = s.latency();
+        out.println(label("latency") + (h.getTotalCount() == 0 ? "-" :
+            "p50 " + duration(h.getValueAtPercentile(50)) + "  p90 " + duration(h.getValueAtPercentile(90)) +
+                "  p99 " + duration(h.getValueAtPercentile(99)) + "  p99.9 " + duration(h.getValueAtPercentile(99.9)) +
+                "  max " + duration(h.getMaxValue())));
+        final StringBuilder util = new StringBuilder();
+        for (final Map.Entry<String, Double> e : s.utilization().entrySet())
+        {
+            util.append(e.getKey()).append(' ').append(String.format(Locale.ROOT, "%.1f%%", 100 * e.getValue())).append("  ");
+        }
+        out.println(label("utilization") + util + " (requested / allocatable over live nodes, after scheduling)");
+        out.flush();
+        return text.toString();
+    }
+
+    static String summaryJson(final Summary s)
+    {
+        final StringWriter text = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(text))
+        {
+            g.setPrettyPrinter(new DefaultPrettyPrinter());
+            g.writeStartObject();
+            g.writeNumberField("nodes", s.nodes());
+            g.writeNumberField("pendingPods", s.pending());
+            g.writeStringField("profile", s.profile());
+            g.writeStringField("passes", s.vector() ? "vector" : "scalar");
+            g.writeNumberField("placed", s.placed());
+            g.writeNumberField("unschedulable", s.pending() - s.placed());
+            g.writeObjectFieldStart("podsPerReason");
+            for (final Map.Entry<String, Integer> e : byCount(s.podsPerReason()))
+            {
+                g.writeNumberField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeArrayFieldStart("fitErrors");
+            for (final String[] fitError : s.fitErrors())
+            {
+                g.writeStartObject();
+                g.writeStringField("pod", fitError[0]);
+                g.writeStringField("message", fitError[1]);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            final double seconds = s.wallNanos() / 1e9;
+            g.writeNumberField("podsPerSecond", s.wallNanos() == 0 ? 0.0 : s.pending() / seconds);
+            g.writeNumberField("wallSeconds", seconds);
+            g.writeNumberField("loadSeconds", s.loadNanos() / 1e9);
+            g.writeNumberField("diagnosticsSeconds", s.diagnosticsNanos() / 1e9);
+            final Histogram h = s.latency();
+            g.writeObjectFieldStart("latencyNanos");
+            g.writeNumberField("p50", h.getValueAtPercentile(50));
+            g.writeNumberField("p90", h.getValueAtPercentile(90));
+            g.writeNumberField("p99", h.getValueAtPercentile(99));
+            g.writeNumberField("p99.9", h.getValueAtPercentile(99.9));
+            g.writeNumberField("max", h.getMaxValue());
+            g.writeNumberField("mean", h.getTotalCount() == 0 ? 0.0 : h.getMean());
+            g.writeEndObject();
+            g.writeObjectFieldStart("utilization");
+            for (final Map.Entry<String, Double> e : s.utilization().entrySet())
+            {
+                g.writeNumberField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeNumberField("skippedObjects", s.skipped());
+            g.writeEndObject();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        return text + System.lineSeparator();
+    }
+
+    private static String label(final String label)
+    {
+        return label + " ".repeat(Math.max(1, LABEL_WIDTH - label.length()));
+    }
+
+    private static String grouped(final long n)
+    {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    private static String percent(final long part, final long whole)
+    {
+        return whole == 0 ? "-" : String.format(Locale.ROOT, "%.2f%%", 100.0 * part / whole);
+    }
+
+    /** Nanoseconds as ns, µs, ms or s with three significant digits or so. */
+    static String duration(final long nanos)
+    {
+        if (nanos < 1_000)
+        {
+            return nanos + " ns";
+        }
+        if (nanos < 1_000_000)
+        {
+            return String.format(Locale.ROOT, "%.1f µs", nanos / 1e3);
+        }
+        if (nanos < 1_000_000_000)
+        {
+            return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+        }
+        return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
+    }
+}

@@ -28,6 +28,9 @@ final class CycleResults
     long[][] rawScores;
     long[] scoreVersions;
     boolean[] scoreActive;
+    long[][] normalized;
+    long[] normalizedMax;
+    long[] totals;
 
     CycleResults(final int capacity, final int filterCount, final int scoreCount)
     {
@@ -37,6 +40,9 @@ final class CycleResults
         rawScores = new long[scoreCount][capacity];
         scoreVersions = new long[capacity];
         scoreActive = new boolean[scoreCount];
+        normalized = new long[scoreCount][capacity];
+        normalizedMax = new long[scoreCount];
+        totals = new long[capacity];
     }
 
     int capacity()

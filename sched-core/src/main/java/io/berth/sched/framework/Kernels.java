@@ -141,6 +141,71 @@ public final class Kernels
         }
     }
 
+    /** Max of {@code scores} over feasible slots ({@code failBits == 0}), at least 0: kube's maxCount. */
+    public static long feasibleMax(final long[] scores, final long[] failBits, final int limit)
+    {
+        LongVector maxV = LongVector.zero(LONGS);
+        for (int i = 0; i < limit; i += LANES)
+        {
+            maxV = maxV.max(LongVector.fromArray(LONGS, scores, i).and((LongVector)feasible(failBits, i).toVector()));
+        }
+        return maxV.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** Scalar twin of {@link #feasibleMax}. */
+    public static long feasibleMaxScalar(final long[] scores, final long[] failBits, final int limit)
+    {
+        long max = 0;
+        for (int i = 0; i < limit; i++)
+        {
+            if (failBits[i] == 0 && scores[i] > max)
+            {
+                max = scores[i];
+            }
+        }
+        return max;
+    }
+
+    /**
+     * DefaultNormalizeScore's second half over {@code [from, to)} given the feasible max: reads {@code raw}, writes
+     * {@code out}. With max 0 every slot gets 0, or 100 when reversed, as kube.
+     */
+    public static void normalizeWithMax(
+        final long[] raw, final long[] out, final int from, final int to, final long max, final boolean reverse)
+    {
+        if (max == 0)
+        {
+            java.util.Arrays.fill(out, from, to, reverse ? MAX_NODE_SCORE : 0);
+            return;
+        }
+        final LongVector maxB = LongVector.broadcast(LONGS, max);
+        final DoubleVector inverse = DoubleVector.broadcast(DOUBLES, 1.0 / max);
+        final LongVector top = LongVector.broadcast(LONGS, MAX_NODE_SCORE);
+        for (int i = from; i < to; i += LANES)
+        {
+            final LongVector s = floorDiv(LongVector.fromArray(LONGS, raw, i).max(0L).min(maxB).mul(MAX_NODE_SCORE), maxB, inverse);
+            (reverse ? top.sub(s) : s).intoArray(out, i);
+        }
+    }
+
+    /** Scalar twin of {@link #normalizeWithMax}. */
+    public static void normalizeWithMaxScalar(
+        final long[] raw, final long[] out, final int from, final int to, final long max, final boolean reverse)
+    {
+        for (int i = from; i < to; i++)
+        {
+            if (max == 0)
+            {
+                out[i] = reverse ? MAX_NODE_SCORE : 0;
+            }
+            else
+            {
+                final long s = Math.min(Math.max(0, raw[i]), max) * MAX_NODE_SCORE / max;
+                out[i] = reverse ? MAX_NODE_SCORE - s : s;
+            }
+        }
+    }
+
     /** Scalar twin of {@link #defaultNormalize}. */
     public static void defaultNormalizeScalar(final long[] scores, final long[] failBits, final int limit, final boolean reverse)
     {

@@ -45,7 +45,6 @@ public final class SchedulingEngine
     private CycleResults current;
     private long[] failBits;
     private long[] total;
-    private long[][] normalized;
     private long[][] scoreView;
     private int[] dirty;
     private int lastFeasible;
@@ -394,12 +393,19 @@ public final class SchedulingEngine
         return -1;
     }
 
+    /**
+     * PreScore, raw scores (all slots for a new class, the changed chunks for a cached one), NormalizeScore and
+     * the weighted totals. For a cached class whose feasible max did not move, normalized scores and totals are
+     * updated in the changed chunks only, which gives the same numbers as recomputing them everywhere.
+     */
     private void runScores(final PodObject pod, final CycleResults r, final int limit)
     {
         for (int s = 0; s < scorers.length; s++)
         {
             scoreActive[s] = scorers[s].preScore(pod, requests, table);
         }
+        boolean everything = !r.scored;
+        int n = 0;
         if (!r.scored)
         {
             CycleResults.snapshot(table.slotVersions().segment(), r.scoreVersions, limit);
@@ -417,13 +423,17 @@ public final class SchedulingEngine
         {
             for (int s = 0; s < scorers.length; s++)
             {
-                if (scoreActive[s] && !r.scoreActive[s])
+                if (scoreActive[s] != r.scoreActive[s])
                 {
-                    runScore(s, r.rawScores[s], 0, limit);
+                    everything = true;
+                    if (scoreActive[s])
+                    {
+                        runScore(s, r.rawScores[s], 0, limit);
+                    }
+                    r.scoreActive[s] = scoreActive[s];
                 }
-                r.scoreActive[s] = scoreActive[s];
             }
-            final int n = CycleResults.dirtyChunks(table.slotVersions().segment(), r.scoreVersions, limit, dirty);
+            n = CycleResults.dirtyChunks(table.slotVersions().segment(), r.scoreVersions, limit, dirty);
             for (int c = 0; c < n; c++)
             {
                 for (int s = 0; s < scorers.length; s++)
@@ -437,15 +447,41 @@ public final class SchedulingEngine
         }
         for (int s = 0; s < scorers.length; s++)
         {
-            final ScorePlugin p = scorers[s];
-            if (!scoreActive[s])
+            if (scoreActive[s])
             {
-                continue;
+                everything |= normalize(s, r, limit, everything, n);
             }
-            if (p.normalizes())
+        }
+        if (everything)
+        {
+            totals(r.totals, 0, limit);
+        }
+        else
+        {
+            for (int c = 0; c < n; c++)
             {
-                final long[] out = normalized[s];
-                System.arraycopy(r.rawScores[s], 0, out, 0, limit);
+                totals(r.totals, dirty[c], dirty[c] + Kernels.LANES);
+            }
+        }
+        total = r.totals;
+    }
+
+    /** NormalizeScore of plugin {@code s}; returns true when it rewrote every slot. */
+    private boolean normalize(final int s, final CycleResults r, final int limit, final boolean everything, final int dirtyCount)
+    {
+        final ScorePlugin p = scorers[s];
+        final long[] raw = r.rawScores[s];
+        final long[] out = r.normalized[s];
+        switch (p.normalization())
+        {
+            case NONE ->
+            {
+                scoreView[s] = raw;
+                return false;
+            }
+            case CUSTOM ->
+            {
+                System.arraycopy(raw, 0, out, 0, limit);
                 if (vector)
                 {
                     p.normalize(out, failBits, limit);
@@ -455,31 +491,57 @@ public final class SchedulingEngine
                     p.normalizeScalar(out, failBits, limit);
                 }
                 scoreView[s] = out;
+                return true;
             }
-            else
+            default ->
             {
-                scoreView[s] = r.rawScores[s];
+                final boolean reverse = p.normalization() == ScorePlugin.Normalization.DEFAULT_REVERSE;
+                final long max = vector ? Kernels.feasibleMax(raw, failBits, limit) : Kernels.feasibleMaxScalar(raw, failBits, limit);
+                scoreView[s] = out;
+                if (everything || max != r.normalizedMax[s])
+                {
+                    r.normalizedMax[s] = max;
+                    normalizeRange(raw, out, 0, limit, max, reverse);
+                    return true;
+                }
+                for (int c = 0; c < dirtyCount; c++)
+                {
+                    normalizeRange(raw, out, dirty[c], dirty[c] + Kernels.LANES, max, reverse);
+                }
+                return false;
             }
         }
-        final long[] t = total;
+    }
+
+    private void normalizeRange(final long[] raw, final long[] out, final int from, final int to, final long max, final boolean reverse)
+    {
         if (vector)
         {
-            for (int i = 0; i < limit; i += Kernels.LANES)
+            Kernels.normalizeWithMax(raw, out, from, to, max, reverse);
+        }
+        else
+        {
+            Kernels.normalizeWithMaxScalar(raw, out, from, to, max, reverse);
+        }
+    }
+
+    /** Weighted totals over {@code [from, to)}: one accumulate sub-pass per active score plugin. */
+    private void totals(final long[] t, final int from, final int to)
+    {
+        if (vector)
+        {
+            java.util.Arrays.fill(t, from, to, 0L);
+            for (int s = 0; s < scorers.length; s++)
             {
-                LongVector acc = LongVector.zero(Kernels.LONGS);
-                for (int s = 0; s < scorers.length; s++)
+                if (scoreActive[s])
                 {
-                    if (scoreActive[s])
-                    {
-                        acc = acc.add(LongVector.fromArray(Kernels.LONGS, scoreView[s], i).mul(weights[s]));
-                    }
+                    accumulate(t, scoreView[s], weights[s], from, to);
                 }
-                acc.intoArray(t, i);
             }
         }
         else
         {
-            for (int i = 0; i < limit; i++)
+            for (int i = from; i < to; i++)
             {
                 long acc = 0;
                 for (int s = 0; s < scorers.length; s++)
@@ -491,6 +553,14 @@ public final class SchedulingEngine
                 }
                 t[i] = acc;
             }
+        }
+    }
+
+    private static void accumulate(final long[] t, final long[] scores, final long weight, final int from, final int to)
+    {
+        for (int i = from; i < to; i += Kernels.LANES)
+        {
+            LongVector.fromArray(Kernels.LONGS, t, i).add(LongVector.fromArray(Kernels.LONGS, scores, i).mul(weight)).intoArray(t, i);
         }
     }
 
@@ -672,7 +742,7 @@ public final class SchedulingEngine
 
     private void ensureScratch()
     {
-        if (total.length < table.capacity())
+        if (dirty.length < table.capacity() / Kernels.LANES + 1)
         {
             allocateScratch(table.capacity());
         }
@@ -682,7 +752,6 @@ public final class SchedulingEngine
     {
         failBits = new long[capacity];
         total = new long[capacity];
-        normalized = new long[scorers.length][capacity];
         dirty = new int[capacity / Kernels.LANES + 1];
     }
 }

@@ -39,10 +39,23 @@ public interface ScorePlugin
         scoreScalar(table, scores, 0, limit);
     }
 
-    /** True when the plugin has a NormalizeScore step (its raw scores are rescaled per pod). */
-    default boolean normalizes()
+    /** The plugin's NormalizeScore step. */
+    enum Normalization
     {
-        return false;
+        /** No NormalizeScore: raw scores are final. */
+        NONE,
+        /** kube's {@code DefaultNormalizeScore(MaxNodeScore, false)}: the engine runs it (incrementally when it can). */
+        DEFAULT,
+        /** kube's {@code DefaultNormalizeScore(MaxNodeScore, true)}: the engine runs it (incrementally when it can). */
+        DEFAULT_REVERSE,
+        /** The plugin's own {@link #normalize}/{@link #normalizeScalar}, run over all slots every cycle. */
+        CUSTOM
+    }
+
+    /** Which NormalizeScore the plugin has; NONE by default. */
+    default Normalization normalization()
+    {
+        return Normalization.NONE;
     }
 
     /** Vector NormalizeScore over feasible slots; no-op for plugins without one. */

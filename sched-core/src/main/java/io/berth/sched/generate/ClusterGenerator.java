@@ -835,11 +835,19 @@ public final class ClusterGenerator
             final List<PodObject> out = new ArrayList<>(count);
             final SplittableRandom rng = pendingRng;
             long created = BASE_TIME_MS;
-            for (int i = 0; i < count; i++)
+            final int rollout = spec.rollout();
+            int i = 0;
+            while (i < count)
             {
+                // one rollout: a workload's controller creates several replicas within a few milliseconds
                 final Workload w = workloads.get(rng.nextInt(workloads.size()));
+                final int replicas = rollout == 1 ? 1 : 1 + rng.nextInt(2 * rollout - 1);
                 created += 1 + rng.nextInt(20);
-                out.add(pod(w, spec.existing() + i, created, null, "Pending"));
+                for (int r = 0; r < replicas && i < count; r++, i++)
+                {
+                    created += 1 + rng.nextInt(2);
+                    out.add(pod(w, spec.existing() + i, created, null, "Pending"));
+                }
             }
             return out;
         }

@@ -15,6 +15,9 @@ import java.util.Map;
  * {@code gpuNodeFraction} [0.06]: GPU nodes; {@code gpuPodFraction} [0.02]: pods asking for a GPU.</li>
  * <li>{@code fillMin} [0.3], {@code fillMax} [0.6]: the cpu share of each node that existing pods fill up to,
  * drawn per node between the two.</li>
+ * <li>{@code rollout} [10]: mean replicas a workload's rollout creates at once (uniform in 1..2×rollout-1); pending
+ * pods arrive rollout by rollout, as a ReplicaSet controller creates them. {@code rollout=1} makes every pending
+ * pod an independent draw.</li>
  * </ul>
  */
 public record GeneratorSpec(
@@ -31,11 +34,12 @@ public record GeneratorSpec(
     double gpuNodeFraction,
     double gpuPodFraction,
     double fillMin,
-    double fillMax)
+    double fillMax,
+    int rollout)
 {
     /** The keys {@link #parse} accepts, in the order {@link #toString} writes them. */
     public static final String KEYS = "nodes, pods, existing, seed, zones, namespaces, images, taintedFraction, " +
-        "unschedulableFraction, infraFraction, gpuNodeFraction, gpuPodFraction, fillMin, fillMax";
+        "unschedulableFraction, infraFraction, gpuNodeFraction, gpuPodFraction, fillMin, fillMax, rollout";
 
     private static final int MAX_NODES = 1_000_000;
     private static final int MAX_PODS = 50_000_000;
@@ -55,6 +59,7 @@ public record GeneratorSpec(
         checkFraction("gpuPodFraction", gpuPodFraction);
         checkFraction("fillMin", fillMin);
         checkFraction("fillMax", fillMax);
+        checkRange("rollout", rollout, 1, 100_000);
         if (fillMin > fillMax)
         {
             throw new IllegalArgumentException("generator: fillMin (" + fillMin + ") must not exceed fillMax (" + fillMax + ")");
@@ -117,7 +122,8 @@ public record GeneratorSpec(
             doubleValue(values, "gpuNodeFraction", 0.06),
             doubleValue(values, "gpuPodFraction", 0.02),
             doubleValue(values, "fillMin", 0.3),
-            doubleValue(values, "fillMax", 0.6));
+            doubleValue(values, "fillMax", 0.6),
+            intValue(values, "rollout", 10));
     }
 
     /** The spec in the form {@link #parse} reads, every key written. */
@@ -127,7 +133,7 @@ public record GeneratorSpec(
             ",namespaces=" + namespaces + ",images=" + images + ",taintedFraction=" + taintedFraction +
             ",unschedulableFraction=" + unschedulableFraction + ",infraFraction=" + infraFraction +
             ",gpuNodeFraction=" + gpuNodeFraction + ",gpuPodFraction=" + gpuPodFraction + ",fillMin=" + fillMin +
-            ",fillMax=" + fillMax;
+            ",fillMax=" + fillMax + ",rollout=" + rollout;
     }
 
     private static int intValue(final Map<String, String> values, final String key, final int defaultValue)

@@ -170,9 +170,9 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin
         }
     }
 
-    public boolean normalizes()
+    public Normalization normalization()
     {
-        return true;
+        return Normalization.DEFAULT;
     }
 
     public void normalize(final long[] scores, final long[] failBits, final int limit)

@@ -149,9 +149,9 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin
         }
     }
 
-    public boolean normalizes()
+    public Normalization normalization()
     {
-        return true;
+        return Normalization.DEFAULT_REVERSE;
     }
 
     public void normalize(final long[] scores, final long[] failBits, final int limit)

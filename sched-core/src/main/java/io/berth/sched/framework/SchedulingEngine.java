@@ -67,8 +67,8 @@ public final class SchedulingEngine
         allocateScratch(table.capacity());
     }
 
-    /** Pod classes whose per-node results are kept (least recently used evicted). */
-    public static final int CACHED_CLASSES = 4;
+    /** Default number of pod classes whose per-node results are kept (least recently used evicted). */
+    public static final int CACHED_CLASSES = 8;
 
     /**
      * Turns the per-class result cache on (default) or off. The cache is exact: a pod reuses the per-node fail
@@ -594,12 +594,19 @@ public final class SchedulingEngine
         }
         final long max = maxV.reduceLanes(VectorOperators.MAX);
         int ties = 0;
+        int firstTieChunk = -1;
         for (int i = 0; i < limit; i += Kernels.LANES)
         {
-            ties += LongVector.fromArray(Kernels.LONGS, t, i).compare(VectorOperators.EQ, max).and(Kernels.feasible(fail, i)).trueCount();
+            final int c = LongVector.fromArray(Kernels.LONGS, t, i).compare(VectorOperators.EQ, max).and(Kernels.feasible(fail, i)).trueCount();
+            if (c != 0 && firstTieChunk < 0)
+            {
+                firstTieChunk = i;
+            }
+            ties += c;
         }
         int pick = ties == 1 ? 0 : nextInt(ties);
-        for (int i = 0; i < limit; i += Kernels.LANES)
+        // the common single winner is in the first chunk holding the max; several ties need a second walk
+        for (int i = ties == 1 ? firstTieChunk : 0; i < limit; i += Kernels.LANES)
         {
             final int c = LongVector.fromArray(Kernels.LONGS, t, i).compare(VectorOperators.EQ, max).and(Kernels.feasible(fail, i)).trueCount();
             if (pick < c)

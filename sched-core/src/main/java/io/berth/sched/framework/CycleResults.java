@@ -31,6 +31,8 @@ final class CycleResults
     long[][] normalized;
     long[] normalizedMax;
     long[] totals;
+    /** kube's reason counts for the current fail bits, or null until asked for (cleared when any bit is rewritten). */
+    java.util.Map<String, Integer> reasons;
 
     CycleResults(final int capacity, final int filterCount, final int scoreCount)
     {
@@ -56,6 +58,7 @@ final class CycleResults
         this.epoch = epoch;
         this.limit = limit;
         this.scored = false;
+        this.reasons = null;
     }
 
     boolean matches(final PodObject pod, final long epoch, final int limit)

@@ -292,12 +292,17 @@ public final class SchedulingEngine
                     clearBit(r.failBits, bit, limit);
                 }
                 r.filterActive[k] = filterActive[k];
+                r.reasons = null;
             }
         }
         final int n = CycleResults.dirtyChunks(table.slotVersions().segment(), r.filterVersions, limit, dirty);
         for (int c = 0; c < n; c++)
         {
             runFilters(r.failBits, dirty[c], dirty[c] + Kernels.LANES);
+        }
+        if (n > 0)
+        {
+            r.reasons = null;
         }
         lastDirtyChunks = n;
     }
@@ -710,6 +715,10 @@ public final class SchedulingEngine
      */
     public Map<String, Integer> unschedulableReasons()
     {
+        if (current != null && current.reasons != null && current.failBits == failBits)
+        {
+            return current.reasons; // same class, no fail bit rewritten since: the same answer
+        }
         final Map<String, Integer> counts = new LinkedHashMap<>();
         final List<String> reasons = new ArrayList<>();
         for (int slot = 0; slot < lastFilterLimit; slot++)
@@ -727,7 +736,12 @@ public final class SchedulingEngine
                 counts.merge(r, 1, Integer::sum);
             }
         }
-        return counts;
+        final Map<String, Integer> result = java.util.Collections.unmodifiableMap(counts);
+        if (current != null && current.failBits == failBits)
+        {
+            current.reasons = result;
+        }
+        return result;
     }
 
     /** The fail bits of the last cycle (bit 0: not live; bit k+1: filter k), for tests. */

@@ -243,16 +243,29 @@ final class ResourceAllocationScorer
             final VectorMask<Long> none = sum.compare(VectorOperators.EQ, 0L);
             // RequestedToCapacityRatio rounds half away from zero: for n, w >= 0, floor((2n + w) / 2w)
             final LongVector numerator = round ? n.mul(2L).add(sum) : n;
-            LongVector result = Kernels.floorDiv(numerator, divisor, inverse);
-            final VectorMask<Long> other = sum.compare(VectorOperators.NE, w).and(none.not());
-            if (other.anyTrue())
+            Kernels.floorDiv(numerator, divisor, inverse).blend(0L, none).intoArray(out, slot);
+            if (sum.compare(VectorOperators.NE, w).and(none.not()).anyTrue())
             {
-                final LongVector safeSum = sum.blend(1L, none);
-                final LongVector exact = round ?
-                    Kernels.floorDiv(n.mul(2L).add(safeSum), safeSum.mul(2L)) : Kernels.floorDiv(n, safeSum);
-                result = result.blend(exact, other);
+                exactAverage(out, slot, w, round);
             }
-            result.blend(0L, none).intoArray(out, slot);
+        }
+    }
+
+    /**
+     * Rewrites the lanes of {@code [slot, slot + LANES)} whose weight sum is neither 0 nor the pod-wide {@code w}
+     * (a node lacking some of the resources) with the exact weighted average, in scalar code: no vector value lives
+     * across this rarely taken call, which C2 would otherwise box (an allocation per chunk).
+     */
+    private void exactAverage(final long[] out, final int slot, final long w, final boolean round)
+    {
+        for (int i = slot, end = slot + Kernels.LANES; i < end; i++)
+        {
+            final long sum = weightSum[i];
+            if (sum != 0 && sum != w)
+            {
+                // n, sum >= 0: integer division is the floor, as Kernels.floorDiv computes it
+                out[i] = round ? (2 * nodeScore[i] + sum) / (2 * sum) : nodeScore[i] / sum;
+            }
         }
     }
 

@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * The parts of a Kubernetes v1 Pod the scheduler reads. A pod with a {@code nodeName} is bound (running there);
- * one without is pending. {@code priority} is {@code spec.priority} (0 when absent); {@code creationTimestampMs}
- * orders pods of equal priority in the queue.
+ * one without is pending. {@code priority} is {@code spec.priority} (0 when absent, {@link #hasPriority()} telling
+ * which; the scheduling queue resolves an absent one from the pod's PriorityClass, as kube's admission does).
+ * Strings are empty and lists empty when their field is absent; times are epoch milliseconds, 0 when absent.
  */
 public final class PodObject
 {
@@ -23,8 +24,19 @@ public final class PodObject
     private final Map<String, String> nodeSelector;
     private final NodeAffinity nodeAffinity;
     private final List<Toleration> tolerations;
+    private final boolean hasPriority;
+    private final String priorityClassName;
+    private final String preemptionPolicy;
+    private final List<String> schedulingGates;
+    private final PodAffinity podAffinity;
+    private final PodAffinity podAntiAffinity;
+    private final List<TopologySpreadConstraint> topologySpreadConstraints;
+    private final String nominatedNodeName;
+    private final long startTimeMs;
+    private final long deletionTimestampMs;
     private final String key;
 
+    /** The constructor of the first fields, kept for compatibility: {@code priority} counts as present. */
     public PodObject(
         final String namespace,
         final String name,
@@ -40,6 +52,37 @@ public final class PodObject
         final NodeAffinity nodeAffinity,
         final List<Toleration> tolerations)
     {
+        this(namespace, name, labels, creationTimestampMs, priority, nodeName, phase, containers, initContainers,
+            overhead, nodeSelector, nodeAffinity, tolerations, true, "", "", List.of(), PodAffinity.NONE,
+            PodAffinity.NONE, List.of(), "", 0, 0);
+    }
+
+    /** The canonical constructor; prefer {@link #builder(String, String)}, as this one grows with the fields. */
+    public PodObject(
+        final String namespace,
+        final String name,
+        final Map<String, String> labels,
+        final long creationTimestampMs,
+        final int priority,
+        final String nodeName,
+        final String phase,
+        final List<Container> containers,
+        final List<Container> initContainers,
+        final ResourceList overhead,
+        final Map<String, String> nodeSelector,
+        final NodeAffinity nodeAffinity,
+        final List<Toleration> tolerations,
+        final boolean hasPriority,
+        final String priorityClassName,
+        final String preemptionPolicy,
+        final List<String> schedulingGates,
+        final PodAffinity podAffinity,
+        final PodAffinity podAntiAffinity,
+        final List<TopologySpreadConstraint> topologySpreadConstraints,
+        final String nominatedNodeName,
+        final long startTimeMs,
+        final long deletionTimestampMs)
+    {
         this.namespace = namespace == null || namespace.isEmpty() ? "default" : namespace;
         this.name = name == null ? "" : name;
         this.labels = labels == null ? Map.of() : labels;
@@ -53,6 +96,17 @@ public final class PodObject
         this.nodeSelector = nodeSelector == null ? Map.of() : nodeSelector;
         this.nodeAffinity = nodeAffinity == null ? NodeAffinity.NONE : nodeAffinity;
         this.tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
+        this.hasPriority = hasPriority;
+        this.priorityClassName = priorityClassName == null ? "" : priorityClassName;
+        this.preemptionPolicy = preemptionPolicy == null ? "" : preemptionPolicy;
+        this.schedulingGates = schedulingGates == null ? List.of() : List.copyOf(schedulingGates);
+        this.podAffinity = podAffinity == null ? PodAffinity.NONE : podAffinity;
+        this.podAntiAffinity = podAntiAffinity == null ? PodAffinity.NONE : podAntiAffinity;
+        this.topologySpreadConstraints =
+            topologySpreadConstraints == null ? List.of() : List.copyOf(topologySpreadConstraints);
+        this.nominatedNodeName = nominatedNodeName == null ? "" : nominatedNodeName;
+        this.startTimeMs = startTimeMs;
+        this.deletionTimestampMs = deletionTimestampMs;
         this.key = this.namespace + "/" + this.name;
     }
 
@@ -121,6 +175,72 @@ public final class PodObject
         return tolerations;
     }
 
+    /** Whether {@code spec.priority} was given (or resolved by admission); when false {@link #priority()} is 0. */
+    public boolean hasPriority()
+    {
+        return hasPriority;
+    }
+
+    /** {@code spec.priorityClassName}; empty when absent. */
+    public String priorityClassName()
+    {
+        return priorityClassName;
+    }
+
+    /** {@code spec.preemptionPolicy} ({@code PreemptLowerPriority} or {@code Never}); empty when absent. */
+    public String preemptionPolicy()
+    {
+        return preemptionPolicy;
+    }
+
+    /** The names of {@code spec.schedulingGates}; the pod is not scheduled while any remains. */
+    public List<String> schedulingGates()
+    {
+        return schedulingGates;
+    }
+
+    /** {@code spec.affinity.podAffinity}; {@link PodAffinity#NONE} when absent. */
+    public PodAffinity podAffinity()
+    {
+        return podAffinity;
+    }
+
+    /** {@code spec.affinity.podAntiAffinity}; {@link PodAffinity#NONE} when absent. */
+    public PodAffinity podAntiAffinity()
+    {
+        return podAntiAffinity;
+    }
+
+    /** {@code spec.topologySpreadConstraints}. */
+    public List<TopologySpreadConstraint> topologySpreadConstraints()
+    {
+        return topologySpreadConstraints;
+    }
+
+    /** {@code status.nominatedNodeName}: where preemption made room for this pod; empty when absent. */
+    public String nominatedNodeName()
+    {
+        return nominatedNodeName;
+    }
+
+    /** {@code status.startTime} in epoch ms; 0 when absent (kube then takes "now"). */
+    public long startTimeMs()
+    {
+        return startTimeMs;
+    }
+
+    /** {@code metadata.deletionTimestamp} in epoch ms; 0 when absent. */
+    public long deletionTimestampMs()
+    {
+        return deletionTimestampMs;
+    }
+
+    /** Being deleted: it has a {@code deletionTimestamp}. */
+    public boolean isTerminating()
+    {
+        return deletionTimestampMs != 0;
+    }
+
     /** {@code namespace/name}, the key kube-scheduler prints. */
     public String key()
     {
@@ -132,7 +252,13 @@ public final class PodObject
         return o instanceof PodObject p && creationTimestampMs == p.creationTimestampMs && priority == p.priority &&
             key.equals(p.key) && labels.equals(p.labels) && nodeName.equals(p.nodeName) && phase.equals(p.phase) &&
             containers.equals(p.containers) && initContainers.equals(p.initContainers) && overhead.equals(p.overhead) &&
-            nodeSelector.equals(p.nodeSelector) && nodeAffinity.equals(p.nodeAffinity) && tolerations.equals(p.tolerations);
+            nodeSelector.equals(p.nodeSelector) && nodeAffinity.equals(p.nodeAffinity) && tolerations.equals(p.tolerations) &&
+            hasPriority == p.hasPriority && priorityClassName.equals(p.priorityClassName) &&
+            preemptionPolicy.equals(p.preemptionPolicy) && schedulingGates.equals(p.schedulingGates) &&
+            podAffinity.equals(p.podAffinity) && podAntiAffinity.equals(p.podAntiAffinity) &&
+            topologySpreadConstraints.equals(p.topologySpreadConstraints) &&
+            nominatedNodeName.equals(p.nominatedNodeName) && startTimeMs == p.startTimeMs &&
+            deletionTimestampMs == p.deletionTimestampMs;
     }
 
     public int hashCode()
@@ -171,7 +297,11 @@ public final class PodObject
     {
         return new Builder().namespace(namespace).name(name).labels(labels).creationTimestampMs(creationTimestampMs)
             .priority(priority).nodeName(nodeName).phase(phase).containers(containers).initContainers(initContainers)
-            .overhead(overhead).nodeSelector(nodeSelector).nodeAffinity(nodeAffinity).tolerations(tolerations);
+            .overhead(overhead).nodeSelector(nodeSelector).nodeAffinity(nodeAffinity).tolerations(tolerations)
+            .hasPriority(hasPriority).priorityClassName(priorityClassName).preemptionPolicy(preemptionPolicy)
+            .schedulingGates(schedulingGates).podAffinity(podAffinity).podAntiAffinity(podAntiAffinity)
+            .topologySpreadConstraints(topologySpreadConstraints).nominatedNodeName(nominatedNodeName)
+            .startTimeMs(startTimeMs).deletionTimestampMs(deletionTimestampMs);
     }
 
     /** Builds a {@link PodObject}. */
@@ -190,12 +320,23 @@ public final class PodObject
         private Map<String, String> nodeSelector;
         private NodeAffinity nodeAffinity;
         private List<Toleration> tolerations;
+        private boolean hasPriority;
+        private String priorityClassName;
+        private String preemptionPolicy;
+        private List<String> schedulingGates;
+        private PodAffinity podAffinity;
+        private PodAffinity podAntiAffinity;
+        private List<TopologySpreadConstraint> topologySpreadConstraints;
+        private String nominatedNodeName;
+        private long startTimeMs;
+        private long deletionTimestampMs;
 
         public Builder namespace(final String v) { namespace = v; return this; }
         public Builder name(final String v) { name = v; return this; }
         public Builder labels(final Map<String, String> v) { labels = v; return this; }
         public Builder creationTimestampMs(final long v) { creationTimestampMs = v; return this; }
-        public Builder priority(final int v) { priority = v; return this; }
+        /** Sets {@code spec.priority}, and {@link #hasPriority(boolean) hasPriority} to true. */
+        public Builder priority(final int v) { priority = v; hasPriority = true; return this; }
         public Builder nodeName(final String v) { nodeName = v; return this; }
         public Builder phase(final String v) { phase = v; return this; }
         public Builder containers(final List<Container> v) { containers = v; return this; }
@@ -204,11 +345,27 @@ public final class PodObject
         public Builder nodeSelector(final Map<String, String> v) { nodeSelector = v; return this; }
         public Builder nodeAffinity(final NodeAffinity v) { nodeAffinity = v; return this; }
         public Builder tolerations(final List<Toleration> v) { tolerations = v; return this; }
+        public Builder hasPriority(final boolean v) { hasPriority = v; return this; }
+        public Builder priorityClassName(final String v) { priorityClassName = v; return this; }
+        public Builder preemptionPolicy(final String v) { preemptionPolicy = v; return this; }
+        public Builder schedulingGates(final List<String> v) { schedulingGates = v; return this; }
+        public Builder podAffinity(final PodAffinity v) { podAffinity = v; return this; }
+        public Builder podAntiAffinity(final PodAffinity v) { podAntiAffinity = v; return this; }
+        public Builder topologySpreadConstraints(final List<TopologySpreadConstraint> v)
+        {
+            topologySpreadConstraints = v;
+            return this;
+        }
+        public Builder nominatedNodeName(final String v) { nominatedNodeName = v; return this; }
+        public Builder startTimeMs(final long v) { startTimeMs = v; return this; }
+        public Builder deletionTimestampMs(final long v) { deletionTimestampMs = v; return this; }
 
         public PodObject build()
         {
             return new PodObject(namespace, name, labels, creationTimestampMs, priority, nodeName, phase, containers,
-                initContainers, overhead, nodeSelector, nodeAffinity, tolerations);
+                initContainers, overhead, nodeSelector, nodeAffinity, tolerations, hasPriority, priorityClassName,
+                preemptionPolicy, schedulingGates, podAffinity, podAntiAffinity, topologySpreadConstraints,
+                nominatedNodeName, startTimeMs, deletionTimestampMs);
         }
     }
 }

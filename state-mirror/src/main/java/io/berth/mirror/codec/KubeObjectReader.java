@@ -14,8 +14,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.berth.sched.model.NamespaceObject;
 import io.berth.sched.model.NodeObject;
+import io.berth.sched.model.PodDisruptionBudget;
 import io.berth.sched.model.PodObject;
+import io.berth.sched.model.PriorityClass;
 import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.BufferedInputStream;
@@ -35,9 +38,10 @@ import java.util.List;
 
 /**
  * Reads Kubernetes v1 objects from YAML or JSON: multi-document YAML, a JSON object, a JSON array of objects, or
- * a {@code List} ({@code kind: List}, {@code NodeList}, {@code PodList}...) of any of these. Nodes and Pods of the
- * core group ({@code apiVersion: v1}, or none) are mapped to {@link NodeObject} and {@link PodObject}; other kinds
- * are kept as trees in {@link ReadResult#others()}.
+ * a {@code List} ({@code kind: List}, {@code NodeList}, {@code PodList}...) of any of these. Nodes, Pods and
+ * Namespaces of the core group ({@code apiVersion: v1}, or none), PriorityClasses of {@code scheduling.k8s.io}
+ * ({@code v1}, {@code v1beta1}, {@code v1alpha1}, or none) and PodDisruptionBudgets of {@code policy} ({@code v1},
+ * {@code v1beta1}, or none) are mapped to the model; other kinds are kept as trees in {@link ReadResult#others()}.
  * <p>
  * Lenient like kube-scheduler, which trusts the API server to have validated objects: unknown fields are ignored.
  * An object that cannot be mapped (a field of the wrong type, a bad or negative quantity, no name, a string over
@@ -220,6 +224,9 @@ public final class KubeObjectReader
         private final String source;
         private final List<NodeObject> nodes = new ArrayList<>();
         private final List<PodObject> pods = new ArrayList<>();
+        private final List<PriorityClass> priorityClasses = new ArrayList<>();
+        private final List<NamespaceObject> namespaces = new ArrayList<>();
+        private final List<PodDisruptionBudget> podDisruptionBudgets = new ArrayList<>();
         private final List<OtherObject> others = new ArrayList<>();
         private final List<ObjectError> errors = new ArrayList<>();
         private int objectCount;
@@ -296,42 +303,53 @@ public final class KubeObjectReader
             }
 
             final int ordinal = ++objectCount;
-            final JsonNode apiVersion = obj.get("apiVersion");
-            final boolean core = apiVersion == null || apiVersion.isNull() ||
-                (apiVersion.isTextual() && ("v1".equals(apiVersion.textValue()) || apiVersion.textValue().isEmpty()));
-            switch (core ? kind : "")
+            final JsonNode apiVersionNode = obj.get("apiVersion");
+            final String apiVersion = apiVersionNode == null || apiVersionNode.isNull() ? "" :
+                apiVersionNode.isTextual() ? apiVersionNode.textValue() : null;
+            try
             {
-                case "Node" ->
+                switch (mappedKind(kind, apiVersion))
                 {
-                    try
+                    case "Node" -> nodes.add(decoder.decodeNode(obj));
+                    case "Pod" -> pods.add(decoder.decodePod(obj));
+                    case "Namespace" -> namespaces.add(decoder.decodeNamespace(obj));
+                    case "PriorityClass" -> priorityClasses.add(decoder.decodePriorityClass(obj));
+                    case "PodDisruptionBudget" -> podDisruptionBudgets.add(decoder.decodePodDisruptionBudget(obj));
+                    default ->
                     {
-                        nodes.add(decoder.decodeNode(obj));
+                        final JsonNode metadata = obj.get("metadata");
+                        final JsonNode name = metadata == null ? null : metadata.get("name");
+                        others.add(
+                            new OtherObject(kind, name != null && name.isTextual() ? name.textValue() : "", obj));
                     }
-                    catch (final FieldException ex)
-                    {
-                        errors.add(new ObjectError(source, kind, displayName(obj, false, ordinal), ex.field(),
-                            ex.getMessage()));
-                    }
-                }
-                case "Pod" ->
-                {
-                    try
-                    {
-                        pods.add(decoder.decodePod(obj));
-                    }
-                    catch (final FieldException ex)
-                    {
-                        errors.add(new ObjectError(source, kind, displayName(obj, true, ordinal), ex.field(),
-                            ex.getMessage()));
-                    }
-                }
-                default ->
-                {
-                    final JsonNode metadata = obj.get("metadata");
-                    final JsonNode name = metadata == null ? null : metadata.get("name");
-                    others.add(new OtherObject(kind, name != null && name.isTextual() ? name.textValue() : "", obj));
                 }
             }
+            catch (final FieldException ex)
+            {
+                final boolean namespaced = "Pod".equals(kind) || "PodDisruptionBudget".equals(kind);
+                errors.add(new ObjectError(source, kind, displayName(obj, namespaced, ordinal), ex.field(),
+                    ex.getMessage()));
+            }
+        }
+
+        /** The kind when it is one the reader maps in that API group and version, else empty. */
+        private static String mappedKind(final String kind, final String apiVersion)
+        {
+            if (apiVersion == null)
+            {
+                return "";
+            }
+            final boolean none = apiVersion.isEmpty();
+            return switch (kind)
+            {
+                case "Node", "Pod", "Namespace" -> none || "v1".equals(apiVersion) ? kind : "";
+                case "PriorityClass" -> none || "scheduling.k8s.io/v1".equals(apiVersion) ||
+                    "scheduling.k8s.io/v1beta1".equals(apiVersion) || "scheduling.k8s.io/v1alpha1".equals(apiVersion) ?
+                    kind : "";
+                case "PodDisruptionBudget" -> none || "policy/v1".equals(apiVersion) ||
+                    "policy/v1beta1".equals(apiVersion) ? kind : "";
+                default -> "";
+            };
         }
 
         private void list(final String kind, final ObjectNode list)
@@ -379,7 +397,7 @@ public final class KubeObjectReader
 
         ReadResult result()
         {
-            return new ReadResult(nodes, pods, others, errors);
+            return new ReadResult(nodes, pods, priorityClasses, namespaces, podDisruptionBudgets, others, errors);
         }
 
         private static boolean isList(final String kind, final ObjectNode obj)

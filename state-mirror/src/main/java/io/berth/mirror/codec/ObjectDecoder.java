@@ -7,17 +7,27 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.sched.model.Container;
 import io.berth.sched.model.ContainerImage;
 import io.berth.sched.model.ContainerPort;
+import io.berth.sched.model.IntOrString;
+import io.berth.sched.model.LabelSelector;
+import io.berth.sched.model.LabelSelectorRequirement;
+import io.berth.sched.model.NamespaceObject;
 import io.berth.sched.model.NodeAffinity;
 import io.berth.sched.model.NodeObject;
 import io.berth.sched.model.NodeSelectorRequirement;
 import io.berth.sched.model.NodeSelectorTerm;
+import io.berth.sched.model.PodAffinity;
+import io.berth.sched.model.PodAffinityTerm;
+import io.berth.sched.model.PodDisruptionBudget;
 import io.berth.sched.model.PodObject;
 import io.berth.sched.model.PreferredSchedulingTerm;
+import io.berth.sched.model.PriorityClass;
 import io.berth.sched.model.Quantity;
 import io.berth.sched.model.QuantityFormatException;
 import io.berth.sched.model.ResourceList;
 import io.berth.sched.model.Taint;
 import io.berth.sched.model.Toleration;
+import io.berth.sched.model.TopologySpreadConstraint;
+import io.berth.sched.model.WeightedPodAffinityTerm;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -25,13 +35,15 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Maps the JSON tree of one Node or Pod to the model, the way kube-scheduler's informers see it: unknown fields
+ * Maps the JSON tree of one Node, Pod, PriorityClass, Namespace or PodDisruptionBudget to the model, the way kube-scheduler's informers see it: unknown fields
  * are ignored, label values that are YAML numbers or booleans become their text, and a field of the wrong type
  * fails the object with a {@link FieldException} naming the field's path.
  * <p>
@@ -72,20 +84,78 @@ final class ObjectDecoder
         final ObjectNode spec = object(obj.get("spec"), "spec");
         final ObjectNode status = object(obj.get("status"), "status");
         final boolean hostNetwork = bool(get(spec, "hostNetwork"), "spec.hostNetwork");
+        final ObjectNode affinity = object(get(spec, "affinity"), "spec.affinity");
+        final JsonNode priority = get(spec, "priority");
 
         return PodObject.builder(string(get(metadata, "namespace"), "metadata.namespace"), name)
             .labels(stringMap(get(metadata, "labels"), "metadata.labels"))
             .creationTimestampMs(timestamp(get(metadata, "creationTimestamp"), "metadata.creationTimestamp"))
-            .priority(int32(get(spec, "priority"), "spec.priority"))
+            .deletionTimestampMs(timestamp(get(metadata, "deletionTimestamp"), "metadata.deletionTimestamp"))
+            .priority(int32(priority, "spec.priority"))
+            .hasPriority(priority != null)
+            .priorityClassName(string(get(spec, "priorityClassName"), "spec.priorityClassName"))
+            .preemptionPolicy(string(get(spec, "preemptionPolicy"), "spec.preemptionPolicy"))
+            .schedulingGates(schedulingGates(get(spec, "schedulingGates"), "spec.schedulingGates"))
             .nodeName(string(get(spec, "nodeName"), "spec.nodeName"))
             .phase(string(get(status, "phase"), "status.phase"))
             .containers(containers(get(spec, "containers"), "spec.containers", false, hostNetwork))
             .initContainers(containers(get(spec, "initContainers"), "spec.initContainers", true, hostNetwork))
             .overhead(resources(get(spec, "overhead"), "spec.overhead"))
             .nodeSelector(stringMap(get(spec, "nodeSelector"), "spec.nodeSelector"))
-            .nodeAffinity(nodeAffinity(spec))
+            .nodeAffinity(nodeAffinity(affinity))
+            .podAffinity(podAffinity(get(affinity, "podAffinity"), "spec.affinity.podAffinity"))
+            .podAntiAffinity(podAffinity(get(affinity, "podAntiAffinity"), "spec.affinity.podAntiAffinity"))
             .tolerations(tolerations(get(spec, "tolerations"), "spec.tolerations"))
+            .topologySpreadConstraints(
+                spreadConstraints(get(spec, "topologySpreadConstraints"), "spec.topologySpreadConstraints"))
+            .nominatedNodeName(string(get(status, "nominatedNodeName"), "status.nominatedNodeName"))
+            .startTimeMs(timestamp(get(status, "startTime"), "status.startTime"))
             .build();
+    }
+
+    /** A {@code scheduling.k8s.io} PriorityClass: {@code value}, {@code globalDefault}, {@code preemptionPolicy}. */
+    PriorityClass decodePriorityClass(final ObjectNode obj) throws FieldException
+    {
+        final ObjectNode metadata = object(obj.get("metadata"), "metadata");
+        return new PriorityClass(
+            name(metadata),
+            int32(get(obj, "value"), "value"),
+            bool(get(obj, "globalDefault"), "globalDefault"),
+            string(get(obj, "preemptionPolicy"), "preemptionPolicy"));
+    }
+
+    /** A v1 Namespace: its name and labels. */
+    NamespaceObject decodeNamespace(final ObjectNode obj) throws FieldException
+    {
+        final ObjectNode metadata = object(obj.get("metadata"), "metadata");
+        return new NamespaceObject(name(metadata), stringMap(get(metadata, "labels"), "metadata.labels"));
+    }
+
+    /** A {@code policy} PodDisruptionBudget: its selector, budgets and {@code status.disruptionsAllowed}. */
+    PodDisruptionBudget decodePodDisruptionBudget(final ObjectNode obj) throws FieldException
+    {
+        final ObjectNode metadata = object(obj.get("metadata"), "metadata");
+        final String name = name(metadata);
+        final ObjectNode spec = object(obj.get("spec"), "spec");
+        final ObjectNode status = object(obj.get("status"), "status");
+        final ObjectNode disrupted = object(get(status, "disruptedPods"), "status.disruptedPods");
+        final Set<String> disruptedPods = new LinkedHashSet<>();
+        if (disrupted != null)
+        {
+            checkEntries(disrupted.size(), "status.disruptedPods");
+            for (final Map.Entry<String, JsonNode> entry : disrupted.properties())
+            {
+                disruptedPods.add(checkLength(entry.getKey(), key("status.disruptedPods", entry.getKey())));
+            }
+        }
+        return new PodDisruptionBudget(
+            string(get(metadata, "namespace"), "metadata.namespace"),
+            name,
+            labelSelector(get(spec, "selector"), "spec.selector"),
+            intOrString(get(spec, "minAvailable"), "spec.minAvailable"),
+            intOrString(get(spec, "maxUnavailable"), "spec.maxUnavailable"),
+            int32(get(status, "disruptionsAllowed"), "status.disruptionsAllowed"),
+            disruptedPods);
     }
 
     private static String name(final ObjectNode metadata) throws FieldException
@@ -273,9 +343,8 @@ final class ObjectDecoder
         return images;
     }
 
-    private static NodeAffinity nodeAffinity(final ObjectNode spec) throws FieldException
+    private static NodeAffinity nodeAffinity(final ObjectNode affinity) throws FieldException
     {
-        final ObjectNode affinity = object(get(spec, "affinity"), "spec.affinity");
         final String path = "spec.affinity.nodeAffinity";
         final ObjectNode nodeAffinity = object(get(affinity, "nodeAffinity"), path);
         if (nodeAffinity == null)
@@ -312,6 +381,159 @@ final class ObjectDecoder
             }
         }
         return new NodeAffinity(requiredTerms, preferredTerms);
+    }
+
+    private static List<String> schedulingGates(final JsonNode node, final String path) throws FieldException
+    {
+        final ArrayNode array = array(node, path);
+        if (array == null || array.isEmpty())
+        {
+            return List.of();
+        }
+        final List<String> gates = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++)
+        {
+            final String itemPath = index(path, i);
+            final ObjectNode gate = object(array.get(i), itemPath);
+            if (gate != null)
+            {
+                final String name = string(gate.get("name"), field(itemPath, "name"));
+                gates.add(name == null ? "" : name);
+            }
+        }
+        return gates;
+    }
+
+    private static PodAffinity podAffinity(final JsonNode node, final String path) throws FieldException
+    {
+        final ObjectNode affinity = object(node, path);
+        if (affinity == null)
+        {
+            return PodAffinity.NONE;
+        }
+
+        final String requiredPath = field(path, "requiredDuringSchedulingIgnoredDuringExecution");
+        final ArrayNode required = array(affinity.get("requiredDuringSchedulingIgnoredDuringExecution"), requiredPath);
+        final List<PodAffinityTerm> requiredTerms = new ArrayList<>();
+        for (int i = 0; required != null && i < required.size(); i++)
+        {
+            final PodAffinityTerm term = podAffinityTerm(required.get(i), index(requiredPath, i));
+            if (term != null)
+            {
+                requiredTerms.add(term);
+            }
+        }
+
+        final String preferredPath = field(path, "preferredDuringSchedulingIgnoredDuringExecution");
+        final ArrayNode preferred = array(affinity.get("preferredDuringSchedulingIgnoredDuringExecution"), preferredPath);
+        final List<WeightedPodAffinityTerm> preferredTerms = new ArrayList<>();
+        for (int i = 0; preferred != null && i < preferred.size(); i++)
+        {
+            final String itemPath = index(preferredPath, i);
+            final ObjectNode p = object(preferred.get(i), itemPath);
+            if (p != null)
+            {
+                final int weight = int32(p.get("weight"), field(itemPath, "weight"));
+                final String termPath = field(itemPath, "podAffinityTerm");
+                final PodAffinityTerm term = podAffinityTerm(p.get("podAffinityTerm"), termPath);
+                preferredTerms.add(new WeightedPodAffinityTerm(
+                    weight, term == null ? new PodAffinityTerm(null, null, null, null, null, null) : term));
+            }
+        }
+        return requiredTerms.isEmpty() && preferredTerms.isEmpty() ?
+            PodAffinity.NONE : new PodAffinity(requiredTerms, preferredTerms);
+    }
+
+    /** Null for an absent or null term. */
+    private static PodAffinityTerm podAffinityTerm(final JsonNode node, final String path) throws FieldException
+    {
+        final ObjectNode term = object(node, path);
+        if (term == null)
+        {
+            return null;
+        }
+        return new PodAffinityTerm(
+            labelSelector(term.get("labelSelector"), field(path, "labelSelector")),
+            stringList(term.get("namespaces"), field(path, "namespaces")),
+            string(term.get("topologyKey"), field(path, "topologyKey")),
+            labelSelector(term.get("namespaceSelector"), field(path, "namespaceSelector")),
+            stringList(term.get("matchLabelKeys"), field(path, "matchLabelKeys")),
+            stringList(term.get("mismatchLabelKeys"), field(path, "mismatchLabelKeys")));
+    }
+
+    private static List<TopologySpreadConstraint> spreadConstraints(final JsonNode node, final String path)
+        throws FieldException
+    {
+        final ArrayNode array = array(node, path);
+        if (array == null || array.isEmpty())
+        {
+            return List.of();
+        }
+        final List<TopologySpreadConstraint> constraints = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++)
+        {
+            final String itemPath = index(path, i);
+            final ObjectNode c = object(array.get(i), itemPath);
+            if (c == null)
+            {
+                continue;
+            }
+            final JsonNode minDomains = get(c, "minDomains");
+            constraints.add(new TopologySpreadConstraint(
+                int32(c.get("maxSkew"), field(itemPath, "maxSkew")),
+                string(c.get("topologyKey"), field(itemPath, "topologyKey")),
+                string(c.get("whenUnsatisfiable"), field(itemPath, "whenUnsatisfiable")),
+                labelSelector(c.get("labelSelector"), field(itemPath, "labelSelector")),
+                minDomains == null ? null : int32(minDomains, field(itemPath, "minDomains")),
+                string(c.get("nodeAffinityPolicy"), field(itemPath, "nodeAffinityPolicy")),
+                string(c.get("nodeTaintsPolicy"), field(itemPath, "nodeTaintsPolicy")),
+                stringList(c.get("matchLabelKeys"), field(itemPath, "matchLabelKeys"))));
+        }
+        return constraints;
+    }
+
+    /** A {@code metav1.LabelSelector}; null when absent or null, which kube tells from an empty one. */
+    private static LabelSelector labelSelector(final JsonNode node, final String path) throws FieldException
+    {
+        final ObjectNode selector = object(node, path);
+        if (selector == null)
+        {
+            return null;
+        }
+        final String expressionsPath = field(path, "matchExpressions");
+        final ArrayNode array = array(get(selector, "matchExpressions"), expressionsPath);
+        final List<LabelSelectorRequirement> expressions = new ArrayList<>(array == null ? 0 : array.size());
+        for (int i = 0; array != null && i < array.size(); i++)
+        {
+            final String itemPath = index(expressionsPath, i);
+            final ObjectNode r = object(array.get(i), itemPath);
+            if (r != null)
+            {
+                expressions.add(new LabelSelectorRequirement(
+                    string(r.get("key"), field(itemPath, "key")),
+                    string(r.get("operator"), field(itemPath, "operator")),
+                    stringList(r.get("values"), field(itemPath, "values"))));
+            }
+        }
+        return new LabelSelector(stringMap(get(selector, "matchLabels"), field(path, "matchLabels")), expressions);
+    }
+
+    /** An {@code IntOrString} such as {@code 2} or {@code "50%"}; null when absent or null. */
+    private static IntOrString intOrString(final JsonNode node, final String path) throws FieldException
+    {
+        if (node == null || node.isNull())
+        {
+            return null;
+        }
+        if (node.isTextual())
+        {
+            return IntOrString.ofString(checkLength(node.textValue(), path));
+        }
+        if (node.isIntegralNumber())
+        {
+            return IntOrString.ofInt(int32(node, path));
+        }
+        throw wrongType(path, "an integer or a string", node);
     }
 
     private static NodeSelectorTerm term(final JsonNode node, final String path) throws FieldException

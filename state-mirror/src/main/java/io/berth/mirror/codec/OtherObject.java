@@ -3,8 +3,8 @@ package io.berth.mirror.codec;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * An object of a kind the reader does not map ({@code Namespace}, {@code PriorityClass},
- * {@code PodDisruptionBudget}, {@code Service}...), kept as its JSON tree for later use.
+ * An object of a kind the reader does not map ({@code Service}, {@code ConfigMap}, a custom resource...),
+ * kept as its JSON tree for later use.
  *
  * @param kind   the object's {@code kind}.
  * @param name   its {@code metadata.name}, or empty when it has none.

@@ -3,12 +3,15 @@ package io.berth.mirror.codec;
 import io.berth.sched.model.Container;
 import io.berth.sched.model.ContainerImage;
 import io.berth.sched.model.ContainerPort;
+import io.berth.sched.model.NamespaceObject;
 import io.berth.sched.model.NodeAffinity;
 import io.berth.sched.model.NodeObject;
 import io.berth.sched.model.NodeSelectorRequirement;
 import io.berth.sched.model.NodeSelectorTerm;
+import io.berth.sched.model.PodDisruptionBudget;
 import io.berth.sched.model.PodObject;
 import io.berth.sched.model.PreferredSchedulingTerm;
+import io.berth.sched.model.PriorityClass;
 import io.berth.sched.model.ResourceList;
 import io.berth.sched.model.Taint;
 import io.berth.sched.model.Toleration;
@@ -127,7 +130,8 @@ class KubeObjectReaderTest
                 {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "shop"},
                  "spec": {"containers": [{"name": "c", "image": "i", "resources": {"requests": {"cpu": "1"}}}]}},
                 {"apiVersion": "v1", "kind": "List", "items": [
-                  {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "pdb"}}]}
+                  {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "pdb"}}]},
+                {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"}, "spec": {"ports": [{"port": 80}]}}
               ],
               "kind": "List",
               "metadata": {"resourceVersion": ""}
@@ -137,11 +141,12 @@ class KubeObjectReaderTest
         assertThat(result.errors()).isEmpty();
         assertThat(result.nodes()).extracting(NodeObject::name).containsExactly("n1");
         assertThat(result.pods()).extracting(PodObject::key).containsExactly("shop/p");
-        assertThat(result.others()).extracting(OtherObject::kind, OtherObject::name).containsExactly(
-            tuple("Namespace", "shop"),
-            tuple("PriorityClass", "high"),
-            tuple("PodDisruptionBudget", "pdb"));
-        assertThat(result.others().get(1).object().get("value").asInt()).isEqualTo(100000);
+        assertThat(result.namespaces()).extracting(NamespaceObject::name).containsExactly("shop");
+        assertThat(result.priorityClasses()).containsExactly(new PriorityClass("high", 100000, false, ""));
+        assertThat(result.podDisruptionBudgets()).extracting(PodDisruptionBudget::namespace, PodDisruptionBudget::name)
+            .containsExactly(tuple("default", "pdb"));
+        assertThat(result.others()).extracting(OtherObject::kind, OtherObject::name).containsExactly(tuple("Service", "web"));
+        assertThat(result.others().getFirst().object().get("spec").get("ports").get(0).get("port").asInt()).isEqualTo(80);
     }
 
     @Test

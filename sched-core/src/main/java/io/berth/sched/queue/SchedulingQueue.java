@@ -1,0 +1,856 @@
+package io.berth.sched.queue;
+
+import io.berth.sched.model.PodObject;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * kube-scheduler's {@code PriorityQueue} (v1.33/v1.34), for one scheduling thread that owns it: pending pods wait
+ * in one of activeQ, backoffQ (and the error backoffQ), unschedulablePods or, held by scheduling gates, the gated
+ * pool; a popped pod is in flight until {@link #done}, a requeue or {@link #delete}.
+ * <ul>
+ * <li>activeQ is ordered as kube's {@code PrioritySort}: priority descending, then the queue timestamp ascending
+ * (when the pod was added, or when its last attempt failed), then, to make ties deterministic where kube's heap
+ * leaves them arbitrary, creation timestamp and insertion order.</li>
+ * <li>A pod whose attempt failed waits {@code initialBackoff * 2^(attempts-1)}, capped at the maximum, counted from
+ * the failure; with {@link SchedulingQueueConfig#popFromBackoffQ()} expiries are truncated to whole seconds, a
+ * pod is still backing off while its expiry is in the current second or later, backoffQ orders pods of the same
+ * expiry as activeQ does, and {@link #pop()} takes backoffQ's head when activeQ is empty.</li>
+ * <li>{@link #requeueUnschedulable} parks a pod in unschedulablePods unless a cluster event (or an update of the
+ * pod itself) arrived while it was in flight, in which case it goes to backoffQ. {@link #onClusterEvent} moves
+ * every unschedulable pod to backoffQ, or to activeQ when its backoff is over; so does the flush of pods
+ * unschedulable for longer than {@code maxInUnschedulableNs} (kube runs it every 30 s; here {@link #pop()} runs it
+ * as soon as it is due). {@link #requeueAfterError} sends the pod to the error backoffQ.</li>
+ * <li>A pod with scheduling gates is held in the gated pool, untouched by events and flushes, until
+ * {@link #update} shows every gate removed.</li>
+ * <li>Pods are admitted once on {@link #add}/{@link #update}: priority and preemption policy resolved by
+ * {@link PriorityClasses}, as kube's admission does at creation.</li>
+ * </ul>
+ * The state of each pod lives in parallel arrays indexed by a slot; the heaps hold slots. {@link #pop()} allocates
+ * nothing. The clock is injected and nothing sleeps: time passes only when the clock says so.
+ * <p>
+ * Simplifications of kube: no queueing hints (every listed event moves every unschedulable pod, and an update of
+ * an unschedulable pod other than its status moves it, as kube does with hints disabled); no nominator; the
+ * periodic flushes run when {@link #pop()} or {@link #flush()} is called rather than on tickers.
+ */
+public final class SchedulingQueue
+{
+    private static final byte DETACHED = 0;
+    private static final byte ACTIVE = 1;
+    private static final byte BACKOFF = 2;
+    private static final byte ERROR_BACKOFF = 3;
+    private static final byte UNSCHEDULABLE = 4;
+    private static final byte GATED = 5;
+    private static final byte IN_FLIGHT = 6;
+
+    private static final int ACTIVE_ORDER = 0;
+    private static final int BACKOFF_ORDER = 1;
+    private static final int ERROR_BACKOFF_ORDER = 2;
+
+    private static final long NO_TIME = QueuedPodInfo.NO_TIME;
+    private static final int INITIAL_CAPACITY = 64;
+
+    private final SchedulingQueueConfig config;
+    private final LongSupplier nanoClock;
+    private PriorityClasses priorityClasses;
+
+    private final Map<String, Integer> slotByKey = new HashMap<>();
+    private PodObject[] pods = new PodObject[INITIAL_CAPACITY];
+    private int[] priorities = new int[INITIAL_CAPACITY];
+    private long[] creationMs = new long[INITIAL_CAPACITY];
+    private long[] timestampNs = new long[INITIAL_CAPACITY];
+    private long[] initialAttemptNs = new long[INITIAL_CAPACITY];
+    private int[] attempts = new int[INITIAL_CAPACITY];
+    private long[] backoffExpiryNs = new long[INITIAL_CAPACITY];
+    private long[] sequences = new long[INITIAL_CAPACITY];
+    private byte[] states = new byte[INITIAL_CAPACITY];
+    private int[] positions = new int[INITIAL_CAPACITY];
+    private long[] poppedAtEvent = new long[INITIAL_CAPACITY];
+    private boolean[] updatedInFlight = new boolean[INITIAL_CAPACITY];
+    private boolean[] unknownClass = new boolean[INITIAL_CAPACITY];
+    private int[] freeSlots = new int[INITIAL_CAPACITY];
+    private int freeCount;
+    private int slotLimit;
+
+    private final SlotHeap activeQ = new SlotHeap(ACTIVE_ORDER);
+    private final SlotHeap backoffQ = new SlotHeap(BACKOFF_ORDER);
+    private final SlotHeap errorBackoffQ = new SlotHeap(ERROR_BACKOFF_ORDER);
+    private final SlotList unschedulablePods = new SlotList();
+    private final SlotList gatedPods = new SlotList();
+    private int inFlightCount;
+
+    private long nextSequence;
+    private long eventCount;
+    private long schedulingCycle;
+    private long leftoverDeadlineNs = Long.MAX_VALUE;
+    private long unknownClassPods;
+
+    /**
+     * @param config          timings, already validated.
+     * @param priorityClasses resolves the priority of pods added from now on.
+     * @param nanoClock       monotonic nanoseconds, such as {@code System::nanoTime} or a test's hand-advanced clock.
+     */
+    public SchedulingQueue(
+        final SchedulingQueueConfig config, final PriorityClasses priorityClasses, final LongSupplier nanoClock)
+    {
+        this.config = Objects.requireNonNull(config, "config");
+        this.priorityClasses = Objects.requireNonNull(priorityClasses, "priorityClasses");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        Arrays.fill(initialAttemptNs, NO_TIME);
+        Arrays.fill(backoffExpiryNs, NO_TIME);
+    }
+
+    /** With kube's default timings and only the built-in priority classes. */
+    public SchedulingQueue(final LongSupplier nanoClock)
+    {
+        this(SchedulingQueueConfig.DEFAULT, PriorityClasses.NONE, nanoClock);
+    }
+
+    public SchedulingQueueConfig config()
+    {
+        return config;
+    }
+
+    public PriorityClasses priorityClasses()
+    {
+        return priorityClasses;
+    }
+
+    /** Replaces the classes that resolve the priority of pods added or updated from now on. */
+    public void priorityClasses(final PriorityClasses classes)
+    {
+        priorityClasses = Objects.requireNonNull(classes, "classes");
+    }
+
+    /**
+     * Adds a new pending pod: to activeQ, or to the gated pool when it has scheduling gates. A pod already known
+     * is {@link #update updated} instead; a bound or terminal pod that is not known is ignored.
+     *
+     * @return whether the queue holds the pod afterwards.
+     */
+    public boolean add(final PodObject pod)
+    {
+        if (slotOf(pod.key()) >= 0)
+        {
+            return update(pod);
+        }
+        if (pod.isBound() || pod.isTerminal())
+        {
+            return false;
+        }
+        final long now = nanoClock.getAsLong();
+        final int slot = allocateSlot();
+        final boolean unknown = priorityClasses.isUnknownClass(pod);
+        final PodObject admitted = priorityClasses.admit(pod);
+        pods[slot] = admitted;
+        slotByKey.put(admitted.key(), slot);
+        priorities[slot] = admitted.priority();
+        creationMs[slot] = admitted.creationTimestampMs();
+        timestampNs[slot] = now;
+        initialAttemptNs[slot] = NO_TIME;
+        attempts[slot] = 0;
+        backoffExpiryNs[slot] = NO_TIME;
+        sequences[slot] = nextSequence++;
+        states[slot] = DETACHED;
+        poppedAtEvent[slot] = 0;
+        updatedInFlight[slot] = false;
+        unknownClass[slot] = unknown;
+        if (unknown)
+        {
+            unknownClassPods++;
+        }
+        toActive(slot, now);
+        return true;
+    }
+
+    /**
+     * Replaces a queued pod with its new version. In activeQ or backoffQ it stays, reordered; in unschedulablePods
+     * a change other than to its status moves it to backoffQ (or activeQ when its backoff is over); in the gated
+     * pool it moves likewise once no gate remains; in flight the new version is kept and, if changed other than
+     * in its status, a later {@link #requeueUnschedulable} sends it to backoffQ. A pod not known is added; a pod
+     * now bound or terminal is deleted.
+     *
+     * @return whether the queue holds the pod afterwards.
+     */
+    public boolean update(final PodObject pod)
+    {
+        final int slot = slotOf(pod.key());
+        if (pod.isBound() || pod.isTerminal())
+        {
+            if (slot >= 0)
+            {
+                delete(pod.key());
+            }
+            return false;
+        }
+        if (slot < 0)
+        {
+            return add(pod);
+        }
+        final PodObject old = pods[slot];
+        final boolean unknown = priorityClasses.isUnknownClass(pod);
+        final PodObject admitted = priorityClasses.admit(pod);
+        pods[slot] = admitted;
+        priorities[slot] = admitted.priority();
+        creationMs[slot] = admitted.creationTimestampMs();
+        unknownClass[slot] = unknown;
+        switch (states[slot])
+        {
+            case ACTIVE -> activeQ.fix(slot);
+            case BACKOFF -> backoffQ.fix(slot);
+            case ERROR_BACKOFF -> errorBackoffQ.fix(slot);
+            case UNSCHEDULABLE ->
+            {
+                if (isUpdated(old, admitted))
+                {
+                    requeueAfterBackoff(slot, nanoClock.getAsLong(), false);
+                }
+            }
+            case GATED ->
+            {
+                if (admitted.schedulingGates().isEmpty())
+                {
+                    requeueAfterBackoff(slot, nanoClock.getAsLong(), false);
+                }
+            }
+            case IN_FLIGHT -> updatedInFlight[slot] |= isUpdated(old, admitted);
+            default -> throw new IllegalStateException("pod " + pod.key() + " in state " + states[slot]);
+        }
+        return true;
+    }
+
+    /**
+     * Forgets a pod wherever it is, in flight included (a later requeue of it is ignored).
+     *
+     * @return whether it was known.
+     */
+    public boolean delete(final String key)
+    {
+        final int slot = slotOf(key);
+        if (slot < 0)
+        {
+            return false;
+        }
+        detach(slot);
+        releaseSlot(slot);
+        return true;
+    }
+
+    /**
+     * The next pod to schedule, now in flight, or null when none is ready. First moves to activeQ the pods whose
+     * backoff is over, and flushes the pods unschedulable for too long. Increments the pod's attempts and the
+     * scheduling cycle.
+     */
+    public PodObject pop()
+    {
+        final long now = nanoClock.getAsLong();
+        flushBackoffCompleted(now);
+        if (now >= leftoverDeadlineNs)
+        {
+            flushUnschedulableLeftover(now);
+        }
+        final int slot;
+        if (activeQ.size > 0)
+        {
+            slot = activeQ.pop();
+        }
+        else if (config.popFromBackoffQ() && backoffQ.size > 0)
+        {
+            slot = backoffQ.pop();
+        }
+        else
+        {
+            return null;
+        }
+        states[slot] = IN_FLIGHT;
+        inFlightCount++;
+        attempts[slot]++;
+        backoffExpiryNs[slot] = NO_TIME;
+        poppedAtEvent[slot] = eventCount;
+        updatedInFlight[slot] = false;
+        schedulingCycle++;
+        return pods[slot];
+    }
+
+    /**
+     * The popped pod was scheduled (bound or assumed): forget it.
+     *
+     * @return whether it was in flight.
+     */
+    public boolean done(final String key)
+    {
+        final int slot = slotOf(key);
+        if (slot < 0 || states[slot] != IN_FLIGHT)
+        {
+            return false;
+        }
+        detach(slot);
+        releaseSlot(slot);
+        return true;
+    }
+
+    /**
+     * The popped pod was found unschedulable (kube's {@code AddUnschedulableIfNotPresent} with rejecting plugins):
+     * its timestamp becomes now, and it goes to unschedulablePods, or to backoffQ when a cluster event or an update
+     * of the pod arrived while it was in flight. The queue keeps its own latest version of the pod; only the key
+     * of {@code pod} is read.
+     *
+     * @return false when the pod is not in flight (deleted meanwhile, or never popped), and nothing happens.
+     */
+    public boolean requeueUnschedulable(final PodObject pod)
+    {
+        return requeue(pod.key(), false);
+    }
+
+    /**
+     * The popped pod failed with an error rather than a verdict (a failed bind, say): it goes to the error
+     * backoffQ, or to activeQ if its backoff is already over.
+     *
+     * @return false when the pod is not in flight, and nothing happens.
+     */
+    public boolean requeueAfterError(final PodObject pod)
+    {
+        return requeue(pod.key(), true);
+    }
+
+    /** A cluster event: every unschedulable pod moves to backoffQ, or to activeQ when its backoff is over. */
+    public void onClusterEvent(final ClusterEvent event)
+    {
+        Objects.requireNonNull(event, "event");
+        eventCount++;
+        final long now = nanoClock.getAsLong();
+        while (unschedulablePods.size > 0)
+        {
+            requeueAfterBackoff(unschedulablePods.slots[unschedulablePods.size - 1], now, false);
+        }
+        leftoverDeadlineNs = Long.MAX_VALUE;
+    }
+
+    /** Runs both periodic flushes now: pods done backing off to activeQ, pods unschedulable for too long out. */
+    public void flush()
+    {
+        final long now = nanoClock.getAsLong();
+        flushBackoffCompleted(now);
+        flushUnschedulableLeftover(now);
+    }
+
+    /**
+     * No later than the first time at which a flush would move a pod, if nothing else happens; {@code
+     * Long.MAX_VALUE} when none waits. A simulation may advance its clock to it when {@link #pop()} gives null.
+     */
+    public long nextFlushNs()
+    {
+        long next = leftoverDeadlineNs;
+        if (backoffQ.size > 0)
+        {
+            next = Math.min(next, backoffCompletesAt(backoffQ.heap[0]));
+        }
+        if (errorBackoffQ.size > 0)
+        {
+            next = Math.min(next, backoffCompletesAt(errorBackoffQ.heap[0]));
+        }
+        return next;
+    }
+
+    /** Whether the queue tracks the pod (pending or in flight). */
+    public boolean contains(final String key)
+    {
+        return slotOf(key) >= 0;
+    }
+
+    /** A snapshot of the pod's place in the queue, or null when it is not known. */
+    public QueuedPodInfo info(final String key)
+    {
+        final int slot = slotOf(key);
+        if (slot < 0)
+        {
+            return null;
+        }
+        final QueuedPodInfo.Queue queue = switch (states[slot])
+        {
+            case ACTIVE -> QueuedPodInfo.Queue.ACTIVE;
+            case BACKOFF -> QueuedPodInfo.Queue.BACKOFF;
+            case ERROR_BACKOFF -> QueuedPodInfo.Queue.ERROR_BACKOFF;
+            case UNSCHEDULABLE -> QueuedPodInfo.Queue.UNSCHEDULABLE;
+            case GATED -> QueuedPodInfo.Queue.GATED;
+            case IN_FLIGHT -> QueuedPodInfo.Queue.IN_FLIGHT;
+            default -> throw new IllegalStateException("pod " + key + " in state " + states[slot]);
+        };
+        return new QueuedPodInfo(pods[slot], queue, priorities[slot], timestampNs[slot], initialAttemptNs[slot],
+            attempts[slot], backoffExpiry(slot), unknownClass[slot]);
+    }
+
+    public int activeSize()
+    {
+        return activeQ.size;
+    }
+
+    /** Pods in backoffQ and the error backoffQ. */
+    public int backoffSize()
+    {
+        return backoffQ.size + errorBackoffQ.size;
+    }
+
+    /** Pods in unschedulablePods, the gated ones not included. */
+    public int unschedulableSize()
+    {
+        return unschedulablePods.size;
+    }
+
+    /** Pods held by scheduling gates. */
+    public int gatedSize()
+    {
+        return gatedPods.size;
+    }
+
+    /** Pods popped and not yet done or requeued. */
+    public int inFlightSize()
+    {
+        return inFlightCount;
+    }
+
+    /** Pods waiting in any sub-queue or pool, in flight not included. */
+    public int pendingSize()
+    {
+        return activeQ.size + backoffQ.size + errorBackoffQ.size + unschedulablePods.size + gatedPods.size;
+    }
+
+    /** The number of pods popped so far, kube's scheduling cycle. */
+    public long schedulingCycle()
+    {
+        return schedulingCycle;
+    }
+
+    /** How many pods added so far named a PriorityClass that does not exist (and were given priority 0). */
+    public long unknownPriorityClassPods()
+    {
+        return unknownClassPods;
+    }
+
+    private boolean requeue(final String key, final boolean error)
+    {
+        final int slot = slotOf(key);
+        if (slot < 0 || states[slot] != IN_FLIGHT)
+        {
+            return false;
+        }
+        final long now = nanoClock.getAsLong();
+        timestampNs[slot] = now;
+        backoffExpiryNs[slot] = NO_TIME;
+        if (error || poppedAtEvent[slot] != eventCount || updatedInFlight[slot])
+        {
+            requeueAfterBackoff(slot, now, error);
+        }
+        else
+        {
+            toUnschedulable(slot);
+        }
+        return true;
+    }
+
+    private void flushBackoffCompleted(final long now)
+    {
+        while (backoffQ.size > 0 && !isBackingOff(backoffQ.heap[0], now))
+        {
+            final int slot = backoffQ.pop();
+            states[slot] = DETACHED;
+            toActive(slot, now);
+        }
+        while (errorBackoffQ.size > 0 && !isBackingOff(errorBackoffQ.heap[0], now))
+        {
+            final int slot = errorBackoffQ.pop();
+            states[slot] = DETACHED;
+            toActive(slot, now);
+        }
+    }
+
+    /** kube's {@code flushUnschedulablePodsLeftover}: pods unschedulable for strictly longer than the limit move. */
+    private void flushUnschedulableLeftover(final long now)
+    {
+        final long limit = config.maxInUnschedulableNs();
+        long next = Long.MAX_VALUE;
+        boolean moved = false;
+        // Backwards: removing slot i moves the last entry, already visited, into i.
+        for (int i = unschedulablePods.size - 1; i >= 0; i--)
+        {
+            final int slot = unschedulablePods.slots[i];
+            if (now - timestampNs[slot] > limit)
+            {
+                requeueAfterBackoff(slot, now, false);
+                moved = true;
+            }
+            else
+            {
+                next = Math.min(next, timestampNs[slot] + limit + 1);
+            }
+        }
+        leftoverDeadlineNs = next;
+        if (moved)
+        {
+            eventCount++; // kube's UnschedulableTimeout event, seen by pods in flight
+        }
+    }
+
+    /** kube's {@code requeuePodWithQueueingStrategy} with {@code queueAfterBackoff}. */
+    private void requeueAfterBackoff(final int slot, final long now, final boolean error)
+    {
+        if (isBackingOff(slot, now))
+        {
+            toBackoff(slot, error);
+        }
+        else
+        {
+            toActive(slot, now);
+        }
+    }
+
+    private void toActive(final int slot, final long now)
+    {
+        if (!pods[slot].schedulingGates().isEmpty())
+        {
+            toGated(slot);
+            return;
+        }
+        detach(slot);
+        if (initialAttemptNs[slot] == NO_TIME)
+        {
+            initialAttemptNs[slot] = now;
+        }
+        states[slot] = ACTIVE;
+        activeQ.push(slot);
+    }
+
+    private void toBackoff(final int slot, final boolean error)
+    {
+        if (config.popFromBackoffQ() && !pods[slot].schedulingGates().isEmpty())
+        {
+            toGated(slot);
+            return;
+        }
+        detach(slot);
+        backoffExpiry(slot); // cached before the heap compares it
+        if (error)
+        {
+            states[slot] = ERROR_BACKOFF;
+            errorBackoffQ.push(slot);
+        }
+        else
+        {
+            states[slot] = BACKOFF;
+            backoffQ.push(slot);
+        }
+    }
+
+    private void toUnschedulable(final int slot)
+    {
+        detach(slot);
+        states[slot] = UNSCHEDULABLE;
+        unschedulablePods.add(slot);
+        leftoverDeadlineNs = Math.min(leftoverDeadlineNs, timestampNs[slot] + config.maxInUnschedulableNs() + 1);
+    }
+
+    private void toGated(final int slot)
+    {
+        if (states[slot] == GATED)
+        {
+            return;
+        }
+        detach(slot);
+        states[slot] = GATED;
+        gatedPods.add(slot);
+    }
+
+    /** Takes the slot out of whichever sub-queue holds it. */
+    private void detach(final int slot)
+    {
+        switch (states[slot])
+        {
+            case ACTIVE -> activeQ.remove(slot);
+            case BACKOFF -> backoffQ.remove(slot);
+            case ERROR_BACKOFF -> errorBackoffQ.remove(slot);
+            case UNSCHEDULABLE -> unschedulablePods.remove(slot);
+            case GATED -> gatedPods.remove(slot);
+            case IN_FLIGHT -> inFlightCount--;
+            default ->
+            {
+            }
+        }
+        states[slot] = DETACHED;
+    }
+
+    /** kube's {@code getBackoffTime}: {@link #NO_TIME} before any attempt, else cached until the next pop. */
+    private long backoffExpiry(final int slot)
+    {
+        if (attempts[slot] == 0)
+        {
+            return NO_TIME;
+        }
+        long expiry = backoffExpiryNs[slot];
+        if (expiry == NO_TIME)
+        {
+            expiry = align(timestampNs[slot] + config.backoffNs(attempts[slot]));
+            backoffExpiryNs[slot] = expiry;
+        }
+        return expiry;
+    }
+
+    /** kube's {@code isPodBackingoff}. */
+    private boolean isBackingOff(final int slot, final long now)
+    {
+        final long expiry = backoffExpiry(slot);
+        if (expiry == NO_TIME)
+        {
+            return false;
+        }
+        return config.popFromBackoffQ() ? expiry >= align(now) : expiry > now;
+    }
+
+    private long backoffCompletesAt(final int slot)
+    {
+        final long expiry = backoffExpiry(slot);
+        if (expiry == NO_TIME)
+        {
+            return Long.MIN_VALUE;
+        }
+        return config.popFromBackoffQ() ? expiry + SchedulingQueueConfig.SECOND_NS : expiry;
+    }
+
+    /** Truncates to the ordering window (a whole second) when popFromBackoffQ is on. */
+    private long align(final long timeNs)
+    {
+        return config.popFromBackoffQ() ?
+            Math.floorDiv(timeNs, SchedulingQueueConfig.SECOND_NS) * SchedulingQueueConfig.SECOND_NS : timeNs;
+    }
+
+    /** kube's {@code isPodUpdated}: a change other than to the pod's status. */
+    private static boolean isUpdated(final PodObject old, final PodObject updated)
+    {
+        return !old.equals(updated) && !withoutStatus(old).equals(withoutStatus(updated));
+    }
+
+    private static PodObject withoutStatus(final PodObject pod)
+    {
+        return pod.toBuilder().phase("").nominatedNodeName("").startTimeMs(0).build();
+    }
+
+    /** activeQ's order: priority descending, timestamp, creation time, insertion. */
+    private boolean activeLess(final int a, final int b)
+    {
+        if (priorities[a] != priorities[b])
+        {
+            return priorities[a] > priorities[b];
+        }
+        if (timestampNs[a] != timestampNs[b])
+        {
+            return timestampNs[a] < timestampNs[b];
+        }
+        if (creationMs[a] != creationMs[b])
+        {
+            return creationMs[a] < creationMs[b];
+        }
+        return sequences[a] < sequences[b];
+    }
+
+    private boolean less(final int order, final int a, final int b)
+    {
+        if (order == ACTIVE_ORDER)
+        {
+            return activeLess(a, b);
+        }
+        final long expiryA = backoffExpiryNs[a];
+        final long expiryB = backoffExpiryNs[b];
+        if (expiryA != expiryB)
+        {
+            return expiryA < expiryB;
+        }
+        return order == BACKOFF_ORDER && config.popFromBackoffQ() ? activeLess(a, b) : sequences[a] < sequences[b];
+    }
+
+    private int slotOf(final String key)
+    {
+        final Integer slot = slotByKey.get(key);
+        return slot == null ? -1 : slot;
+    }
+
+    private int allocateSlot()
+    {
+        if (freeCount > 0)
+        {
+            return freeSlots[--freeCount];
+        }
+        if (slotLimit == pods.length)
+        {
+            grow();
+        }
+        return slotLimit++;
+    }
+
+    private void releaseSlot(final int slot)
+    {
+        slotByKey.remove(pods[slot].key());
+        pods[slot] = null;
+        states[slot] = DETACHED;
+        freeSlots[freeCount++] = slot;
+    }
+
+    private void grow()
+    {
+        final int old = pods.length;
+        final int capacity = old * 2;
+        pods = Arrays.copyOf(pods, capacity);
+        priorities = Arrays.copyOf(priorities, capacity);
+        creationMs = Arrays.copyOf(creationMs, capacity);
+        timestampNs = Arrays.copyOf(timestampNs, capacity);
+        initialAttemptNs = Arrays.copyOf(initialAttemptNs, capacity);
+        Arrays.fill(initialAttemptNs, old, capacity, NO_TIME);
+        attempts = Arrays.copyOf(attempts, capacity);
+        backoffExpiryNs = Arrays.copyOf(backoffExpiryNs, capacity);
+        Arrays.fill(backoffExpiryNs, old, capacity, NO_TIME);
+        sequences = Arrays.copyOf(sequences, capacity);
+        states = Arrays.copyOf(states, capacity);
+        positions = Arrays.copyOf(positions, capacity);
+        poppedAtEvent = Arrays.copyOf(poppedAtEvent, capacity);
+        updatedInFlight = Arrays.copyOf(updatedInFlight, capacity);
+        unknownClass = Arrays.copyOf(unknownClass, capacity);
+        freeSlots = Arrays.copyOf(freeSlots, capacity);
+    }
+
+    /** A binary min-heap of slots under one of the queue's orders; each slot's index is kept in {@code positions}. */
+    private final class SlotHeap
+    {
+        private final int order;
+        private int[] heap = new int[INITIAL_CAPACITY];
+        private int size;
+
+        SlotHeap(final int order)
+        {
+            this.order = order;
+        }
+
+        void push(final int slot)
+        {
+            if (size == heap.length)
+            {
+                heap = Arrays.copyOf(heap, size * 2);
+            }
+            heap[size] = slot;
+            positions[slot] = size;
+            size++;
+            siftUp(size - 1);
+        }
+
+        int pop()
+        {
+            final int top = heap[0];
+            removeAt(0);
+            return top;
+        }
+
+        void remove(final int slot)
+        {
+            removeAt(positions[slot]);
+        }
+
+        /** Restores the order after the slot's keys changed. */
+        void fix(final int slot)
+        {
+            final int i = positions[slot];
+            if (!siftUp(i))
+            {
+                siftDown(i);
+            }
+        }
+
+        private void removeAt(final int i)
+        {
+            size--;
+            if (i != size)
+            {
+                final int last = heap[size];
+                heap[i] = last;
+                positions[last] = i;
+                if (!siftUp(i))
+                {
+                    siftDown(i);
+                }
+            }
+        }
+
+        private boolean siftUp(final int start)
+        {
+            int i = start;
+            final int slot = heap[i];
+            while (i > 0)
+            {
+                final int parent = (i - 1) >>> 1;
+                final int parentSlot = heap[parent];
+                if (!less(order, slot, parentSlot))
+                {
+                    break;
+                }
+                heap[i] = parentSlot;
+                positions[parentSlot] = i;
+                i = parent;
+            }
+            heap[i] = slot;
+            positions[slot] = i;
+            return i != start;
+        }
+
+        private void siftDown(final int start)
+        {
+            int i = start;
+            final int slot = heap[i];
+            final int half = size >>> 1;
+            while (i < half)
+            {
+                int child = 2 * i + 1;
+                final int right = child + 1;
+                if (right < size && less(order, heap[right], heap[child]))
+                {
+                    child = right;
+                }
+                final int childSlot = heap[child];
+                if (!less(order, childSlot, slot))
+                {
+                    break;
+                }
+                heap[i] = childSlot;
+                positions[childSlot] = i;
+                i = child;
+            }
+            heap[i] = slot;
+            positions[slot] = i;
+        }
+    }
+
+    /** An unordered set of slots with O(1) removal; each slot's index is kept in {@code positions}. */
+    private final class SlotList
+    {
+        private int[] slots = new int[INITIAL_CAPACITY];
+        private int size;
+
+        void add(final int slot)
+        {
+            if (size == slots.length)
+            {
+                slots = Arrays.copyOf(slots, size * 2);
+            }
+            slots[size] = slot;
+            positions[slot] = size;
+            size++;
+        }
+
+        void remove(final int slot)
+        {
+            final int i = positions[slot];
+            final int last = slots[--size];
+            slots[i] = last;
+            positions[last] = i;
+        }
+    }
+}

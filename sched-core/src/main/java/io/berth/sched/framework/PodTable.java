@@ -33,6 +33,7 @@ public final class PodTable
     private long[] nonZeroMilliCpu = new long[capacity];
     private long[] nonZeroMemory = new long[capacity];
     private PodObject[] pods = new PodObject[capacity];
+    private PodAwarePlugin[] listeners = new PodAwarePlugin[0];
 
     public PodTable(final NodeTable nodes)
     {
@@ -42,6 +43,25 @@ public final class PodTable
     public int count()
     {
         return count;
+    }
+
+    /** Registers a plugin whose counters follow every pod this table accounts or forgets. */
+    public void addListener(final PodAwarePlugin listener)
+    {
+        listeners = java.util.Arrays.copyOf(listeners, listeners.length + 1);
+        listeners[listeners.length - 1] = listener;
+    }
+
+    /** Visits every accounted pod with its node slot (to rebuild counters). */
+    public void forEach(final java.util.function.ObjIntConsumer<PodObject> visitor)
+    {
+        for (int slot = 0; slot < slotLimit; slot++)
+        {
+            if (pods[slot] != null)
+            {
+                visitor.accept(pods[slot], nodeSlot[slot]);
+            }
+        }
     }
 
     public boolean contains(final String key)
@@ -118,6 +138,10 @@ public final class PodTable
         nodes.addNonZeroRequested(node, requests.nonZeroMilliCpu(), requests.nonZeroMemory());
         hostPorts(pod, node, 1);
         count++;
+        for (final PodAwarePlugin l : listeners)
+        {
+            l.podAdded(pod, node, nodes);
+        }
         return true;
     }
 
@@ -138,10 +162,15 @@ public final class PodTable
         nodes.addRequested(node, Resources.PODS, -1);
         nodes.addNonZeroRequested(node, -nonZeroMilliCpu[slot], -nonZeroMemory[slot]);
         hostPorts(pods[slot], node, -1);
+        final PodObject removed = pods[slot];
         pods[slot] = null;
         nodeSlot[slot] = -1;
         freeSlots.add(slot);
         count--;
+        for (final PodAwarePlugin l : listeners)
+        {
+            l.podRemoved(removed, node, nodes);
+        }
         nodes.releaseIfEmpty(node);
         return node;
     }

@@ -41,6 +41,7 @@ public final class SchedulingEngine
     private long useClock;
 
     private final CycleResults[] cache;
+    private final PodAwarePlugin[] podAware;
     private CycleResults uncached;
     private CycleResults current;
     private long[] failBits;
@@ -63,6 +64,26 @@ public final class SchedulingEngine
         this.scoreActive = new boolean[scorers.length];
         this.scoreView = new long[scorers.length][];
         this.cache = new CycleResults[CACHED_CLASSES];
+        final java.util.List<PodAwarePlugin> aware = new java.util.ArrayList<>();
+        for (final Object p : plugins.filters())
+        {
+            if (p instanceof PodAwarePlugin a && !aware.contains(a))
+            {
+                aware.add(a);
+            }
+        }
+        for (final Object p : plugins.scores())
+        {
+            if (p instanceof PodAwarePlugin a && !aware.contains(a))
+            {
+                aware.add(a);
+            }
+        }
+        this.podAware = aware.toArray(new PodAwarePlugin[0]);
+        for (final PodAwarePlugin a : podAware)
+        {
+            pods.addListener(a);
+        }
         this.rngState = seed;
         allocateScratch(table.capacity());
     }
@@ -204,10 +225,11 @@ public final class SchedulingEngine
             filterActive[k] = filters[k].preFilter(pod, requests, table);
         }
         final long epoch = table.epoch();
-        CycleResults r = useCache ? find(pod, epoch, limit) : null;
+        final boolean reusable = useCache && !readsOtherNodes(pod);
+        CycleResults r = reusable ? find(pod, epoch, limit) : null;
         if (r == null)
         {
-            r = useCache ? evict() : scratchResults();
+            r = reusable ? evict() : scratchResults();
             r.reset(pod, epoch, limit);
             CycleResults.snapshot(table.slotVersions().segment(), r.filterVersions, limit);
             runFilters(r.failBits, 0, limit);
@@ -234,6 +256,18 @@ public final class SchedulingEngine
         }
         runScores(pod, r, limit);
         return pickBest(limit);
+    }
+
+    private boolean readsOtherNodes(final PodObject pod)
+    {
+        for (final PodAwarePlugin a : podAware)
+        {
+            if (a.readsOtherNodes(pod))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private CycleResults find(final PodObject pod, final long epoch, final int limit)

@@ -1,0 +1,29 @@
+package io.berth.sched.framework;
+
+import io.berth.sched.model.PodObject;
+import io.berth.sched.table.NodeTable;
+
+/**
+ * A plugin whose answer on a node depends on the pods placed on other nodes (kube's InterPodAffinity and
+ * PodTopologySpread). It keeps incremental counters (per selector and topology domain) that the engine's
+ * {@link PodTable} updates on every pod it accounts or forgets, on the scheduling thread. Counters that depend on
+ * node labels are to be rebuilt (from {@link PodTable#forEach}) when {@link NodeTable#epoch()} has moved since they
+ * were built.
+ */
+public interface PodAwarePlugin
+{
+    /** A pod was accounted on a slot (bound, or assumed by the engine). */
+    void podAdded(PodObject pod, int slot, NodeTable table);
+
+    /** A pod was removed from a slot (deleted, or an assumption forgotten). */
+    void podRemoved(PodObject pod, int slot, NodeTable table);
+
+    /**
+     * After {@code preFilter} compiled {@code pod} (before {@code preScore}, so answer from the pod and the
+     * counters): true when this plugin's result on some node
+     * for this pod depends on pods on other nodes (the pod has pod-to-pod terms, or existing pods' terms could
+     * match it). The engine then computes every node for the pod instead of reusing its per-class cache, whose
+     * invalidation is per node.
+     */
+    boolean readsOtherNodes(PodObject pod);
+}

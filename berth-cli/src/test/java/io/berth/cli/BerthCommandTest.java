@@ -91,6 +91,15 @@ class BerthCommandTest
     }
 
     @Test
+    void thePodToPodProfileAddsPodTopologySpreadAndInterPodAffinity()
+    {
+        final Run run = berth("explain", "--cluster", CLUSTER, "--pod", POD, "--profile", "../docs/examples/profile-pod-to-pod.yaml");
+        assertThat(run.exit()).as(run.err()).isZero();
+        final List<String> lines = run.out().lines().toList();
+        assertThat(lines.get(2)).matches("NODE +FEASIBLE +TOTAL +TAINT +AFFINITY +FIT +SPREAD +INTERPOD +BALANCED +IMAGE +REASONS");
+    }
+
+    @Test
     void explainPrintsATable()
     {
         final Run run = berth("explain", "--cluster", CLUSTER, "--pod", POD);

@@ -14,12 +14,14 @@ import io.berth.sched.framework.Profile;
 import io.berth.sched.framework.ScorePlugin;
 import io.berth.sched.framework.ScoringStrategy;
 import io.berth.sched.plugins.imagelocality.ImageLocality;
+import io.berth.sched.plugins.interpodaffinity.InterPodAffinity;
 import io.berth.sched.plugins.nodeaffinity.NodeAffinity;
 import io.berth.sched.plugins.nodename.NodeName;
 import io.berth.sched.plugins.nodeports.NodePorts;
 import io.berth.sched.plugins.noderesources.NodeResourcesBalancedAllocation;
 import io.berth.sched.plugins.noderesources.NodeResourcesFit;
 import io.berth.sched.plugins.nodeunschedulable.NodeUnschedulable;
+import io.berth.sched.plugins.podtopologyspread.PodTopologySpread;
 import io.berth.sched.plugins.tainttoleration.TaintToleration;
 
 /**
@@ -28,17 +30,17 @@ import io.berth.sched.plugins.tainttoleration.TaintToleration;
  */
 public final class PluginRegistry
 {
-    /** Filter order of kube's default profile. InterPodAffinity and PodTopologySpread join with their issue. */
+    /** Filter order of kube's default profile. */
     public static final List<String> FILTER_ORDER = List.of(
         NodeUnschedulable.NAME, NodeName.NAME, TaintToleration.NAME, NodeAffinity.NAME, NodePorts.NAME,
-        NodeResourcesFit.NAME);
+        NodeResourcesFit.NAME, PodTopologySpread.NAME, InterPodAffinity.NAME);
 
     /** Score order and default weights of kube's default profile. */
     public static final Map<String, Integer> DEFAULT_SCORE_WEIGHTS;
 
     /** Plugins kube's default profile has that Berth does not implement yet (accepted in profiles, ignored). */
     public static final Set<String> NOT_YET_IMPLEMENTED = Set.of(
-        "PodTopologySpread", "InterPodAffinity", "VolumeBinding", "VolumeRestrictions", "VolumeZone",
+        "VolumeBinding", "VolumeRestrictions", "VolumeZone",
         "NodeVolumeLimits", "EBSLimits", "GCEPDLimits", "AzureDiskLimits", "DynamicResources", "DefaultPreemption",
         "PrioritySort", "DefaultBinder", "SchedulingGates");
 
@@ -48,9 +50,33 @@ public final class PluginRegistry
         w.put(TaintToleration.NAME, 3);
         w.put(NodeAffinity.NAME, 2);
         w.put(NodeResourcesFit.NAME, 1);
+        w.put(PodTopologySpread.NAME, 2);
+        w.put(InterPodAffinity.NAME, 2);
         w.put(NodeResourcesBalancedAllocation.NAME, 1);
         w.put(ImageLocality.NAME, 1);
         DEFAULT_SCORE_WEIGHTS = java.util.Collections.unmodifiableMap(w);
+    }
+
+    /**
+     * Implemented, in kube's default order and weights, but run only when a profile enables them explicitly
+     * (filter/score {@code enabled}, or {@code multiPoint}): their passes are correct and tested, but a pod they
+     * apply to (every labelled pod, through PodTopologySpread's system default constraints) bypasses the per-class
+     * cache and costs far more than the other plugins until issue 3's performance work lands. Enable both with
+     * docs/examples/profile-pod-to-pod.yaml.
+     */
+    public static final Set<String> OPT_IN = Set.of(PodTopologySpread.NAME, InterPodAffinity.NAME);
+
+    /** The filters a profile that changes nothing runs, in order: {@link #FILTER_ORDER} less {@link #OPT_IN}. */
+    public static final List<String> DEFAULT_FILTERS = FILTER_ORDER.stream().filter(n -> !OPT_IN.contains(n)).toList();
+
+    /** The scores and weights a profile that changes nothing runs: {@link #DEFAULT_SCORE_WEIGHTS} less {@link #OPT_IN}. */
+    public static final Map<String, Integer> DEFAULT_SCORES;
+
+    static
+    {
+        final Map<String, Integer> d = new LinkedHashMap<>(DEFAULT_SCORE_WEIGHTS);
+        d.keySet().removeAll(OPT_IN);
+        DEFAULT_SCORES = java.util.Collections.unmodifiableMap(d);
     }
 
     /** The disabled name that disables every default plugin of an extension point. */
@@ -75,14 +101,16 @@ public final class PluginRegistry
         {
             for (final String name : enabled)
             {
-                if (FILTER_ORDER.contains(name) && !disabled.contains(name) && !order.contains(name))
+                if (FILTER_ORDER.contains(name) && !OPT_IN.contains(name) && !disabled.contains(name) && !order.contains(name))
                 {
                     order.add(name);
                 }
             }
             for (final String name : FILTER_ORDER)
             {
-                if (!disabled.contains(name) && !enabled.contains(name))
+                // an opt-in plugin runs at its place in kube's default order once a profile enables it
+                final boolean optIn = OPT_IN.contains(name);
+                if (!disabled.contains(name) && (optIn ? enabled.contains(name) : !enabled.contains(name)))
                 {
                     order.add(name);
                 }
@@ -118,6 +146,8 @@ public final class PluginRegistry
         factories.put(NodeResourcesFit.NAME, p -> new NodeResourcesFit(p.fitStrategy()));
         factories.put(NodeResourcesBalancedAllocation.NAME, p -> new NodeResourcesBalancedAllocation(p.balancedResources()));
         factories.put(ImageLocality.NAME, p -> new ImageLocality());
+        factories.put(PodTopologySpread.NAME, p -> new PodTopologySpread());
+        factories.put(InterPodAffinity.NAME, p -> new InterPodAffinity());
 
         final List<FilterPlugin> filters = new ArrayList<>();
         for (final String name : filterOrder(profile))
@@ -134,7 +164,7 @@ public final class PluginRegistry
         {
             final String name = e.getKey();
             final int weight = profile.scoreWeights().getOrDefault(name, e.getValue());
-            final boolean enabled = allScoresDisabled ?
+            final boolean enabled = allScoresDisabled || OPT_IN.contains(name) ?
                 profile.scoreWeights().containsKey(name) : !profile.disabledScores().contains(name);
             if (enabled && weight != 0)
             {

@@ -21,7 +21,7 @@ import io.berth.sched.plugins.PluginRegistry;
 class ProfileReaderTest
 {
     private static final String HEAD = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n";
-    private static final List<String> DEFAULT_FILTERS = PluginRegistry.FILTER_ORDER;
+    private static final List<String> DEFAULT_FILTERS = PluginRegistry.DEFAULT_FILTERS;
 
     private final ProfileReader reader = new ProfileReader();
 
@@ -86,7 +86,7 @@ class ProfileReaderTest
         final Profile p = r.profiles().get(0);
         assertThat(p.schedulerName()).isEqualTo("default-scheduler");
         assertThat(filters(p)).isEqualTo(DEFAULT_FILTERS);
-        assertThat(scores(p)).isEqualTo(PluginRegistry.DEFAULT_SCORE_WEIGHTS);
+        assertThat(scores(p)).isEqualTo(PluginRegistry.DEFAULT_SCORES);
         assertThat(p.fitStrategy()).isEqualTo(ScoringStrategy.LEAST_ALLOCATED);
     }
 
@@ -95,7 +95,7 @@ class ProfileReaderTest
     {
         final Profile p = only("schedulerName: lean\nplugins:\n  score:\n    disabled:\n      - name: ImageLocality\n");
         assertThat(p.schedulerName()).isEqualTo("lean");
-        assertThat(scores(p)).doesNotContainKey("ImageLocality").hasSize(4);
+        assertThat(scores(p)).doesNotContainKey("ImageLocality").hasSize(PluginRegistry.DEFAULT_SCORES.size() - 1);
 
         final Profile unnamed = only("plugins:\n  filter:\n    disabled: [{name: NodePorts}]\n");
         assertThat(unnamed.schedulerName()).isEqualTo("default-scheduler");
@@ -133,7 +133,7 @@ class ProfileReaderTest
         final Profile p = only(HEAD + "profiles:\n  - plugins:\n      filter:\n        disabled: [{name: '*'}]\n" +
             "        enabled: [{name: NodeResourcesFit}, {name: TaintToleration}]\n");
         assertThat(filters(p)).containsExactly("NodeResourcesFit", "TaintToleration");
-        assertThat(scores(p)).isEqualTo(PluginRegistry.DEFAULT_SCORE_WEIGHTS);
+        assertThat(scores(p)).isEqualTo(PluginRegistry.DEFAULT_SCORES);
     }
 
     @Test
@@ -195,10 +195,10 @@ class ProfileReaderTest
     void pluginsNotImplementedYetAreAcceptedWithAWarning()
     {
         final ProfileReader.Result r = read(HEAD + "profiles:\n  - plugins:\n      score:\n" +
-            "        enabled: [{name: PodTopologySpread, weight: 2}]\n        disabled: [{name: InterPodAffinity}]\n");
+            "        enabled: [{name: VolumeBinding, weight: 1}]\n");
         assertThat(r.warnings()).containsExactly(
-            "profile.yaml: profiles[0].plugins.score.enabled[0].name: plugin PodTopologySpread is not implemented by Berth yet; ignored");
-        assertThat(scores(r.profiles().get(0))).isEqualTo(PluginRegistry.DEFAULT_SCORE_WEIGHTS);
+            "profile.yaml: profiles[0].plugins.score.enabled[0].name: plugin VolumeBinding is not implemented by Berth yet; ignored");
+        assertThat(scores(r.profiles().get(0))).isEqualTo(PluginRegistry.DEFAULT_SCORES);
     }
 
     // ---------------------------------------------------------------- plugin args

@@ -235,10 +235,14 @@ final class ResourceAllocationScorer
     }
 
     /**
-     * The weighted average {@code nodeScore / weightSum} into {@code out}. A method of its own: inlined into
-     * {@link #score}, which already inlines the three sub-passes, C2 hit its node-count inlining cutoff and left
-     * {@link Kernels#floorDiv(LongVector, LongVector, DoubleVector)} a call, boxing its argument and result
-     * (two vectors allocated per chunk, 1.2 MB per pod at 50,000 nodes).
+     * The weighted average {@code nodeScore / weightSum} into {@code out}.
+     * <p>
+     * This loop and the LeastAllocated and MostAllocated sub-passes call only Vector API methods (which C2 always
+     * inlines) and scalar helpers: {@link Kernels#floorDiv(LongVector, LongVector, DoubleVector)}, the column loads
+     * and the accumulate step are written out in place. Compiled as part of {@link NodeResourcesFit#score}, which inlines the sub-passes
+     * too, the compilation can pass C2's node-count inlining cutoff; a helper taking or returning vectors is then
+     * left a call and every vector crossing it is boxed: two allocations per chunk of lanes, 120 KB per pod at
+     * 5,000 nodes and 1.2 MB at 50,000, seen in some JIT runs and not others.
      */
     private void average(final long[] out, final int from, final int to, final long allWeights)
     {
@@ -254,7 +258,12 @@ final class ResourceAllocationScorer
             final VectorMask<Long> none = sum.compare(VectorOperators.EQ, 0L);
             // RequestedToCapacityRatio rounds half away from zero: for n, w >= 0, floor((2n + w) / 2w)
             final LongVector numerator = round ? n.mul(2L).add(sum) : n;
-            Kernels.floorDiv(numerator, divisor, inverse).blend(0L, none).intoArray(out, slot);
+            // Kernels.floorDiv(numerator, divisor, inverse), in place
+            LongVector q = (LongVector)((DoubleVector)numerator.convert(VectorOperators.L2D, 0)).mul(inverse)
+                .convert(VectorOperators.D2L, 0);
+            q = q.add((LongVector)q.mul(divisor).compare(VectorOperators.GT, numerator).toVector());
+            q = q.sub((LongVector)q.add(1L).mul(divisor).compare(VectorOperators.LE, numerator).toVector());
+            q.blend(0L, none).intoArray(out, slot);
             if (sum.compare(VectorOperators.NE, w).and(none.not()).anyTrue())
             {
                 exactAverage(out, slot, w, round);
@@ -285,13 +294,23 @@ final class ResourceAllocationScorer
     {
         for (int slot = from; slot < to; slot += Kernels.LANES)
         {
-            final LongVector alloc = Kernels.load(allocSeg, slot);
+            final long offset = (long)slot << 3;
+            final LongVector alloc = LongVector.fromMemorySegment(Kernels.LONGS, allocSeg, offset, Kernels.ORDER);
             final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
-            final LongVector req = Kernels.load(reqSeg, slot).add(podReq);
+            final LongVector req = LongVector.fromMemorySegment(Kernels.LONGS, reqSeg, offset, Kernels.ORDER).add(podReq);
             final LongVector free = alloc.sub(req).max(0L);
-            final LongVector s = Kernels.floorDiv(free.mul(Kernels.MAX_NODE_SCORE), alloc.blend(1L, has.not()),
-                Kernels.loadDoubles(inverseSeg, slot));
-            accumulate(slot, s.mul(w), has, w);
+            // Kernels.floorDiv(free * 100, alloc or 1, 1 / alloc), in place
+            final LongVector a = free.mul(Kernels.MAX_NODE_SCORE);
+            final LongVector b = alloc.blend(1L, has.not());
+            final DoubleVector inverseB = DoubleVector.fromMemorySegment(Kernels.DOUBLES, inverseSeg, offset, Kernels.ORDER);
+            LongVector s = (LongVector)((DoubleVector)a.convert(VectorOperators.L2D, 0)).mul(inverseB)
+                .convert(VectorOperators.D2L, 0);
+            s = s.add((LongVector)s.mul(b).compare(VectorOperators.GT, a).toVector());
+            s = s.sub((LongVector)s.add(1L).mul(b).compare(VectorOperators.LE, a).toVector());
+            // accumulate(slot, s.mul(w), has, w), in place
+            final LongVector m = (LongVector)has.toVector();
+            LongVector.fromArray(Kernels.LONGS, nodeScore, slot).add(s.mul(w).and(m)).intoArray(nodeScore, slot);
+            LongVector.fromArray(Kernels.LONGS, weightSum, slot).add(m.and(w)).intoArray(weightSum, slot);
         }
     }
 
@@ -300,12 +319,23 @@ final class ResourceAllocationScorer
     {
         for (int slot = from; slot < to; slot += Kernels.LANES)
         {
-            final LongVector alloc = Kernels.load(allocSeg, slot);
+            final long offset = (long)slot << 3;
+            final LongVector alloc = LongVector.fromMemorySegment(Kernels.LONGS, allocSeg, offset, Kernels.ORDER);
             final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
-            final LongVector used = Kernels.load(reqSeg, slot).add(podReq).min(alloc).max(0L);
-            final LongVector s = Kernels.floorDiv(used.mul(Kernels.MAX_NODE_SCORE), alloc.blend(1L, has.not()),
-                Kernels.loadDoubles(inverseSeg, slot));
-            accumulate(slot, s.mul(w), has, w);
+            final LongVector used = LongVector.fromMemorySegment(Kernels.LONGS, reqSeg, offset, Kernels.ORDER).add(podReq)
+                .min(alloc).max(0L);
+            // Kernels.floorDiv(used * 100, alloc or 1, 1 / alloc), in place
+            final LongVector a = used.mul(Kernels.MAX_NODE_SCORE);
+            final LongVector b = alloc.blend(1L, has.not());
+            final DoubleVector inverseB = DoubleVector.fromMemorySegment(Kernels.DOUBLES, inverseSeg, offset, Kernels.ORDER);
+            LongVector s = (LongVector)((DoubleVector)a.convert(VectorOperators.L2D, 0)).mul(inverseB)
+                .convert(VectorOperators.D2L, 0);
+            s = s.add((LongVector)s.mul(b).compare(VectorOperators.GT, a).toVector());
+            s = s.sub((LongVector)s.add(1L).mul(b).compare(VectorOperators.LE, a).toVector());
+            // accumulate(slot, s.mul(w), has, w), in place
+            final LongVector m = (LongVector)has.toVector();
+            LongVector.fromArray(Kernels.LONGS, nodeScore, slot).add(s.mul(w).and(m)).intoArray(nodeScore, slot);
+            LongVector.fromArray(Kernels.LONGS, weightSum, slot).add(m.and(w)).intoArray(weightSum, slot);
         }
     }
 

@@ -170,7 +170,8 @@ class ImageLocalityTest
         {
             final NodeTable table = new NodeTable(8);
             final Profile profile = Profile.builder().disableScore("NodeResourcesFit").disableScore("NodeResourcesBalancedAllocation")
-                .disableScore("TaintToleration").disableScore("NodeAffinity").build();
+                .disableScore("TaintToleration").disableScore("NodeAffinity").disableScore("PodTopologySpread")
+                .disableScore("InterPodAffinity").build();
             final SchedulingEngine engine = new SchedulingEngine(table, PluginRegistry.build(profile), 3).vector(vector);
             engine.upsertNode(node("node1", NODE_600_40_900));
             engine.upsertNode(node("node2", NODE_300_600_900));

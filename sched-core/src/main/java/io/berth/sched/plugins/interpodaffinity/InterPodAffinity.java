@@ -1,0 +1,1172 @@
+package io.berth.sched.plugins.interpodaffinity;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
+
+import io.berth.sched.framework.FilterPlugin;
+import io.berth.sched.framework.Kernels;
+import io.berth.sched.framework.PodAwarePlugin;
+import io.berth.sched.framework.PodRequests;
+import io.berth.sched.framework.ScorePlugin;
+import io.berth.sched.model.LabelSelector;
+import io.berth.sched.model.LabelSelectorRequirement;
+import io.berth.sched.model.NamespaceObject;
+import io.berth.sched.model.PodAffinity;
+import io.berth.sched.model.PodAffinityTerm;
+import io.berth.sched.model.PodObject;
+import io.berth.sched.model.WeightedPodAffinityTerm;
+import io.berth.sched.table.LongColumn;
+import io.berth.sched.table.NodeTable;
+
+/**
+ * kube's InterPodAffinity (filtering.go, scoring.go, plugin.go of v1.33/1.34).
+ * <p>
+ * Filter: the node must have every topology key of the pod's required affinity terms and, in each, a domain
+ * holding a pod that matches all those terms (unless no such pod exists anywhere and the pod matches its own
+ * terms: the first pod of a group); no pod matching one of the pod's required anti-affinity terms may be in the
+ * node's domain of that term; and no existing pod whose required anti-affinity term matches the pod may be in the
+ * node's domain of that term. Score: per topology key and domain, the signed weights of the pod's preferred terms
+ * times the matching pods there, plus the weights of existing pods' preferred terms (and required affinity terms,
+ * weight 1) that match the pod; a node sums its domains; kube's min-max NormalizeScore.
+ * <p>
+ * Data layout: the pods' terms are interned. For the incoming pod's terms, a {@link Counter} per (terms that must
+ * all match, topology key) holds the matching pods per domain (label value id); for existing pods' terms, an
+ * {@link ExistingTerm} per (term, topology key) holds the pods per domain. {@link #podAdded}/{@link #podRemoved}
+ * keep them up to date; they are rebuilt from the plugin's own list of accounted pods when the node table's epoch
+ * moves (node labels may have changed). Per cycle, {@link #preFilter} and {@link #preScore} turn them into one
+ * {@code long[]} per topology key indexed by value id + 1 (index 0: label absent); the passes gather from those
+ * with the node's value id ({@code LongVector.fromArray} with an index map), OR-ing fail bits or summing scores.
+ * <p>
+ * Namespaces (for namespace selectors) come through {@link #setNamespaces}. Label key and value syntax of
+ * selectors is not checked (kube's API validation rejects such pods first).
+ */
+public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwarePlugin
+{
+    public static final String NAME = "InterPodAffinity";
+    /** kube's ErrReasonAffinityRulesNotMatch. */
+    public static final String REASON_AFFINITY = "node(s) didn't match pod affinity rules";
+    /** kube's ErrReasonAntiAffinityRulesNotMatch. */
+    public static final String REASON_ANTI_AFFINITY = "node(s) didn't match pod anti-affinity rules";
+    /** kube's ErrReasonExistingAntiAffinityRulesNotMatch. */
+    public static final String REASON_EXISTING_ANTI_AFFINITY = "node(s) didn't satisfy existing pods anti-affinity rules";
+    /** kube's default InterPodAffinityArgs.hardPodAffinityWeight. */
+    public static final long HARD_POD_AFFINITY_WEIGHT = 1;
+
+    static final long BIT_AFFINITY = 1;
+    static final long BIT_ANTI_AFFINITY = 2;
+    static final long BIT_EXISTING_ANTI_AFFINITY = 4;
+    private static final int COMPILE_CACHE_LIMIT = 4096;
+    private static final ExistingTerm[] NO_TERMS = new ExistingTerm[0];
+    private static final boolean[] NO_FLAGS = new boolean[0];
+    private static final long[] NO_WEIGHTS = new long[0];
+
+    // ---------------------------------------------------------------- namespaces
+    private final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+    private int namespaceVersion;
+
+    // ---------------------------------------------------------------- interned terms and their counters
+    private final Map<MatcherKey, TermMatcher> matchers = new HashMap<>();
+    private final Map<CounterKey, Counter> counterIndex = new HashMap<>();
+    private Counter[] counters = new Counter[8];
+    private int counterCount;
+    private Counter[] pending = new Counter[8];
+    private int pendingCount;
+    private final Map<ExistingKey, ExistingTerm> existingIndex = new HashMap<>();
+    private ExistingTerm[] existing = new ExistingTerm[8];
+    private int existingCount;
+
+    // ---------------------------------------------------------------- accounted pods
+    private final ObjectIntHashMap<String> entryByKey = new ObjectIntHashMap<>();
+    private PodEntry[] entries = new PodEntry[64];
+    private int entryCount;
+    private int podsWithTerms;
+    private long builtEpoch;
+    private boolean stale = true;
+
+    // ---------------------------------------------------------------- compiled incoming pods
+    private final Map<TemplateKey, Compiled> compiledByTemplate = new HashMap<>();
+    private final TemplateKey probe = new TemplateKey();
+    private PodObject lastPod;
+    private Compiled lastCompiled;
+    private int lastNamespaceVersion;
+
+    // ---------------------------------------------------------------- cycle state
+    private final KeyArrays filterKeys = new KeyArrays();
+    private final KeyArrays scoreKeys = new KeyArrays();
+    private String parseError;
+    private boolean affinityFailAll;
+    private final int[] gatherIndex = new int[2 * Kernels.LANES];
+    private MemorySegment[] segments = new MemorySegment[4];
+
+    public String name()
+    {
+        return NAME;
+    }
+
+    public int defaultWeight()
+    {
+        return 2;
+    }
+
+    /**
+     * The cluster's namespaces, for namespace selectors: the incoming pod's terms list the namespaces whose labels
+     * match (kube's mergeAffinityTermNamespacesIfNotEmpty), existing pods' terms are matched against the labels
+     * of the incoming pod's namespace (none when unknown). Replaces the previous set.
+     */
+    public void setNamespaces(final Collection<NamespaceObject> namespaces)
+    {
+        namespaceLabels.clear();
+        for (final NamespaceObject ns : namespaces)
+        {
+            namespaceLabels.put(ns.name(), ns.labels());
+        }
+        namespaceVersion++;
+        compiledByTemplate.clear();
+        lastPod = null;
+    }
+
+    // ---------------------------------------------------------------- PodAwarePlugin
+
+    public void podAdded(final PodObject pod, final int slot, final NodeTable table)
+    {
+        final PodEntry e = entry(pod, slot);
+        if (entryCount == entries.length)
+        {
+            entries = Arrays.copyOf(entries, entryCount * 2);
+        }
+        entryByKey.put(pod.key(), entryCount);
+        entries[entryCount++] = e;
+        if (e.hasTerms)
+        {
+            podsWithTerms++;
+        }
+        if (!stale && table.epoch() == builtEpoch)
+        {
+            apply(e, 1, table);
+        }
+        else
+        {
+            stale = true;
+        }
+    }
+
+    public void podRemoved(final PodObject pod, final int slot, final NodeTable table)
+    {
+        final int at = entryByKey.removeKeyIfAbsent(pod.key(), -1);
+        if (at < 0)
+        {
+            return;
+        }
+        final PodEntry e = entries[at];
+        final PodEntry last = entries[--entryCount];
+        entries[entryCount] = null;
+        if (at != entryCount)
+        {
+            entries[at] = last;
+            entryByKey.put(last.pod.key(), at);
+        }
+        if (e.hasTerms)
+        {
+            podsWithTerms--;
+        }
+        if (!stale && table.epoch() == builtEpoch)
+        {
+            apply(e, -1, table);
+        }
+        else
+        {
+            stale = true;
+        }
+    }
+
+    public boolean readsOtherNodes(final PodObject pod)
+    {
+        return podsWithTerms > 0 || !pod.podAffinity().isEmpty() || !pod.podAntiAffinity().isEmpty();
+    }
+
+    /** Accounted pods that have pod (anti-)affinity terms. */
+    public int podsWithTerms()
+    {
+        return podsWithTerms;
+    }
+
+    // ---------------------------------------------------------------- filter
+
+    public boolean preFilter(final PodObject pod, final PodRequests requests, final NodeTable table)
+    {
+        final Compiled c = compile(pod);
+        ensureFresh(table);
+        filterKeys.reset(table.labelValues().size() + 1);
+        parseError = c.error;
+        affinityFailAll = false;
+        if (c.error != null)
+        {
+            return true;
+        }
+        final Map<String, String> nsLabels = namespaceLabels.get(pod.namespace());
+        boolean existingAnti = false;
+        for (int i = 0; i < existingCount; i++)
+        {
+            final ExistingTerm t = existing[i];
+            final DomainCounts anti = t.antiPods;
+            if (anti.size() == 0 || !t.matcher.matches(pod, nsLabels))
+            {
+                continue;
+            }
+            final int keyId = table.labelKeys().find(t.topologyKey);
+            if (table.labelValueColumn(keyId) == null)
+            {
+                continue;
+            }
+            existingAnti = true;
+            final long[] bits = filterKeys.get(keyId);
+            for (int d = 0, n = anti.size(); d < n; d++)
+            {
+                bits[anti.domain(d) + 1] |= BIT_EXISTING_ANTI_AFFINITY;
+            }
+        }
+        final Counter[] affinity = c.affinity;
+        if (affinity.length > 0)
+        {
+            boolean none = true;
+            for (final Counter k : affinity)
+            {
+                none &= k.counts.totalRefs() == 0;
+            }
+            final boolean firstOfGroup = none && c.selfMatch;
+            for (final Counter k : affinity)
+            {
+                final int keyId = table.labelKeys().find(k.topologyKey);
+                if (table.labelValueColumn(keyId) == null)
+                {
+                    affinityFailAll = true;
+                    continue;
+                }
+                final long[] bits = filterKeys.get(keyId);
+                bits[0] |= BIT_AFFINITY;
+                if (!firstOfGroup)
+                {
+                    for (int v = 1, n = filterKeys.length; v < n; v++)
+                    {
+                        bits[v] |= BIT_AFFINITY;
+                    }
+                    final DomainCounts counts = k.counts;
+                    for (int d = 0, n = counts.size(); d < n; d++)
+                    {
+                        bits[counts.domain(d) + 1] &= ~BIT_AFFINITY;
+                    }
+                }
+            }
+        }
+        for (final Counter k : c.antiAffinity)
+        {
+            final DomainCounts counts = k.counts;
+            final int keyId = table.labelKeys().find(k.topologyKey);
+            if (counts.size() == 0 || table.labelValueColumn(keyId) == null)
+            {
+                continue;
+            }
+            final long[] bits = filterKeys.get(keyId);
+            for (int d = 0, n = counts.size(); d < n; d++)
+            {
+                bits[counts.domain(d) + 1] |= BIT_ANTI_AFFINITY;
+            }
+        }
+        return affinity.length > 0 || c.antiAffinity.length > 0 || existingAnti;
+    }
+
+    public void filter(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
+    {
+        if (parseError != null || affinityFailAll)
+        {
+            failAll(failBits, failBit, from, to);
+            return;
+        }
+        final int n = bind(filterKeys, table);
+        if (n == 0)
+        {
+            return;
+        }
+        final MemorySegment[] segs = segments;
+        final long[][] arrays = filterKeys.arrays;
+        final int[] index = gatherIndex;
+        for (int slot = from; slot < to; slot += Kernels.LANES)
+        {
+            LongVector acc = gather(arrays[0], segs[0], slot, index);
+            for (int k = 1; k < n; k++)
+            {
+                acc = acc.or(gather(arrays[k], segs[k], slot, index));
+            }
+            Kernels.orBits(failBits, slot, acc.compare(VectorOperators.NE, 0L), failBit);
+        }
+    }
+
+    public void filterScalar(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
+    {
+        if (parseError != null || affinityFailAll)
+        {
+            failAll(failBits, failBit, from, to);
+            return;
+        }
+        final int n = filterKeys.count;
+        for (int slot = from; slot < to; slot++)
+        {
+            if (bitsAt(table, slot, n) != 0)
+            {
+                failBits[slot] |= failBit;
+            }
+        }
+    }
+
+    /** kube's status of the first of its three checks (affinity, anti-affinity, existing pods') that fails. */
+    public void reasons(final NodeTable table, final int slot, final List<String> out)
+    {
+        if (parseError != null)
+        {
+            out.add(parseError);
+            return;
+        }
+        final long bits = bitsAt(table, slot, filterKeys.count);
+        if (affinityFailAll || (bits & BIT_AFFINITY) != 0)
+        {
+            out.add(REASON_AFFINITY);
+        }
+        else if ((bits & BIT_ANTI_AFFINITY) != 0)
+        {
+            out.add(REASON_ANTI_AFFINITY);
+        }
+        else if ((bits & BIT_EXISTING_ANTI_AFFINITY) != 0)
+        {
+            out.add(REASON_EXISTING_ANTI_AFFINITY);
+        }
+    }
+
+    private long bitsAt(final NodeTable table, final int slot, final int n)
+    {
+        long bits = 0;
+        for (int k = 0; k < n; k++)
+        {
+            final long[] a = filterKeys.arrays[k];
+            final int index = (int)table.labelValueColumn(filterKeys.keyIds[k]).get(slot) + 1;
+            bits |= index < a.length ? a[index] : 0;
+        }
+        return bits;
+    }
+
+    private static void failAll(final long[] failBits, final long failBit, final int from, final int to)
+    {
+        for (int slot = from; slot < to; slot++)
+        {
+            failBits[slot] |= failBit;
+        }
+    }
+
+    // ---------------------------------------------------------------- score
+
+    public boolean preScore(final PodObject pod, final PodRequests requests, final NodeTable table)
+    {
+        final Compiled c = compile(pod);
+        ensureFresh(table);
+        scoreKeys.reset(table.labelValues().size() + 1);
+        if (c.error != null)
+        {
+            return false;
+        }
+        boolean any = false;
+        for (int i = 0; i < c.preferred.length; i++)
+        {
+            final DomainCounts counts = c.preferred[i].counts;
+            final int keyId = table.labelKeys().find(c.preferred[i].topologyKey);
+            if (counts.size() == 0 || table.labelValueColumn(keyId) == null)
+            {
+                continue;
+            }
+            final long weight = c.preferredWeights[i];
+            final long[] sums = scoreKeys.get(keyId);
+            for (int d = 0, n = counts.size(); d < n; d++)
+            {
+                final int domain = counts.domain(d);
+                sums[domain + 1] += weight * counts.value(domain);
+            }
+            any = true;
+        }
+        final Map<String, String> nsLabels = namespaceLabels.get(pod.namespace());
+        for (int i = 0; i < existingCount; i++)
+        {
+            final ExistingTerm t = existing[i];
+            final DomainCounts weights = t.weights;
+            if (weights.size() == 0 || !t.matcher.matches(pod, nsLabels))
+            {
+                continue;
+            }
+            final int keyId = table.labelKeys().find(t.topologyKey);
+            if (table.labelValueColumn(keyId) == null)
+            {
+                continue;
+            }
+            final long[] sums = scoreKeys.get(keyId);
+            for (int d = 0, n = weights.size(); d < n; d++)
+            {
+                final int domain = weights.domain(d);
+                sums[domain + 1] += weights.value(domain);
+            }
+            any = true;
+        }
+        return any;
+    }
+
+    public void score(final NodeTable table, final long[] scores, final int from, final int to)
+    {
+        final int n = bind(scoreKeys, table);
+        if (n == 0)
+        {
+            Arrays.fill(scores, from, to, 0L);
+            return;
+        }
+        final MemorySegment[] segs = segments;
+        final long[][] arrays = scoreKeys.arrays;
+        final int[] index = gatherIndex;
+        for (int slot = from; slot < to; slot += Kernels.LANES)
+        {
+            LongVector acc = gather(arrays[0], segs[0], slot, index);
+            for (int k = 1; k < n; k++)
+            {
+                acc = acc.add(gather(arrays[k], segs[k], slot, index));
+            }
+            acc.intoArray(scores, slot);
+        }
+    }
+
+    public void scoreScalar(final NodeTable table, final long[] scores, final int from, final int to)
+    {
+        final int n = scoreKeys.count;
+        for (int slot = from; slot < to; slot++)
+        {
+            long sum = 0;
+            for (int k = 0; k < n; k++)
+            {
+                sum += scoreKeys.arrays[k][(int)table.labelValueColumn(scoreKeys.keyIds[k]).get(slot) + 1];
+            }
+            scores[slot] = sum;
+        }
+    }
+
+    public Normalization normalization()
+    {
+        return Normalization.CUSTOM;
+    }
+
+    /**
+     * kube's NormalizeScore: min and max over the feasible nodes, then
+     * {@code int64(float64(MaxNodeScore) * (float64(score - min) / float64(max - min)))}, or 0 when all are equal.
+     */
+    public void normalize(final long[] scores, final long[] failBits, final int limit)
+    {
+        LongVector maxV = LongVector.broadcast(Kernels.LONGS, Long.MIN_VALUE);
+        LongVector minV = LongVector.broadcast(Kernels.LONGS, Long.MAX_VALUE);
+        for (int i = 0; i < limit; i += Kernels.LANES)
+        {
+            final VectorMask<Long> infeasible = Kernels.feasible(failBits, i).not();
+            final LongVector s = LongVector.fromArray(Kernels.LONGS, scores, i);
+            maxV = maxV.max(s.blend(Long.MIN_VALUE, infeasible));
+            minV = minV.min(s.blend(Long.MAX_VALUE, infeasible));
+        }
+        final long max = maxV.reduceLanes(VectorOperators.MAX);
+        final long min = minV.reduceLanes(VectorOperators.MIN);
+        if (max < min)
+        {
+            return;
+        }
+        final long diff = max - min;
+        if (diff <= 0)
+        {
+            Arrays.fill(scores, 0, limit, 0L);
+            return;
+        }
+        final DoubleVector diffV = DoubleVector.broadcast(Kernels.DOUBLES, (double)diff);
+        for (int i = 0; i < limit; i += Kernels.LANES)
+        {
+            final DoubleVector shifted =
+                (DoubleVector)LongVector.fromArray(Kernels.LONGS, scores, i).sub(min).convert(VectorOperators.L2D, 0);
+            final DoubleVector f = shifted.div(diffV).mul((double)Kernels.MAX_NODE_SCORE);
+            ((LongVector)f.convert(VectorOperators.D2L, 0)).intoArray(scores, i);
+        }
+    }
+
+    public void normalizeScalar(final long[] scores, final long[] failBits, final int limit)
+    {
+        long max = Long.MIN_VALUE;
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < limit; i++)
+        {
+            if (failBits[i] == 0)
+            {
+                max = Math.max(max, scores[i]);
+                min = Math.min(min, scores[i]);
+            }
+        }
+        if (max < min)
+        {
+            return;
+        }
+        final long diff = max - min;
+        for (int i = 0; i < limit; i++)
+        {
+            double f = 0;
+            if (diff > 0)
+            {
+                f = (double)Kernels.MAX_NODE_SCORE * ((double)(scores[i] - min) / (double)diff);
+            }
+            scores[i] = (long)f;
+        }
+    }
+
+    // ---------------------------------------------------------------- passes
+
+    /** Binds the key arrays' columns for a pass; returns the number of keys. */
+    private int bind(final KeyArrays keys, final NodeTable table)
+    {
+        final int n = keys.count;
+        if (segments.length < n)
+        {
+            segments = new MemorySegment[Math.max(n, segments.length * 2)];
+        }
+        for (int k = 0; k < n; k++)
+        {
+            segments[k] = table.labelValueColumn(keys.keyIds[k]).segment();
+        }
+        return n;
+    }
+
+    /** {@code values[id + 1]} per lane, {@code id} the lane's label value id (ABSENT = -1 reads index 0). */
+    private static LongVector gather(final long[] values, final MemorySegment column, final int slot, final int[] index)
+    {
+        ((IntVector)Kernels.load(column, slot).convert(VectorOperators.L2I, 0)).intoArray(index, 0);
+        return LongVector.fromArray(Kernels.LONGS, values, 1, index, 0);
+    }
+
+    // ---------------------------------------------------------------- counters
+
+    private void ensureFresh(final NodeTable table)
+    {
+        if (!stale && table.epoch() == builtEpoch)
+        {
+            // counters interned since the last call start from the pods accounted now
+            for (int i = 0; i < pendingCount; i++)
+            {
+                for (int e = 0; e < entryCount; e++)
+                {
+                    applyCounter(pending[i], entries[e], 1, table);
+                }
+                pending[i] = null;
+            }
+            pendingCount = 0;
+            return;
+        }
+        for (int i = 0; i < pendingCount; i++)
+        {
+            pending[i] = null;
+        }
+        pendingCount = 0;
+        for (int i = 0; i < counterCount; i++)
+        {
+            counters[i].counts.clear();
+        }
+        for (int i = 0; i < existingCount; i++)
+        {
+            existing[i].antiPods.clear();
+            existing[i].weights.clear();
+        }
+        for (int e = 0; e < entryCount; e++)
+        {
+            apply(entries[e], 1, table);
+        }
+        builtEpoch = table.epoch();
+        stale = false;
+    }
+
+    private void apply(final PodEntry e, final int sign, final NodeTable table)
+    {
+        for (int i = 0; i < counterCount; i++)
+        {
+            applyCounter(counters[i], e, sign, table);
+        }
+        final ExistingTerm[] terms = e.terms;
+        for (int i = 0; i < terms.length; i++)
+        {
+            final ExistingTerm t = terms[i];
+            final int domain = domain(table, t.topologyKey, e.slot);
+            if (domain < 0)
+            {
+                continue;
+            }
+            if (e.anti[i])
+            {
+                t.antiPods.add(domain, sign, sign);
+            }
+            else
+            {
+                t.weights.add(domain, sign * e.weights[i], sign);
+            }
+        }
+    }
+
+    private static void applyCounter(final Counter c, final PodEntry e, final int sign, final NodeTable table)
+    {
+        if (c.matchesAll(e.pod))
+        {
+            final int domain = domain(table, c.topologyKey, e.slot);
+            if (domain >= 0)
+            {
+                c.counts.add(domain, sign, sign);
+            }
+        }
+    }
+
+    /** The value id of the node's label {@code key}, or -1 when absent. */
+    private static int domain(final NodeTable table, final String key, final int slot)
+    {
+        final LongColumn column = table.labelValueColumn(table.labelKeys().find(key));
+        return column == null ? -1 : (int)column.get(slot);
+    }
+
+    private Counter counter(final List<MatcherKey> conjunction, final String topologyKey)
+    {
+        final CounterKey key = new CounterKey(conjunction, topologyKey);
+        Counter c = counterIndex.get(key);
+        if (c == null)
+        {
+            final TermMatcher[] terms = new TermMatcher[conjunction.size()];
+            for (int i = 0; i < terms.length; i++)
+            {
+                terms[i] = matcher(conjunction.get(i));
+            }
+            c = new Counter(terms, topologyKey);
+            counterIndex.put(key, c);
+            if (counterCount == counters.length)
+            {
+                counters = Arrays.copyOf(counters, counterCount * 2);
+            }
+            counters[counterCount++] = c;
+            if (pendingCount == pending.length)
+            {
+                pending = Arrays.copyOf(pending, pendingCount * 2);
+            }
+            pending[pendingCount++] = c;
+        }
+        return c;
+    }
+
+    private ExistingTerm existingTerm(final MatcherKey m, final String topologyKey)
+    {
+        final ExistingKey key = new ExistingKey(m, topologyKey);
+        ExistingTerm t = existingIndex.get(key);
+        if (t == null)
+        {
+            t = new ExistingTerm(matcher(m), topologyKey);
+            existingIndex.put(key, t);
+            if (existingCount == existing.length)
+            {
+                existing = Arrays.copyOf(existing, existingCount * 2);
+            }
+            existing[existingCount++] = t;
+        }
+        return t;
+    }
+
+    private TermMatcher matcher(final MatcherKey key)
+    {
+        TermMatcher m = matchers.get(key);
+        if (m == null)
+        {
+            try
+            {
+                m = new TermMatcher(LabelMatcher.compile(key.selector()), key.namespaces(),
+                    LabelMatcher.compile(key.namespaceSelector()));
+            }
+            catch (final LabelMatcher.InvalidSelectorException ex)
+            {
+                throw new IllegalStateException(ex.getMessage(), ex);
+            }
+            matchers.put(key, m);
+        }
+        return m;
+    }
+
+    // ---------------------------------------------------------------- compiling pods
+
+    /** The existing pod's terms (kube's PodInfo of a pod in the cache), interned. */
+    private PodEntry entry(final PodObject pod, final int slot)
+    {
+        final PodAffinity aff = pod.podAffinity();
+        final PodAffinity anti = pod.podAntiAffinity();
+        final boolean hasTerms = !aff.isEmpty() || !anti.isEmpty();
+        if (!hasTerms)
+        {
+            return new PodEntry(pod, slot, false, NO_TERMS, NO_FLAGS, NO_WEIGHTS);
+        }
+        final List<ExistingTerm> terms = new ArrayList<>();
+        final List<Boolean> antiFlags = new ArrayList<>();
+        final List<Long> weights = new ArrayList<>();
+        // kube parses each list as a whole: a list with a term it cannot parse is dropped
+        final List<MatcherKey> requiredAnti = existingKeys(pod, anti.required());
+        if (requiredAnti != null)
+        {
+            for (int i = 0; i < requiredAnti.size(); i++)
+            {
+                terms.add(existingTerm(requiredAnti.get(i), anti.required().get(i).topologyKey()));
+                antiFlags.add(true);
+                weights.add(0L);
+            }
+        }
+        final List<MatcherKey> requiredAff = existingKeys(pod, aff.required());
+        if (requiredAff != null)
+        {
+            for (int i = 0; i < requiredAff.size(); i++)
+            {
+                terms.add(existingTerm(requiredAff.get(i), aff.required().get(i).topologyKey()));
+                antiFlags.add(false);
+                weights.add(HARD_POD_AFFINITY_WEIGHT);
+            }
+        }
+        addPreferred(pod, aff.preferred(), 1, terms, antiFlags, weights);
+        addPreferred(pod, anti.preferred(), -1, terms, antiFlags, weights);
+        final boolean[] a = new boolean[antiFlags.size()];
+        final long[] w = new long[weights.size()];
+        for (int i = 0; i < a.length; i++)
+        {
+            a[i] = antiFlags.get(i);
+            w[i] = weights.get(i);
+        }
+        return new PodEntry(pod, slot, true, terms.toArray(new ExistingTerm[0]), a, w);
+    }
+
+    private void addPreferred(
+        final PodObject pod,
+        final List<WeightedPodAffinityTerm> preferred,
+        final int sign,
+        final List<ExistingTerm> terms,
+        final List<Boolean> antiFlags,
+        final List<Long> weights)
+    {
+        final List<PodAffinityTerm> plain = new ArrayList<>(preferred.size());
+        for (final WeightedPodAffinityTerm w : preferred)
+        {
+            plain.add(w.term());
+        }
+        final List<MatcherKey> keys = existingKeys(pod, plain);
+        if (keys == null)
+        {
+            return;
+        }
+        for (int i = 0; i < keys.size(); i++)
+        {
+            terms.add(existingTerm(keys.get(i), plain.get(i).topologyKey()));
+            antiFlags.add(false);
+            weights.add((long)sign * preferred.get(i).weight());
+        }
+    }
+
+    /** Matcher keys of an existing pod's terms, or null when kube fails to parse one of them. */
+    private static List<MatcherKey> existingKeys(final PodObject pod, final List<PodAffinityTerm> terms)
+    {
+        final List<MatcherKey> keys = new ArrayList<>(terms.size());
+        for (final PodAffinityTerm t : terms)
+        {
+            final LabelSelector selector = mergeLabelKeys(t, pod.labels());
+            try
+            {
+                LabelMatcher.compile(selector);
+                LabelMatcher.compile(t.namespaceSelector());
+            }
+            catch (final LabelMatcher.InvalidSelectorException ex)
+            {
+                return null;
+            }
+            keys.add(new MatcherKey(selector, termNamespaces(pod, t), t.namespaceSelector()));
+        }
+        return keys;
+    }
+
+    private Compiled compile(final PodObject pod)
+    {
+        if (pod == lastPod && lastNamespaceVersion == namespaceVersion)
+        {
+            return lastCompiled;
+        }
+        probe.set(pod);
+        Compiled c = compiledByTemplate.get(probe);
+        if (c == null)
+        {
+            c = build(pod);
+            if (compiledByTemplate.size() >= COMPILE_CACHE_LIMIT)
+            {
+                compiledByTemplate.clear();
+            }
+            compiledByTemplate.put(probe.copy(), c);
+        }
+        lastPod = pod;
+        lastCompiled = c;
+        lastNamespaceVersion = namespaceVersion;
+        return c;
+    }
+
+    /** kube's PodInfo of the incoming pod with namespace selectors merged into the namespaces, interned. */
+    private Compiled build(final PodObject pod)
+    {
+        final List<String> errors = new ArrayList<>();
+        final PodAffinity aff = pod.podAffinity();
+        final PodAffinity anti = pod.podAntiAffinity();
+        final List<MatcherKey> requiredAff = incomingKeys(pod, aff.required(), "requiredAffinityTerms", errors);
+        final List<MatcherKey> requiredAnti = incomingKeys(pod, anti.required(), "requiredAntiAffinityTerms", errors);
+        final List<MatcherKey> preferredAff = incomingKeys(pod, terms(aff.preferred()), "preferredAffinityTerms", errors);
+        final List<MatcherKey> preferredAnti =
+            incomingKeys(pod, terms(anti.preferred()), "preferredAntiAffinityTerms", errors);
+        if (!errors.isEmpty())
+        {
+            final String message = errors.size() == 1 ? errors.get(0) : "[" + String.join(", ", errors) + "]";
+            return new Compiled("parsing pod: " + message, new Counter[0], false, new Counter[0], new Counter[0], new long[0]);
+        }
+        final Set<String> affinityKeys = new LinkedHashSet<>();
+        for (final PodAffinityTerm t : aff.required())
+        {
+            affinityKeys.add(t.topologyKey());
+        }
+        final List<Counter> affinity = new ArrayList<>();
+        for (final String key : affinityKeys)
+        {
+            affinity.add(counter(requiredAff, key));
+        }
+        boolean selfMatch = !requiredAff.isEmpty();
+        for (final MatcherKey k : requiredAff)
+        {
+            selfMatch &= matcher(k).matches(pod, null);
+        }
+        final Counter[] antiCounters = new Counter[requiredAnti.size()];
+        for (int i = 0; i < antiCounters.length; i++)
+        {
+            antiCounters[i] = counter(List.of(requiredAnti.get(i)), anti.required().get(i).topologyKey());
+        }
+        final int np = preferredAff.size() + preferredAnti.size();
+        final Counter[] preferred = new Counter[np];
+        final long[] weights = new long[np];
+        for (int i = 0; i < preferredAff.size(); i++)
+        {
+            final WeightedPodAffinityTerm w = aff.preferred().get(i);
+            preferred[i] = counter(List.of(preferredAff.get(i)), w.term().topologyKey());
+            weights[i] = w.weight();
+        }
+        for (int i = 0; i < preferredAnti.size(); i++)
+        {
+            final WeightedPodAffinityTerm w = anti.preferred().get(i);
+            preferred[preferredAff.size() + i] = counter(List.of(preferredAnti.get(i)), w.term().topologyKey());
+            weights[preferredAff.size() + i] = -w.weight();
+        }
+        return new Compiled(null, affinity.toArray(new Counter[0]), selfMatch, antiCounters, preferred, weights);
+    }
+
+    private static List<PodAffinityTerm> terms(final List<WeightedPodAffinityTerm> weighted)
+    {
+        final List<PodAffinityTerm> terms = new ArrayList<>(weighted.size());
+        for (final WeightedPodAffinityTerm w : weighted)
+        {
+            terms.add(w.term());
+        }
+        return terms;
+    }
+
+    /**
+     * Matcher keys of the incoming pod's terms: kube's newAffinityTerm, then mergeAffinityTermNamespacesIfNotEmpty
+     * (a non-empty namespace selector becomes the names of the namespaces it selects; an empty one stays and
+     * selects every namespace). Null, with an error added, when a term does not parse.
+     */
+    private List<MatcherKey> incomingKeys(
+        final PodObject pod, final List<PodAffinityTerm> terms, final String what, final List<String> errors)
+    {
+        final List<MatcherKey> keys = new ArrayList<>(terms.size());
+        for (final PodAffinityTerm t : terms)
+        {
+            final LabelSelector selector = mergeLabelKeys(t, pod.labels());
+            final LabelMatcher nsMatcher;
+            try
+            {
+                LabelMatcher.compile(selector);
+                nsMatcher = LabelMatcher.compile(t.namespaceSelector());
+            }
+            catch (final LabelMatcher.InvalidSelectorException ex)
+            {
+                errors.add(what + ": " + ex.getMessage());
+                return null;
+            }
+            final Set<String> names = new HashSet<>(termNamespaces(pod, t));
+            LabelSelector nsSelector = null;
+            if (t.namespaceSelector() != null && t.namespaceSelector().isEmpty())
+            {
+                nsSelector = LabelSelector.EMPTY;
+            }
+            else if (t.namespaceSelector() != null)
+            {
+                for (final Map.Entry<String, Map<String, String>> ns : namespaceLabels.entrySet())
+                {
+                    if (nsMatcher.matches(ns.getValue()))
+                    {
+                        names.add(ns.getKey());
+                    }
+                }
+            }
+            keys.add(new MatcherKey(selector, Set.copyOf(names), nsSelector));
+        }
+        return keys;
+    }
+
+    /** kube's getNamespacesFromPodAffinityTerm. */
+    private static Set<String> termNamespaces(final PodObject pod, final PodAffinityTerm t)
+    {
+        if (t.namespaces().isEmpty() && t.namespaceSelector() == null)
+        {
+            return Set.of(pod.namespace());
+        }
+        return Set.copyOf(t.namespaces());
+    }
+
+    /**
+     * kube-apiserver's matchLabelKeys / mismatchLabelKeys merge (done at pod creation): for each key the pod has,
+     * {@code key In (value)} or {@code key NotIn (value)} is added to a non-null label selector.
+     */
+    static LabelSelector mergeLabelKeys(final PodAffinityTerm t, final Map<String, String> labels)
+    {
+        final LabelSelector selector = t.labelSelector();
+        if (selector == null || (t.matchLabelKeys().isEmpty() && t.mismatchLabelKeys().isEmpty()))
+        {
+            return selector;
+        }
+        final List<LabelSelectorRequirement> exprs = new ArrayList<>(selector.matchExpressions());
+        for (final String key : t.matchLabelKeys())
+        {
+            final String v = labels.get(key);
+            if (v != null)
+            {
+                exprs.add(new LabelSelectorRequirement(key, "In", List.of(v)));
+            }
+        }
+        for (final String key : t.mismatchLabelKeys())
+        {
+            final String v = labels.get(key);
+            if (v != null)
+            {
+                exprs.add(new LabelSelectorRequirement(key, "NotIn", List.of(v)));
+            }
+        }
+        return new LabelSelector(selector.matchLabels(), exprs);
+    }
+
+    // ---------------------------------------------------------------- for tests
+
+    /**
+     * Test hook: the per-domain counts of every counter and existing term, as text, after bringing them up to
+     * date, so that tests can compare incremental counters with counters rebuilt from scratch.
+     */
+    String countersSnapshot(final NodeTable table)
+    {
+        ensureFresh(table);
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < counterCount; i++)
+        {
+            sb.append("c").append(i).append(describe(counters[i].counts));
+        }
+        for (int i = 0; i < existingCount; i++)
+        {
+            sb.append("e").append(i).append(describe(existing[i].antiPods)).append(describe(existing[i].weights));
+        }
+        return sb.toString();
+    }
+
+    /** Test hook: forces a rebuild from the plugin's list of accounted pods at the next use. */
+    void invalidate()
+    {
+        stale = true;
+    }
+
+    private static String describe(final DomainCounts counts)
+    {
+        final int[] ds = new int[counts.size()];
+        for (int i = 0; i < ds.length; i++)
+        {
+            ds[i] = counts.domain(i);
+        }
+        Arrays.sort(ds);
+        final StringBuilder sb = new StringBuilder("{");
+        for (final int d : ds)
+        {
+            sb.append(d).append('=').append(counts.value(d)).append(',');
+        }
+        return sb.append('}').toString();
+    }
+
+    // ---------------------------------------------------------------- types
+
+    /** Interning key of a term's pod matcher: merged label selector, namespaces, namespace selector (nullable). */
+    private record MatcherKey(LabelSelector selector, Set<String> namespaces, LabelSelector namespaceSelector)
+    {
+    }
+
+    private record CounterKey(List<MatcherKey> conjunction, String topologyKey)
+    {
+    }
+
+    private record ExistingKey(MatcherKey matcher, String topologyKey)
+    {
+    }
+
+    /** Pods matching all of {@code terms}, per domain of {@code topologyKey}. */
+    private static final class Counter
+    {
+        final TermMatcher[] terms;
+        final String topologyKey;
+        final DomainCounts counts = new DomainCounts();
+
+        Counter(final TermMatcher[] terms, final String topologyKey)
+        {
+            this.terms = terms;
+            this.topologyKey = topologyKey;
+        }
+
+        /** kube's podMatchesAllAffinityTerms (namespace selectors already merged: no namespace labels). */
+        boolean matchesAll(final PodObject pod)
+        {
+            for (final TermMatcher t : terms)
+            {
+                if (!t.matches(pod, null))
+                {
+                    return false;
+                }
+            }
+            return terms.length > 0;
+        }
+    }
+
+    /** An existing pod's term: pods having it as required anti-affinity, and the score weights, per domain. */
+    private static final class ExistingTerm
+    {
+        final TermMatcher matcher;
+        final String topologyKey;
+        final DomainCounts antiPods = new DomainCounts();
+        final DomainCounts weights = new DomainCounts();
+
+        ExistingTerm(final TermMatcher matcher, final String topologyKey)
+        {
+            this.matcher = matcher;
+            this.topologyKey = topologyKey;
+        }
+    }
+
+    /** An accounted pod, its node slot and its interned terms. */
+    private record PodEntry(PodObject pod, int slot, boolean hasTerms, ExistingTerm[] terms, boolean[] anti, long[] weights)
+    {
+    }
+
+    /** The incoming pod compiled. */
+    private record Compiled(
+        String error, Counter[] affinity, boolean selfMatch, Counter[] antiAffinity, Counter[] preferred,
+        long[] preferredWeights)
+    {
+    }
+
+    /** Per-cycle arrays, one per topology key, indexed by label value id + 1. */
+    private static final class KeyArrays
+    {
+        int count;
+        int length;
+        int[] keyIds = new int[4];
+        long[][] arrays = new long[4][];
+
+        void reset(final int length)
+        {
+            this.count = 0;
+            this.length = length;
+        }
+
+        long[] get(final int keyId)
+        {
+            for (int k = 0; k < count; k++)
+            {
+                if (keyIds[k] == keyId)
+                {
+                    return arrays[k];
+                }
+            }
+            if (count == keyIds.length)
+            {
+                keyIds = Arrays.copyOf(keyIds, count * 2);
+                arrays = Arrays.copyOf(arrays, count * 2);
+            }
+            long[] a = arrays[count];
+            if (a == null || a.length < length)
+            {
+                a = new long[Math.max(length, 64)];
+                arrays[count] = a;
+            }
+            else
+            {
+                Arrays.fill(a, 0, length, 0L);
+            }
+            keyIds[count++] = keyId;
+            return a;
+        }
+    }
+
+    /** Compile cache key: the pod fields the compiled form depends on. */
+    private static final class TemplateKey
+    {
+        String namespace;
+        Map<String, String> labels;
+        PodAffinity affinity;
+        PodAffinity antiAffinity;
+
+        void set(final PodObject pod)
+        {
+            namespace = pod.namespace();
+            labels = pod.labels();
+            affinity = pod.podAffinity();
+            antiAffinity = pod.podAntiAffinity();
+        }
+
+        TemplateKey copy()
+        {
+            final TemplateKey k = new TemplateKey();
+            k.namespace = namespace;
+            k.labels = labels;
+            k.affinity = affinity;
+            k.antiAffinity = antiAffinity;
+            return k;
+        }
+
+        public boolean equals(final Object o)
+        {
+            return o instanceof TemplateKey k && namespace.equals(k.namespace) && labels.equals(k.labels) &&
+                affinity.equals(k.affinity) && antiAffinity.equals(k.antiAffinity);
+        }
+
+        public int hashCode()
+        {
+            return ((namespace.hashCode() * 31 + labels.hashCode()) * 31 + affinity.hashCode()) * 31 +
+                antiAffinity.hashCode();
+        }
+    }
+}

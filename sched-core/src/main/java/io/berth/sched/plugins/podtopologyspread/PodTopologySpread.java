@@ -1,0 +1,815 @@
+package io.berth.sched.plugins.podtopologyspread;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import io.berth.sched.framework.FilterPlugin;
+import io.berth.sched.framework.Kernels;
+import io.berth.sched.framework.PodAwarePlugin;
+import io.berth.sched.framework.PodRequests;
+import io.berth.sched.framework.ScorePlugin;
+import io.berth.sched.model.NodeObject;
+import io.berth.sched.model.PodObject;
+import io.berth.sched.model.TopologySpreadConstraint;
+import io.berth.sched.table.LongColumn;
+import io.berth.sched.table.NodeTable;
+
+/**
+ * kube's PodTopologySpread (v1.33/1.34, every feature gate of that era on: minDomains, node inclusion policies,
+ * matchLabelKeys).
+ * <p>
+ * Filter ({@code DoNotSchedule} constraints): a node lacking a constraint's topology key fails with
+ * {@link #REASON_MISSING_LABEL}; otherwise it fails with {@link #REASON} when
+ * {@code matching pods in its domain + self match - global minimum > maxSkew}, the global minimum taken over the
+ * eligible domains (live nodes having every constraint's key and passing the constraint's node inclusion
+ * policies), and taken as 0 when there are fewer eligible domains than {@code minDomains}.
+ * <p>
+ * Score ({@code ScheduleAnyway} constraints, or kube's system defaults for a pod that declares none:
+ * {@code kubernetes.io/hostname} maxSkew 3 and {@code topology.kubernetes.io/zone} maxSkew 5): per node
+ * {@code round(sum over constraints of count * log(size + 2) + maxSkew - 1)}, then kube's NormalizeScore,
+ * {@code 100 * (max + min - s) / max} over the feasible nodes that are not ignored (nodes lacking a topology key
+ * when the pod has its own constraints), 100 everywhere when max is 0, and 0 for ignored nodes.
+ * <p>
+ * Deviation: kube builds the system default constraints' selector from the Services, ReplicationControllers,
+ * ReplicaSets and StatefulSets selecting the pod; Berth has none of those objects, so it uses the pod's own
+ * labels (e.g. {@code app} and {@code pod-template-hash}) as the selector, and skips pods without labels (as kube
+ * does for a pod no workload selects). kube's owner-reference shortcut of later versions is not needed: the
+ * selector is the same for a workload's pods.
+ * <p>
+ * Data layout: {@link SpreadCounters} keeps per interned selector a column of matching pods per node slot,
+ * updated on every pod accounted or forgotten. Per pod, PreFilter/PreScore fold those columns into per-domain
+ * counts indexed by label value id (+1; index 0 stands for "node lacks the key"); the passes then gather these
+ * by each node's value id with the Vector API gather ({@code LongVector.fromArray} with an int index map), the
+ * scalar twins with a plain array load. The score's topology weights depend on the feasible set, which kube's
+ * PreScore receives and Berth's does not: the score pass writes each node's per-constraint counts, and
+ * {@link #normalize} computes the weights from the fail bits (a scalar distinct-count loop in both twins), then
+ * the float score, its rounding and NormalizeScore (vector in {@link #normalize}).
+ */
+public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAwarePlugin
+{
+    public static final String NAME = "PodTopologySpread";
+    /** kube's ErrReasonConstraintsNotMatch. */
+    public static final String REASON = "node(s) didn't match pod topology spread constraints";
+    /** kube's ErrReasonNodeLabelNotMatch. */
+    public static final String REASON_MISSING_LABEL = REASON + " (missing required label)";
+    public static final String HOSTNAME = "kubernetes.io/hostname";
+    public static final String ZONE = "topology.kubernetes.io/zone";
+    private static final String DO_NOT_SCHEDULE = "DoNotSchedule";
+    private static final String SCHEDULE_ANYWAY = "ScheduleAnyway";
+    private static final long MAX_INT32 = Integer.MAX_VALUE;
+
+    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, VectorShape.forBitSize(Kernels.LANES * 32));
+
+    private final SpreadCounters counters = new SpreadCounters(NodeTable.SLOT_GRANULE);
+    private final SelectorKey probe = new SelectorKey();
+    private final BiConsumer<String, String> mergeLabel = probe::merge;
+    private final Constraints hard = new Constraints();
+    private final Constraints soft = new Constraints();
+    private final int[] gatherIndex = new int[Kernels.LANES];
+
+    // node inclusion, per pod
+    private PodObject inclusionPod;
+    private long inclusionEpoch = -1;
+    private boolean affinityDone;
+    private boolean taintsDone;
+    private boolean[] affinityOk = new boolean[0];
+    private boolean[] taintsOk = new boolean[0];
+
+    // score state
+    private boolean requireAll;
+    private long[][] slotCounts = new long[0][];
+    private int[][] stamps = new int[0][];
+    private int stamp;
+    private int emptyValueIndex;
+    private NodeTable scoreTable;
+
+    /** Constraints of one kind compiled for the current pod, with their per-domain counts. */
+    private static final class Constraints
+    {
+        int count;
+        int[] selector = new int[4];
+        LongColumn[] column = new LongColumn[4];
+        MemorySegment[] segment = new MemorySegment[4];
+        long[] maxSkew = new long[4];
+        long[] minDomains = new long[4];
+        boolean[] affinityHonor = new boolean[4];
+        boolean[] taintsHonor = new boolean[4];
+        boolean[] hostname = new boolean[4];
+        long[] selfMatch = new long[4];
+        long[] threshold = new long[4];
+        long[] globalMin = new long[4];
+        int[] domains = new int[4];
+        /** Per constraint: count per value id + 1; index 0 is the "lacks the key" entry. */
+        long[][] table = new long[4][1];
+        boolean[][] seen = new boolean[4][1];
+        int[][] touched = new int[4][8];
+        int[] touchedCount = new int[4];
+
+        void add(final int sel, final LongColumn col, final long skew, final long minDom, final boolean affinity,
+            final boolean taints, final boolean host, final long self)
+        {
+            if (count == selector.length)
+            {
+                final int n = count * 2;
+                selector = Arrays.copyOf(selector, n);
+                column = Arrays.copyOf(column, n);
+                segment = Arrays.copyOf(segment, n);
+                maxSkew = Arrays.copyOf(maxSkew, n);
+                minDomains = Arrays.copyOf(minDomains, n);
+                affinityHonor = Arrays.copyOf(affinityHonor, n);
+                taintsHonor = Arrays.copyOf(taintsHonor, n);
+                hostname = Arrays.copyOf(hostname, n);
+                selfMatch = Arrays.copyOf(selfMatch, n);
+                threshold = Arrays.copyOf(threshold, n);
+                globalMin = Arrays.copyOf(globalMin, n);
+                domains = Arrays.copyOf(domains, n);
+                table = Arrays.copyOf(table, n);
+                seen = Arrays.copyOf(seen, n);
+                touched = Arrays.copyOf(touched, n);
+                touchedCount = Arrays.copyOf(touchedCount, n);
+                for (int c = count; c < n; c++)
+                {
+                    table[c] = new long[1];
+                    seen[c] = new boolean[1];
+                    touched[c] = new int[8];
+                }
+            }
+            final int c = count++;
+            selector[c] = sel;
+            column[c] = col;
+            segment[c] = col == null ? null : col.segment();
+            maxSkew[c] = skew;
+            minDomains[c] = minDom;
+            affinityHonor[c] = affinity;
+            taintsHonor[c] = taints;
+            hostname[c] = host;
+            selfMatch[c] = self;
+        }
+
+        /** Clears the previous pod's domain counts and sizes the tables for {@code size} indexes. */
+        void resetDomains(final int size)
+        {
+            for (int c = 0; c < count; c++)
+            {
+                if (table[c].length < size)
+                {
+                    table[c] = new long[size + (size >> 1)];
+                    seen[c] = new boolean[table[c].length];
+                }
+                else
+                {
+                    final long[] t = table[c];
+                    final boolean[] s = seen[c];
+                    final int[] list = touched[c];
+                    for (int i = 0, n = touchedCount[c]; i < n; i++)
+                    {
+                        t[list[i]] = 0;
+                        s[list[i]] = false;
+                    }
+                    t[0] = 0;
+                }
+                touchedCount[c] = 0;
+            }
+        }
+
+        void addToDomain(final int c, final int index, final long n)
+        {
+            if (!seen[c][index])
+            {
+                seen[c][index] = true;
+                if (touchedCount[c] == touched[c].length)
+                {
+                    touched[c] = Arrays.copyOf(touched[c], touchedCount[c] * 2);
+                }
+                touched[c][touchedCount[c]++] = index;
+            }
+            table[c][index] += n;
+        }
+
+        boolean anyAffinityHonor()
+        {
+            for (int c = 0; c < count; c++)
+            {
+                if (affinityHonor[c])
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        boolean anyTaintsHonor()
+        {
+            for (int c = 0; c < count; c++)
+            {
+                if (taintsHonor[c])
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    public String name()
+    {
+        return NAME;
+    }
+
+    public int defaultWeight()
+    {
+        return 2;
+    }
+
+    // ---------------------------------------------------------------- pod-aware hooks
+
+    public void podAdded(final PodObject pod, final int slot, final NodeTable table)
+    {
+        counters.ensureCapacity(table.capacity());
+        counters.podAdded(pod, slot);
+    }
+
+    public void podRemoved(final PodObject pod, final int slot, final NodeTable table)
+    {
+        counters.podRemoved(pod, slot);
+    }
+
+    public boolean readsOtherNodes(final PodObject pod)
+    {
+        return hard.count > 0 || hasSoftConstraints(pod);
+    }
+
+    private static boolean hasSoftConstraints(final PodObject pod)
+    {
+        final List<TopologySpreadConstraint> list = pod.topologySpreadConstraints();
+        if (list.isEmpty())
+        {
+            return !pod.labels().isEmpty();
+        }
+        for (int i = 0, n = list.size(); i < n; i++)
+        {
+            if (SCHEDULE_ANYWAY.equals(list.get(i).whenUnsatisfiable()))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The incremental counters, for tests. */
+    SpreadCounters counters()
+    {
+        return counters;
+    }
+
+    // ---------------------------------------------------------------- compilation
+
+    /** kube's filterTopologySpreadConstraints / buildDefaultConstraints for one action. */
+    private void compile(final PodObject pod, final String action, final Constraints out, final NodeTable table)
+    {
+        out.count = 0;
+        final List<TopologySpreadConstraint> list = pod.topologySpreadConstraints();
+        if (!list.isEmpty())
+        {
+            for (int i = 0, n = list.size(); i < n; i++)
+            {
+                final TopologySpreadConstraint c = list.get(i);
+                if (!action.equals(c.whenUnsatisfiable()))
+                {
+                    continue;
+                }
+                probe.reset(pod.namespace(), c.labelSelector());
+                final List<String> keys = c.matchLabelKeys();
+                for (int k = 0, nk = keys.size(); k < nk; k++)
+                {
+                    final String value = pod.labels().get(keys.get(k));
+                    if (value != null)
+                    {
+                        probe.merge(keys.get(k), value);
+                    }
+                }
+                final int sel = counters.intern(probe);
+                out.add(sel, column(table, c.topologyKey()), c.maxSkew(), c.minDomains() == null ? 1 : c.minDomains(),
+                    !"Ignore".equals(c.nodeAffinityPolicy()), "Honor".equals(c.nodeTaintsPolicy()),
+                    HOSTNAME.equals(c.topologyKey()), counters.matchesLabels(sel, pod) ? 1 : 0);
+            }
+        }
+        else if (SCHEDULE_ANYWAY.equals(action) && !pod.labels().isEmpty())
+        {
+            probe.reset(pod.namespace(), null);
+            pod.labels().forEach(mergeLabel);
+            final int sel = counters.intern(probe);
+            final long self = counters.matchesLabels(sel, pod) ? 1 : 0;
+            out.add(sel, column(table, HOSTNAME), 3, 1, true, false, true, self);
+            out.add(sel, column(table, ZONE), 5, 1, true, false, false, self);
+        }
+    }
+
+    private static LongColumn column(final NodeTable table, final String key)
+    {
+        return table.labelValueColumn(table.labelKeys().find(key));
+    }
+
+    /** Computes the node inclusion flags the constraints need, once per pod and table epoch. */
+    private void inclusion(final PodObject pod, final NodeTable table, final Constraints cs)
+    {
+        if (pod != inclusionPod || table.epoch() != inclusionEpoch || affinityOk.length < table.capacity())
+        {
+            inclusionPod = pod;
+            inclusionEpoch = table.epoch();
+            affinityDone = false;
+            taintsDone = false;
+            if (affinityOk.length < table.capacity())
+            {
+                affinityOk = new boolean[table.capacity()];
+                taintsOk = new boolean[table.capacity()];
+            }
+        }
+        final int limit = table.slotLimit();
+        if (!affinityDone && cs.anyAffinityHonor())
+        {
+            final boolean any = NodeInclusion.hasRequiredAffinity(pod);
+            for (int slot = 0; slot < limit; slot++)
+            {
+                final NodeObject node = table.object(slot);
+                affinityOk[slot] = node != null && (!any || NodeInclusion.matchesAffinity(pod, node));
+            }
+            affinityDone = true;
+        }
+        if (!taintsDone && cs.anyTaintsHonor())
+        {
+            for (int slot = 0; slot < limit; slot++)
+            {
+                final NodeObject node = table.object(slot);
+                taintsOk[slot] = node != null && NodeInclusion.toleratesTaints(pod, node);
+            }
+            taintsDone = true;
+        }
+    }
+
+    private boolean included(final Constraints cs, final int c, final int slot)
+    {
+        return (!cs.affinityHonor[c] || affinityOk[slot]) && (!cs.taintsHonor[c] || taintsOk[slot]);
+    }
+
+    // ---------------------------------------------------------------- filter
+
+    public boolean preFilter(final PodObject pod, final PodRequests requests, final NodeTable table)
+    {
+        if (pod.topologySpreadConstraints().isEmpty())
+        {
+            hard.count = 0;
+            return false;
+        }
+        counters.ensureCapacity(table.capacity());
+        compile(pod, DO_NOT_SCHEDULE, hard, table);
+        if (hard.count == 0)
+        {
+            return false;
+        }
+        inclusion(pod, table, hard);
+        final Constraints cs = hard;
+        final int n = cs.count;
+        cs.resetDomains(table.labelValues().size() + 1);
+        final int limit = table.slotLimit();
+        nodes:
+        for (int slot = 0; slot < limit; slot++)
+        {
+            if (!table.isLive(slot))
+            {
+                continue;
+            }
+            for (int c = 0; c < n; c++)
+            {
+                if (cs.column[c] == null || cs.column[c].get(slot) == NodeTable.ABSENT)
+                {
+                    continue nodes;
+                }
+            }
+            for (int c = 0; c < n; c++)
+            {
+                if (included(cs, c, slot))
+                {
+                    cs.addToDomain(c, (int)cs.column[c].get(slot) + 1, counters.perNode(cs.selector[c])[slot]);
+                }
+            }
+        }
+        for (int c = 0; c < n; c++)
+        {
+            long min = MAX_INT32;
+            final long[] t = cs.table[c];
+            final int[] list = cs.touched[c];
+            for (int i = 0, m = cs.touchedCount[c]; i < m; i++)
+            {
+                min = Math.min(min, t[list[i]]);
+            }
+            cs.domains[c] = cs.touchedCount[c];
+            if (cs.touchedCount[c] < cs.minDomains[c])
+            {
+                min = 0;
+            }
+            cs.globalMin[c] = min;
+            cs.threshold[c] = cs.maxSkew[c] + min - cs.selfMatch[c];
+            t[0] = Long.MAX_VALUE; // a node lacking the key always fails
+        }
+        return true;
+    }
+
+    public void filter(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
+    {
+        final Constraints cs = hard;
+        final int[] index = gatherIndex;
+        for (int c = 0; c < cs.count; c++)
+        {
+            final MemorySegment seg = cs.segment[c];
+            if (seg == null)
+            {
+                for (int i = from; i < to; i++)
+                {
+                    failBits[i] |= failBit;
+                }
+                continue;
+            }
+            final long[] counts = cs.table[c];
+            final long threshold = cs.threshold[c];
+            for (int i = from; i < to; i += Kernels.LANES)
+            {
+                ((IntVector)Kernels.load(seg, i).add(1L).convertShape(VectorOperators.L2I, INTS, 0)).intoArray(index, 0);
+                final VectorMask<Long> fail = LongVector.fromArray(Kernels.LONGS, counts, 0, index, 0)
+                    .compare(VectorOperators.GT, threshold);
+                Kernels.orBits(failBits, i, fail, failBit);
+            }
+        }
+    }
+
+    public void filterScalar(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
+    {
+        final Constraints cs = hard;
+        for (int slot = from; slot < to; slot++)
+        {
+            if (failsAt(cs, slot) != null)
+            {
+                failBits[slot] |= failBit;
+            }
+        }
+    }
+
+    /** The reason the slot fails the hard constraints (kube's Filter, constraint by constraint), or null. */
+    private static String failsAt(final Constraints cs, final int slot)
+    {
+        for (int c = 0; c < cs.count; c++)
+        {
+            final long value = cs.column[c] == null ? NodeTable.ABSENT : cs.column[c].get(slot);
+            if (value == NodeTable.ABSENT)
+            {
+                return REASON_MISSING_LABEL;
+            }
+            if (cs.table[c][(int)value + 1] > cs.threshold[c])
+            {
+                return REASON;
+            }
+        }
+        return null;
+    }
+
+    public void reasons(final NodeTable table, final int slot, final List<String> out)
+    {
+        final String reason = failsAt(hard, slot);
+        if (reason != null)
+        {
+            out.add(reason);
+        }
+    }
+
+    /** For tests: the global minimum and eligible domain count of hard constraint {@code c} for the last pod. */
+    long hardGlobalMin(final int c)
+    {
+        return hard.globalMin[c];
+    }
+
+    int hardDomains(final int c)
+    {
+        return hard.domains[c];
+    }
+
+    // ---------------------------------------------------------------- score
+
+    public boolean preScore(final PodObject pod, final PodRequests requests, final NodeTable table)
+    {
+        counters.ensureCapacity(table.capacity());
+        compile(pod, SCHEDULE_ANYWAY, soft, table);
+        final Constraints cs = soft;
+        final int n = cs.count;
+        if (n == 0)
+        {
+            return false;
+        }
+        scoreTable = table;
+        // kube: nodes must have every key only for the pod's own constraints (the system defaults let nodes
+        // without a zone label still spread by hostname)
+        requireAll = !pod.topologySpreadConstraints().isEmpty();
+        inclusion(pod, table, cs);
+        final int values = table.labelValues().size();
+        // domain index of a node lacking the key when it is not ignored: kube reads "" for it
+        final int emptyId = table.labelValues().find("");
+        emptyValueIndex = emptyId >= 0 ? emptyId + 1 : values + 1;
+        cs.resetDomains(values + 2);
+        if (slotCounts.length < n || slotCounts[0].length < table.capacity())
+        {
+            slotCounts = new long[Math.max(n, slotCounts.length)][table.capacity()];
+        }
+        if (stamps.length < n || stamps[0].length < values + 2)
+        {
+            stamps = new int[Math.max(n, stamps.length)][values + 2 + ((values + 2) >> 1)];
+            stamp = 0;
+        }
+        final int limit = table.slotLimit();
+        nodes:
+        for (int slot = 0; slot < limit; slot++)
+        {
+            if (!table.isLive(slot))
+            {
+                continue;
+            }
+            if (requireAll)
+            {
+                for (int c = 0; c < n; c++)
+                {
+                    if (cs.column[c] == null || cs.column[c].get(slot) == NodeTable.ABSENT)
+                    {
+                        continue nodes;
+                    }
+                }
+            }
+            for (int c = 0; c < n; c++)
+            {
+                if (!cs.hostname[c] && included(cs, c, slot))
+                {
+                    final long value = cs.column[c] == null ? NodeTable.ABSENT : cs.column[c].get(slot);
+                    final int index = value == NodeTable.ABSENT ? emptyValueIndex : (int)value + 1;
+                    cs.addToDomain(c, index, counters.perNode(cs.selector[c])[slot]);
+                }
+            }
+        }
+        for (int c = 0; c < n; c++)
+        {
+            cs.table[c][0] = -1; // lacks the key: the constraint adds nothing on this node
+        }
+        return true;
+    }
+
+    public void score(final NodeTable table, final long[] scores, final int from, final int to)
+    {
+        final Constraints cs = soft;
+        final int[] index = gatherIndex;
+        final LongVector zero = LongVector.zero(Kernels.LONGS);
+        for (int i = from; i < to; i += Kernels.LANES)
+        {
+            zero.intoArray(scores, i);
+        }
+        for (int c = 0; c < cs.count; c++)
+        {
+            final long[] out = slotCounts[c];
+            final MemorySegment seg = cs.segment[c];
+            if (seg == null)
+            {
+                Arrays.fill(out, from, to, -1L);
+                if (requireAll)
+                {
+                    Arrays.fill(scores, from, to, -1L);
+                }
+                continue;
+            }
+            final long[] perNode = counters.perNode(cs.selector[c]);
+            final long[] counts = cs.table[c];
+            for (int i = from; i < to; i += Kernels.LANES)
+            {
+                final LongVector ids = Kernels.load(seg, i);
+                final LongVector cnt;
+                if (cs.hostname[c])
+                {
+                    cnt = LongVector.fromArray(Kernels.LONGS, perNode, i).blend(-1L, ids.compare(VectorOperators.EQ, NodeTable.ABSENT));
+                }
+                else
+                {
+                    ((IntVector)ids.add(1L).convertShape(VectorOperators.L2I, INTS, 0)).intoArray(index, 0);
+                    cnt = LongVector.fromArray(Kernels.LONGS, counts, 0, index, 0);
+                }
+                cnt.intoArray(out, i);
+                if (requireAll)
+                {
+                    // ignored node (lacks a key): raw score -1, kube's invalidScore
+                    LongVector.fromArray(Kernels.LONGS, scores, i).or(cnt.compare(VectorOperators.LT, 0L).toVector().reinterpretAsLongs())
+                        .intoArray(scores, i);
+                }
+            }
+        }
+    }
+
+    public void scoreScalar(final NodeTable table, final long[] scores, final int from, final int to)
+    {
+        final Constraints cs = soft;
+        for (int slot = from; slot < to; slot++)
+        {
+            boolean ignored = false;
+            for (int c = 0; c < cs.count; c++)
+            {
+                final long value = cs.column[c] == null ? NodeTable.ABSENT : cs.column[c].get(slot);
+                final long cnt;
+                if (value == NodeTable.ABSENT)
+                {
+                    cnt = -1;
+                }
+                else if (cs.hostname[c])
+                {
+                    cnt = counters.perNode(cs.selector[c])[slot];
+                }
+                else
+                {
+                    cnt = cs.table[c][(int)value + 1];
+                }
+                slotCounts[c][slot] = cnt;
+                ignored |= cnt < 0;
+            }
+            scores[slot] = requireAll && ignored ? -1 : 0;
+        }
+    }
+
+    public Normalization normalization()
+    {
+        return Normalization.CUSTOM;
+    }
+
+    /**
+     * kube's topologyNormalizingWeight per constraint from the feasible, not ignored nodes: log(distinct domains
+     * + 2), or log(nodes + 2) for hostname. Scalar in both twins (a distinct count). Returns nothing; fills
+     * {@code weights}.
+     */
+    private void weights(final long[] scores, final long[] failBits, final int limit, final double[] weights)
+    {
+        final Constraints cs = soft;
+        final int n = cs.count;
+        long nodes = 0;
+        for (int c = 0; c < n; c++)
+        {
+            weights[c] = 0;
+        }
+        stamp++;
+        if (stamp == Integer.MAX_VALUE)
+        {
+            for (final int[] s : stamps)
+            {
+                Arrays.fill(s, 0);
+            }
+            stamp = 1;
+        }
+        for (int slot = 0; slot < limit; slot++)
+        {
+            if (failBits[slot] != 0 || scores[slot] < 0)
+            {
+                continue;
+            }
+            nodes++;
+            for (int c = 0; c < n; c++)
+            {
+                if (!cs.hostname[c])
+                {
+                    final long value = cs.column[c] == null ? NodeTable.ABSENT : cs.column[c].get(slot);
+                    final int index = value == NodeTable.ABSENT ? emptyValueIndex : (int)value + 1;
+                    if (stamps[c][index] != stamp)
+                    {
+                        stamps[c][index] = stamp;
+                        weights[c]++;
+                    }
+                }
+            }
+        }
+        for (int c = 0; c < n; c++)
+        {
+            weights[c] = GoMath.log((cs.hostname[c] ? nodes : (long)weights[c]) + 2);
+        }
+    }
+
+    private double[] weightScratch = new double[4];
+
+    private double[] weightScratch()
+    {
+        if (weightScratch.length < soft.count)
+        {
+            weightScratch = new double[soft.count];
+        }
+        return weightScratch;
+    }
+
+    public void normalize(final long[] scores, final long[] failBits, final int limit)
+    {
+        final Constraints cs = soft;
+        final double[] w = weightScratch();
+        weights(scores, failBits, limit, w);
+        long max = 0;
+        long min = Long.MAX_VALUE;
+        LongVector maxV = LongVector.zero(Kernels.LONGS);
+        LongVector minV = LongVector.broadcast(Kernels.LONGS, Long.MAX_VALUE);
+        for (int i = 0; i < limit; i += Kernels.LANES)
+        {
+            final LongVector marker = LongVector.fromArray(Kernels.LONGS, scores, i);
+            DoubleVector acc = DoubleVector.zero(Kernels.DOUBLES);
+            for (int c = 0; c < cs.count; c++)
+            {
+                final DoubleVector cnt = (DoubleVector)LongVector.fromArray(Kernels.LONGS, slotCounts[c], i)
+                    .convert(VectorOperators.L2D, 0);
+                final DoubleVector term = cnt.mul(w[c]).add((double)(cs.maxSkew[c] - 1));
+                acc = acc.add(term.blend(0.0, cnt.compare(VectorOperators.LT, 0.0)));
+            }
+            // Go's math.Round on non-negative values: truncate, then up when the fraction is at least one half
+            final LongVector t = (LongVector)acc.convert(VectorOperators.D2L, 0);
+            final DoubleVector frac = acc.sub((DoubleVector)t.convert(VectorOperators.L2D, 0));
+            final LongVector up = (LongVector)frac.compare(VectorOperators.GE, 0.5).cast(Kernels.LONGS).toVector();
+            final LongVector raw = t.sub(up); // up is -1 where the fraction rounds up
+            // invalid: infeasible, or ignored (marker -1)
+            final LongVector invalid = (LongVector)LongVector.fromArray(Kernels.LONGS, failBits, i).compare(VectorOperators.NE, 0L)
+                .or(marker.compare(VectorOperators.LT, 0L)).toVector();
+            maxV = maxV.max(raw.and(invalid.not()));
+            minV = minV.min(raw.or(invalid.and(Long.MAX_VALUE)));
+            raw.or(invalid).intoArray(scores, i);
+        }
+        max = maxV.reduceLanes(VectorOperators.MAX);
+        min = minV.reduceLanes(VectorOperators.MIN);
+        final LongVector top = LongVector.broadcast(Kernels.LONGS, Kernels.MAX_NODE_SCORE);
+        if (max == 0)
+        {
+            for (int i = 0; i < limit; i += Kernels.LANES)
+            {
+                final LongVector s = LongVector.fromArray(Kernels.LONGS, scores, i);
+                top.and((LongVector)s.compare(VectorOperators.GE, 0L).toVector()).intoArray(scores, i);
+            }
+            return;
+        }
+        final LongVector maxB = LongVector.broadcast(Kernels.LONGS, max);
+        final DoubleVector inverse = DoubleVector.broadcast(Kernels.DOUBLES, 1.0 / max);
+        final long sum = max + min;
+        for (int i = 0; i < limit; i += Kernels.LANES)
+        {
+            final LongVector s = LongVector.fromArray(Kernels.LONGS, scores, i);
+            final LongVector valid = (LongVector)s.compare(VectorOperators.GE, 0L).toVector();
+            final LongVector a = LongVector.broadcast(Kernels.LONGS, sum).sub(s.max(0L).min(maxB)).mul(Kernels.MAX_NODE_SCORE);
+            Kernels.floorDiv(a, maxB, inverse).and(valid).intoArray(scores, i);
+        }
+    }
+
+    public void normalizeScalar(final long[] scores, final long[] failBits, final int limit)
+    {
+        final Constraints cs = soft;
+        final double[] w = weightScratch();
+        weights(scores, failBits, limit, w);
+        long max = 0;
+        long min = Long.MAX_VALUE;
+        for (int slot = 0; slot < limit; slot++)
+        {
+            if (failBits[slot] != 0 || scores[slot] < 0)
+            {
+                scores[slot] = -1; // kube's invalidScore (ignored) or not scored at all (infeasible)
+                continue;
+            }
+            double score = 0;
+            for (int c = 0; c < cs.count; c++)
+            {
+                final long cnt = slotCounts[c][slot];
+                if (cnt >= 0)
+                {
+                    score += (double)cnt * w[c] + (double)(cs.maxSkew[c] - 1);
+                }
+            }
+            final long raw = Math.round(score);
+            scores[slot] = raw;
+            min = Math.min(min, raw);
+            max = Math.max(max, raw);
+        }
+        for (int slot = 0; slot < limit; slot++)
+        {
+            final long s = scores[slot];
+            if (s < 0)
+            {
+                scores[slot] = 0;
+            }
+            else if (max == 0)
+            {
+                scores[slot] = Kernels.MAX_NODE_SCORE;
+            }
+            else
+            {
+                scores[slot] = Kernels.MAX_NODE_SCORE * (max + min - s) / max;
+            }
+        }
+    }
+}

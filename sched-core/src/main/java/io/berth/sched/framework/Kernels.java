@@ -12,6 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Shared Vector API building blocks for the passes: the preferred long species, loads from off-heap columns,
  * exact non-negative integer division (x86 has no SIMD integer divide), and kube's DefaultNormalizeScore.
+ * <p>
+ * A helper here that takes or returns vectors costs nothing only while C2 inlines it. In a large compilation (a
+ * plugin's pass inlined with its sub-passes, or the engine's cycle) C2 can pass its node-count inlining cutoff and
+ * leave the helper a call; every vector crossing that call is then boxed, two allocations per chunk of lanes
+ * (seen for {@link #floorDiv(LongVector, LongVector, DoubleVector)} in normalizeWithMax and in
+ * NodeResourcesFit's score). Vector API methods themselves are always inlined, so the loops of this class write
+ * their helpers out in place, and hot loops elsewhere should too.
  */
 public final class Kernels
 {
@@ -105,7 +112,8 @@ public final class Kernels
         int i = 0;
         for (; i < bound; i += LANES)
         {
-            final LongVector feasible = (LongVector)feasible(failBits, i).toVector();
+            final LongVector feasible = (LongVector)LongVector.fromArray(LONGS, failBits, i)
+                .compare(VectorOperators.EQ, 0L).toVector();
             maxV = maxV.max(LongVector.fromArray(LONGS, scores, i).and(feasible));
         }
         long max = maxV.reduceLanes(VectorOperators.MAX);
@@ -126,13 +134,19 @@ public final class Kernels
         }
         final LongVector maxB = LongVector.broadcast(LONGS, max);
         final DoubleVector inverse = DoubleVector.broadcast(DOUBLES, 1.0 / max);
-        final LongVector top = LongVector.broadcast(LONGS, MAX_NODE_SCORE);
+        final long flip = reverse ? -1L : 0L;
+        final long offset = reverse ? MAX_NODE_SCORE + 1 : 0;
         for (i = 0; i < bound; i += LANES)
         {
             // infeasible slots may hold any value: clamp into [0, max] so the estimate stays exact; they are ignored
-            final LongVector raw = LongVector.fromArray(LONGS, scores, i).max(0L).min(maxB);
-            final LongVector s = floorDiv(raw.mul(MAX_NODE_SCORE), maxB, inverse);
-            (reverse ? top.sub(s) : s).intoArray(scores, i);
+            final LongVector a = LongVector.fromArray(LONGS, scores, i).max(0L).min(maxB).mul(MAX_NODE_SCORE);
+            // floorDiv(a, maxB, inverse), written out
+            LongVector s = (LongVector)((DoubleVector)a.convert(VectorOperators.L2D, 0)).mul(inverse)
+                .convert(VectorOperators.D2L, 0);
+            s = s.add((LongVector)s.mul(maxB).compare(VectorOperators.GT, a).toVector());
+            s = s.sub((LongVector)s.add(1L).mul(maxB).compare(VectorOperators.LE, a).toVector());
+            // reverse: 100 - s == (s ^ -1) + 101; else s: no vector value chosen by a branch
+            s.lanewise(VectorOperators.XOR, flip).add(offset).intoArray(scores, i);
         }
         for (; i < limit; i++)
         {
@@ -147,7 +161,9 @@ public final class Kernels
         LongVector maxV = LongVector.zero(LONGS);
         for (int i = 0; i < limit; i += LANES)
         {
-            maxV = maxV.max(LongVector.fromArray(LONGS, scores, i).and((LongVector)feasible(failBits, i).toVector()));
+            final LongVector feasible = (LongVector)LongVector.fromArray(LONGS, failBits, i)
+                .compare(VectorOperators.EQ, 0L).toVector();
+            maxV = maxV.max(LongVector.fromArray(LONGS, scores, i).and(feasible));
         }
         return maxV.reduceLanes(VectorOperators.MAX);
     }
@@ -180,11 +196,18 @@ public final class Kernels
         }
         final LongVector maxB = LongVector.broadcast(LONGS, max);
         final DoubleVector inverse = DoubleVector.broadcast(DOUBLES, 1.0 / max);
-        final LongVector top = LongVector.broadcast(LONGS, MAX_NODE_SCORE);
+        final long flip = reverse ? -1L : 0L;
+        final long offset = reverse ? MAX_NODE_SCORE + 1 : 0;
         for (int i = from; i < to; i += LANES)
         {
-            final LongVector s = floorDiv(LongVector.fromArray(LONGS, raw, i).max(0L).min(maxB).mul(MAX_NODE_SCORE), maxB, inverse);
-            (reverse ? top.sub(s) : s).intoArray(out, i);
+            final LongVector a = LongVector.fromArray(LONGS, raw, i).max(0L).min(maxB).mul(MAX_NODE_SCORE);
+            // floorDiv(a, maxB, inverse), written out
+            LongVector s = (LongVector)((DoubleVector)a.convert(VectorOperators.L2D, 0)).mul(inverse)
+                .convert(VectorOperators.D2L, 0);
+            s = s.add((LongVector)s.mul(maxB).compare(VectorOperators.GT, a).toVector());
+            s = s.sub((LongVector)s.add(1L).mul(maxB).compare(VectorOperators.LE, a).toVector());
+            // reverse: 100 - s == (s ^ -1) + 101; else s: no vector value chosen by a branch
+            s.lanewise(VectorOperators.XOR, flip).add(offset).intoArray(out, i);
         }
     }
 

@@ -75,10 +75,11 @@ final class CycleResults
         int n = 0;
         for (int i = 0; i < limit; i += Kernels.LANES)
         {
-            final LongVector now = Kernels.load(current, i);
-            if (now.compare(VectorOperators.NE, LongVector.fromArray(Kernels.LONGS, seen, i)).anyTrue())
+            if (LongVector.fromMemorySegment(Kernels.LONGS, current, (long)i << 3, Kernels.ORDER)
+                .compare(VectorOperators.NE, LongVector.fromArray(Kernels.LONGS, seen, i)).anyTrue())
             {
-                now.intoArray(seen, i);
+                // reloaded inside the branch: a vector live across it could be boxed
+                LongVector.fromMemorySegment(Kernels.LONGS, current, (long)i << 3, Kernels.ORDER).intoArray(seen, i);
                 dirty[n++] = i;
             }
         }

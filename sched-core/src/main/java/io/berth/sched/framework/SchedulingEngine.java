@@ -364,7 +364,7 @@ public final class SchedulingEngine
             final var seg = flags.segment();
             for (int i = from; i < to; i += Kernels.LANES)
             {
-                final LongVector f = Kernels.load(seg, i);
+                final LongVector f = LongVector.fromMemorySegment(Kernels.LONGS, seg, (long)i << 3, Kernels.ORDER);
                 final VectorMask<Long> dead = f.and(NodeTable.FLAG_LIVE).compare(VectorOperators.EQ, 0L);
                 LongVector.zero(Kernels.LONGS).blend(NOT_LIVE, dead).intoArray(fail, i);
             }
@@ -404,7 +404,7 @@ public final class SchedulingEngine
         {
             for (int i = 0; i < limit; i += Kernels.LANES)
             {
-                n += Kernels.feasible(failBits, i).trueCount();
+                n += LongVector.fromArray(Kernels.LONGS, failBits, i).compare(VectorOperators.EQ, 0L).trueCount();
             }
         }
         else
@@ -628,7 +628,7 @@ public final class SchedulingEngine
         LongVector maxV = LongVector.broadcast(Kernels.LONGS, Long.MIN_VALUE);
         for (int i = 0; i < limit; i += Kernels.LANES)
         {
-            final VectorMask<Long> ok = Kernels.feasible(fail, i);
+            final VectorMask<Long> ok = LongVector.fromArray(Kernels.LONGS, fail, i).compare(VectorOperators.EQ, 0L);
             maxV = maxV.max(LongVector.fromArray(Kernels.LONGS, t, i).blend(Long.MIN_VALUE, ok.not()));
         }
         final long max = maxV.reduceLanes(VectorOperators.MAX);
@@ -636,7 +636,8 @@ public final class SchedulingEngine
         int firstTieChunk = -1;
         for (int i = 0; i < limit; i += Kernels.LANES)
         {
-            final int c = LongVector.fromArray(Kernels.LONGS, t, i).compare(VectorOperators.EQ, max).and(Kernels.feasible(fail, i)).trueCount();
+            final int c = LongVector.fromArray(Kernels.LONGS, t, i).compare(VectorOperators.EQ, max)
+                .and(LongVector.fromArray(Kernels.LONGS, fail, i).compare(VectorOperators.EQ, 0L)).trueCount();
             if (c != 0 && firstTieChunk < 0)
             {
                 firstTieChunk = i;
@@ -647,7 +648,8 @@ public final class SchedulingEngine
         // the common single winner is in the first chunk holding the max; several ties need a second walk
         for (int i = ties == 1 ? firstTieChunk : 0; i < limit; i += Kernels.LANES)
         {
-            final int c = LongVector.fromArray(Kernels.LONGS, t, i).compare(VectorOperators.EQ, max).and(Kernels.feasible(fail, i)).trueCount();
+            final int c = LongVector.fromArray(Kernels.LONGS, t, i).compare(VectorOperators.EQ, max)
+                .and(LongVector.fromArray(Kernels.LONGS, fail, i).compare(VectorOperators.EQ, 0L)).trueCount();
             if (pick < c)
             {
                 for (int slot = i; ; slot++)

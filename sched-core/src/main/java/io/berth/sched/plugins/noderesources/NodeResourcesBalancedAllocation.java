@@ -211,22 +211,18 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
         final DoubleVector one = DoubleVector.broadcast(Kernels.DOUBLES, 1.0);
         for (int slot = from; slot < to; slot += Kernels.LANES)
         {
-            final LongVector alloc0 = Kernels.load(alloc0Seg, slot);
-            final LongVector alloc1 = Kernels.load(alloc1Seg, slot);
+            final LongVector alloc0 = LongVector.fromMemorySegment(Kernels.LONGS, alloc0Seg, (long)slot << 3, Kernels.ORDER);
+            final LongVector alloc1 = LongVector.fromMemorySegment(Kernels.LONGS, alloc1Seg, (long)slot << 3, Kernels.ORDER);
             final VectorMask<Long> has0 = alloc0.compare(VectorOperators.NE, 0L);
             final VectorMask<Long> has1 = alloc1.compare(VectorOperators.NE, 0L);
-            final DoubleVector f0 = fraction(alloc0, Kernels.load(req0Seg, slot).add(pod0), has0, one);
-            final DoubleVector f1 = fraction(alloc1, Kernels.load(req1Seg, slot).add(pod1), has1, one);
+            final DoubleVector f0 = ((DoubleVector)(LongVector.fromMemorySegment(Kernels.LONGS, req0Seg, (long)slot << 3, Kernels.ORDER).add(pod0)).convert(VectorOperators.L2D, 0))
+                .div((DoubleVector)alloc0.blend(1L, has0.not()).convert(VectorOperators.L2D, 0)).min(1.0);
+            final DoubleVector f1 = ((DoubleVector)(LongVector.fromMemorySegment(Kernels.LONGS, req1Seg, (long)slot << 3, Kernels.ORDER).add(pod1)).convert(VectorOperators.L2D, 0))
+                .div((DoubleVector)alloc1.blend(1L, has1.not()).convert(VectorOperators.L2D, 0)).min(1.0);
             // std = |f0 - f1| / 2 when both are present, else 0 (one or no fraction)
             final DoubleVector std = f0.sub(f1).div(2.0).abs().blend(0.0, has0.and(has1).not().cast(Kernels.DOUBLES));
             ((LongVector)one.sub(std).mul((double)Kernels.MAX_NODE_SCORE).convert(VectorOperators.D2L, 0)).intoArray(scores, slot);
         }
-    }
-
-    private static DoubleVector fraction(final LongVector alloc, final LongVector req, final VectorMask<Long> has, final DoubleVector one)
-    {
-        return ((DoubleVector)req.convert(VectorOperators.L2D, 0))
-            .div((DoubleVector)alloc.blend(1L, has.not()).convert(VectorOperators.L2D, 0)).min(one);
     }
 
     private void fractionPass(final MemorySegment allocSeg, final MemorySegment reqSeg, final long podReq, final int from, final int to)
@@ -234,10 +230,11 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
         final DoubleVector one = DoubleVector.broadcast(Kernels.DOUBLES, 1.0);
         for (int slot = from; slot < to; slot += Kernels.LANES)
         {
-            final LongVector alloc = Kernels.load(allocSeg, slot);
+            final LongVector alloc = LongVector.fromMemorySegment(Kernels.LONGS, allocSeg, (long)slot << 3, Kernels.ORDER);
             final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
             final VectorMask<Double> hasD = has.cast(Kernels.DOUBLES);
-            final DoubleVector f = fraction(alloc, Kernels.load(reqSeg, slot).add(podReq), has, one);
+            final DoubleVector f = ((DoubleVector)(LongVector.fromMemorySegment(Kernels.LONGS, reqSeg, (long)slot << 3, Kernels.ORDER).add(podReq)).convert(VectorOperators.L2D, 0))
+                .div((DoubleVector)alloc.blend(1L, has.not()).convert(VectorOperators.L2D, 0)).min(1.0);
             final LongVector n = LongVector.fromArray(Kernels.LONGS, count, slot);
             final DoubleVector t = DoubleVector.fromArray(Kernels.DOUBLES, total, slot);
             t.add(f.blend(0.0, hasD.not())).intoArray(total, slot);
@@ -254,9 +251,10 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
         final DoubleVector one = DoubleVector.broadcast(Kernels.DOUBLES, 1.0);
         for (int slot = from; slot < to; slot += Kernels.LANES)
         {
-            final LongVector alloc = Kernels.load(allocSeg, slot);
+            final LongVector alloc = LongVector.fromMemorySegment(Kernels.LONGS, allocSeg, (long)slot << 3, Kernels.ORDER);
             final VectorMask<Long> has = alloc.compare(VectorOperators.NE, 0L);
-            final DoubleVector f = fraction(alloc, Kernels.load(reqSeg, slot).add(podReq), has, one);
+            final DoubleVector f = ((DoubleVector)(LongVector.fromMemorySegment(Kernels.LONGS, reqSeg, (long)slot << 3, Kernels.ORDER).add(podReq)).convert(VectorOperators.L2D, 0))
+                .div((DoubleVector)alloc.blend(1L, has.not()).convert(VectorOperators.L2D, 0)).min(1.0);
             final LongVector n = LongVector.fromArray(Kernels.LONGS, count, slot);
             final DoubleVector mean = DoubleVector.fromArray(Kernels.DOUBLES, total, slot)
                 .div((DoubleVector)n.max(1L).convert(VectorOperators.L2D, 0));

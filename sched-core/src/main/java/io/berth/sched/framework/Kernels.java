@@ -38,24 +38,11 @@ public final class Kernels
         return LongVector.fromMemorySegment(LONGS, column, (long)i << 3, ORDER);
     }
 
-    /** Masked load for the tail. */
-    public static LongVector load(final MemorySegment column, final int i, final VectorMask<Long> m)
-    {
-        return LongVector.fromMemorySegment(LONGS, column, (long)i << 3, ORDER, m);
-    }
-
     /** ORs {@code bit} into {@code failBits[i..]} for the lanes set in {@code fail}. */
     public static void orBits(final long[] failBits, final int i, final VectorMask<Long> fail, final long bit)
     {
         final LongVector f = LongVector.fromArray(LONGS, failBits, i);
         f.or(((LongVector)fail.toVector()).and(bit)).intoArray(failBits, i);
-    }
-
-    /** Tail-masked variant of {@link #orBits(long[], int, VectorMask, long)}. */
-    public static void orBits(final long[] failBits, final int i, final VectorMask<Long> fail, final long bit, final VectorMask<Long> tail)
-    {
-        final LongVector f = LongVector.fromArray(LONGS, failBits, i, tail);
-        f.or(((LongVector)fail.and(tail).toVector()).and(bit)).intoArray(failBits, i, tail);
     }
 
     /**
@@ -71,12 +58,6 @@ public final class Kernels
         // which C2 does not intrinsify on every AVX-512 target)
         q = q.add((LongVector)q.mul(b).compare(VectorOperators.GT, a).toVector());
         return q.sub((LongVector)q.add(1L).mul(b).compare(VectorOperators.LE, a).toVector());
-    }
-
-    /** Loads lanes of an off-heap column holding IEEE double bits. */
-    public static DoubleVector loadDoubles(final MemorySegment column, final int i)
-    {
-        return DoubleVector.fromMemorySegment(DOUBLES, column, (long)i << 3, ORDER);
     }
 
     /**

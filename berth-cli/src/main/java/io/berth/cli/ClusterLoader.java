@@ -9,6 +9,7 @@ import java.util.List;
 import io.berth.mirror.codec.KubeObjectReader;
 import io.berth.mirror.codec.ObjectError;
 import io.berth.mirror.codec.ReadResult;
+import io.berth.sched.queue.PriorityClasses;
 import io.berth.sched.framework.Profile;
 import io.berth.sched.framework.SchedulingEngine;
 import io.berth.sched.generate.ClusterGenerator;
@@ -31,7 +32,8 @@ final class ClusterLoader
     }
 
     /** A loaded cluster: the engine over its node table, the pending pods in input order, and what was skipped. */
-    record Loaded(NodeTable table, SchedulingEngine engine, Profile profile, List<PodObject> pending, int skipped, long loadNanos)
+    record Loaded(NodeTable table, SchedulingEngine engine, Profile profile, List<PodObject> pending, int skipped, long loadNanos,
+        int gated)
     {
     }
 
@@ -105,23 +107,31 @@ final class ClusterLoader
         {
             engine.upsertNode(node);
         }
+        // PriorityClasses resolve priorities as admission would; pods with scheduling gates stay out of the queue
+        final PriorityClasses classes = PriorityClasses.of(read.priorityClasses());
         final List<PodObject> pending = new ArrayList<>();
-        for (final PodObject pod : pods)
+        int gated = 0;
+        for (final PodObject raw : pods)
         {
-            if (pod.isTerminal())
+            if (raw.isTerminal())
             {
                 continue;
             }
+            final PodObject pod = classes.admit(raw);
             if (pod.isBound())
             {
                 engine.addBoundPod(pod);
+            }
+            else if (!pod.schedulingGates().isEmpty())
+            {
+                gated++;
             }
             else
             {
                 pending.add(pod);
             }
         }
-        return new Loaded(table, engine, profile, pending, read.errors().size(), System.nanoTime() - start);
+        return new Loaded(table, engine, profile, pending, read.errors().size(), System.nanoTime() - start, gated);
     }
 
     /** Prints the closing line about skipped objects; returns the exit status it implies. */

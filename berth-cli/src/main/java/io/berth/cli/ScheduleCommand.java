@@ -96,7 +96,8 @@ final class ScheduleCommand implements Callable<Integer>
         long diagnosticsNanos,
         Histogram latency,
         Map<String, Double> utilization,
-        int skipped)
+        int skipped,
+        int gated)
     {
     }
 
@@ -205,7 +206,8 @@ final class ScheduleCommand implements Callable<Integer>
                 diagnostics += System.nanoTime() - t;
             }
             return new Summary(table.liveCount(), queue.size(), cluster.profile().schedulerName(), engine.isVector(), placed,
-                podsPerReason, fitErrors, wall, cluster.loadNanos(), diagnostics, latency, utilization(table), cluster.skipped());
+                podsPerReason, fitErrors, wall, cluster.loadNanos(), diagnostics, latency, utilization(table), cluster.skipped(),
+                cluster.gated());
         }
         catch (final IOException ex)
         {
@@ -296,6 +298,11 @@ final class ScheduleCommand implements Callable<Integer>
         {
             out.println(String.format(Locale.ROOT, "  %9s  %s", grouped(e.getValue()), e.getKey()));
         }
+        if (s.gated() > 0)
+        {
+            out.println(label("gated") + String.format(Locale.ROOT, "%9s", grouped(s.gated())) +
+                "   (spec.schedulingGates not removed: held out of the queue, as kube does)");
+        }
         for (final String[] fitError : s.fitErrors())
         {
             out.println("  " + fitError[0] + ": " + fitError[1]);
@@ -334,6 +341,7 @@ final class ScheduleCommand implements Callable<Integer>
             g.writeStringField("passes", s.vector() ? "vector" : "scalar");
             g.writeNumberField("placed", s.placed());
             g.writeNumberField("unschedulable", s.pending() - s.placed());
+            g.writeNumberField("gated", s.gated());
             g.writeObjectFieldStart("podsPerReason");
             for (final Map.Entry<String, Integer> e : byCount(s.podsPerReason()))
             {

@@ -224,6 +224,51 @@ class BerthCommandTest
     }
 
     @Test
+    void priorityClassesOrderTheQueueAndGatedPodsWait(@TempDir final Path dir) throws Exception
+    {
+        final Path cluster = dir.resolve("cluster.yaml");
+        Files.writeString(cluster, """
+            apiVersion: scheduling.k8s.io/v1
+            kind: PriorityClass
+            metadata: {name: high}
+            value: 1000
+            ---
+            apiVersion: v1
+            kind: Node
+            metadata: {name: only}
+            status: {allocatable: {cpu: "1", memory: 4Gi, pods: "10"}}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: early-low, namespace: default, creationTimestamp: "2025-01-01T00:00:00Z"}
+            spec: {containers: [{name: c, image: i, resources: {requests: {cpu: "1"}}}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: late-high, namespace: default, creationTimestamp: "2025-01-01T00:00:05Z"}
+            spec: {priorityClassName: high, containers: [{name: c, image: i, resources: {requests: {cpu: "1"}}}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: gated, namespace: default}
+            spec: {schedulingGates: [{name: example.com/wait}], containers: [{name: c, image: i}]}
+            """);
+        final Path placements = dir.resolve("placements.json");
+        final Run run = berth("schedule", "--cluster", cluster.toString(), "--json", "--output", placements.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        final JsonNode summary = JSON.readTree(run.out());
+        assertThat(summary.get("pendingPods").asInt()).isEqualTo(2);
+        assertThat(summary.get("placed").asInt()).isEqualTo(1);
+        assertThat(summary.get("gated").asInt()).isEqualTo(1);
+        final JsonNode list = JSON.readTree(placements.toFile());
+        // the PriorityClass makes the later pod first in the queue: it takes the only cpu
+        assertThat(list.get(0).get("pod").asText()).isEqualTo("default/late-high");
+        assertThat(list.get(0).get("node").asText()).isEqualTo("only");
+        assertThat(list.get(1).get("pod").asText()).isEqualTo("default/early-low");
+        assertThat(list.get(1).get("node").isNull()).isTrue();
+    }
+
+    @Test
     void scheduleSummaryAsJsonAndPlacementsFile(@TempDir final Path dir) throws Exception
     {
         final Path placements = dir.resolve("placements.json");

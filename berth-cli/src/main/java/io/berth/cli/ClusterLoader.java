@@ -9,6 +9,7 @@ import java.util.List;
 import io.berth.mirror.codec.KubeObjectReader;
 import io.berth.mirror.codec.ObjectError;
 import io.berth.mirror.codec.ReadResult;
+import io.berth.sched.model.PodDisruptionBudget;
 import io.berth.sched.queue.PriorityClasses;
 import io.berth.sched.framework.Profile;
 import io.berth.sched.framework.SchedulingEngine;
@@ -33,7 +34,7 @@ final class ClusterLoader
 
     /** A loaded cluster: the engine over its node table, the pending pods in input order, and what was skipped. */
     record Loaded(NodeTable table, SchedulingEngine engine, Profile profile, List<PodObject> pending, int skipped, long loadNanos,
-        int gated)
+        int gated, List<PodDisruptionBudget> disruptionBudgets)
     {
     }
 
@@ -131,7 +132,8 @@ final class ClusterLoader
                 pending.add(pod);
             }
         }
-        return new Loaded(table, engine, profile, pending, read.errors().size(), System.nanoTime() - start, gated);
+        return new Loaded(table, engine, profile, pending, read.errors().size(), System.nanoTime() - start, gated,
+            read.podDisruptionBudgets());
     }
 
     /** Prints the closing line about skipped objects; returns the exit status it implies. */

@@ -27,6 +27,7 @@ import org.HdrHistogram.Histogram;
 import io.berth.sched.framework.SchedulingEngine;
 import io.berth.sched.generate.GeneratorSpec;
 import io.berth.sched.model.PodObject;
+import io.berth.sched.preemption.DefaultPreemption;
 import io.berth.sched.table.NodeTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -97,9 +98,16 @@ final class ScheduleCommand implements Callable<Integer>
         Histogram latency,
         Map<String, Double> utilization,
         int skipped,
-        int gated)
+        int gated,
+        List<DefaultPreemption.Victim> preempted,
+        int preemptors)
     {
     }
+
+    @Option(names = "--preemption", description = "Let a pod that fits nowhere preempt lower-priority pods (kube's " +
+        "DefaultPreemption). Off by default for now: each attempt scans the pods of every candidate node (~4 ms at " +
+        "150,000 pods), which dominates runs with many unschedulable pods.")
+    boolean preemption;
 
     public Integer call()
     {
@@ -119,7 +127,7 @@ final class ScheduleCommand implements Callable<Integer>
         final ClusterLoader.Loaded cluster = ClusterLoader.load(
             files, generator, options.loadProfile(err), options.seed, options.scalar, err);
 
-        final Summary summary = run(cluster, output, fitErrors);
+        final Summary summary = run(cluster, output, fitErrors, preemption);
         out.print(json ? summaryJson(summary) : summaryText(summary));
         out.flush();
         return ClusterLoader.reportSkipped(cluster.skipped(), err);
@@ -133,6 +141,18 @@ final class ScheduleCommand implements Callable<Integer>
     /** Schedules the pending pods; writes placements to {@code output} when it is not null. */
     static Summary run(final ClusterLoader.Loaded cluster, final Path output, final int fitErrorCount)
     {
+        return run(cluster, output, fitErrorCount, false);
+    }
+
+    /**
+     * Schedules the pending pods; a pod that fits nowhere may preempt lower-priority pods (kube's DefaultPreemption,
+     * PostFilter) and is then scheduled again in the same cycle, onto the room it made.
+     */
+    static Summary run(final ClusterLoader.Loaded cluster, final Path output, final int fitErrorCount, final boolean preempt)
+    {
+        final DefaultPreemption preemption = preempt ? new DefaultPreemption() : null;
+        final List<DefaultPreemption.Victim> preempted = new ArrayList<>();
+        int preemptors = 0;
         final SchedulingEngine engine = cluster.engine();
         final NodeTable table = cluster.table();
         final List<PodObject> queue = new ArrayList<>(cluster.pending());
@@ -153,7 +173,17 @@ final class ScheduleCommand implements Callable<Integer>
             for (final PodObject pod : queue)
             {
                 final long t0 = System.nanoTime();
-                final int slot = engine.schedule(pod);
+                int slot = engine.schedule(pod);
+                if (slot < 0 && preemption != null)
+                {
+                    final DefaultPreemption.Result r = preemption.preempt(pod, engine, cluster.disruptionBudgets());
+                    if (r.preempted())
+                    {
+                        preempted.addAll(r.victims());
+                        preemptors++;
+                        slot = engine.schedule(pod);
+                    }
+                }
                 final long t1 = System.nanoTime();
                 latency.recordValue(t1 - t0);
                 if (slot >= 0)
@@ -207,7 +237,7 @@ final class ScheduleCommand implements Callable<Integer>
             }
             return new Summary(table.liveCount(), queue.size(), cluster.profile().schedulerName(), engine.isVector(), placed,
                 podsPerReason, fitErrors, wall, cluster.loadNanos(), diagnostics, latency, utilization(table), cluster.skipped(),
-                cluster.gated());
+                cluster.gated(), preempted, preemptors);
         }
         catch (final IOException ex)
         {
@@ -298,6 +328,16 @@ final class ScheduleCommand implements Callable<Integer>
         {
             out.println(String.format(Locale.ROOT, "  %9s  %s", grouped(e.getValue()), e.getKey()));
         }
+        if (!s.preempted().isEmpty())
+        {
+            out.println(label("preempted") + String.format(Locale.ROOT, "%9s", grouped(s.preempted().size())) +
+                "   (lower-priority pods evicted by " + grouped(s.preemptors()) + " preemptors)");
+            for (int i = 0; i < Math.min(5, s.preempted().size()); i++)
+            {
+                final DefaultPreemption.Victim v = s.preempted().get(i);
+                out.println("  " + v.podKey() + " on " + v.nodeName() + " by " + v.preemptorKey());
+            }
+        }
         if (s.gated() > 0)
         {
             out.println(label("gated") + String.format(Locale.ROOT, "%9s", grouped(s.gated())) +
@@ -342,6 +382,16 @@ final class ScheduleCommand implements Callable<Integer>
             g.writeNumberField("placed", s.placed());
             g.writeNumberField("unschedulable", s.pending() - s.placed());
             g.writeNumberField("gated", s.gated());
+            g.writeArrayFieldStart("preempted");
+            for (final DefaultPreemption.Victim v : s.preempted())
+            {
+                g.writeStartObject();
+                g.writeStringField("victim", v.podKey());
+                g.writeStringField("node", v.nodeName());
+                g.writeStringField("preemptor", v.preemptorKey());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeObjectFieldStart("podsPerReason");
             for (final Map.Entry<String, Integer> e : byCount(s.podsPerReason()))
             {

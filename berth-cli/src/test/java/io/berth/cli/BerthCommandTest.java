@@ -269,6 +269,40 @@ class BerthCommandTest
     }
 
     @Test
+    void aHighPriorityPodPreemptsALowerPriorityOne(@TempDir final Path dir) throws Exception
+    {
+        final Path cluster = dir.resolve("cluster.yaml");
+        Files.writeString(cluster, """
+            apiVersion: v1
+            kind: Node
+            metadata: {name: only}
+            status: {allocatable: {cpu: "1", memory: 4Gi, pods: "10"}}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: running-low, namespace: default}
+            spec: {nodeName: only, priority: 10, containers: [{name: c, image: i, resources: {requests: {cpu: 800m}}}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: urgent, namespace: default}
+            spec: {priority: 1000, containers: [{name: c, image: i, resources: {requests: {cpu: 500m}}}]}
+            """);
+        final Run run = berth("schedule", "--cluster", cluster.toString(), "--json", "--preemption");
+        assertThat(run.exit()).as(run.err()).isZero();
+        final JsonNode summary = JSON.readTree(run.out());
+        assertThat(summary.get("placed").asInt()).isEqualTo(1);
+        assertThat(summary.get("preempted")).hasSize(1);
+        assertThat(summary.get("preempted").get(0).get("victim").asText()).isEqualTo("default/running-low");
+        assertThat(summary.get("preempted").get(0).get("preemptor").asText()).isEqualTo("default/urgent");
+
+        final Run without = berth("schedule", "--cluster", cluster.toString(), "--json");
+        final JsonNode plain = JSON.readTree(without.out());
+        assertThat(plain.get("placed").asInt()).isZero();
+        assertThat(plain.get("preempted")).isEmpty();
+    }
+
+    @Test
     void scheduleSummaryAsJsonAndPlacementsFile(@TempDir final Path dir) throws Exception
     {
         final Path placements = dir.resolve("placements.json");

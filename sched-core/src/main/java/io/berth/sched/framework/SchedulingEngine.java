@@ -231,7 +231,11 @@ public final class SchedulingEngine
         {
             r = reusable ? evict() : scratchResults();
             r.reset(pod, epoch, limit);
-            CycleResults.snapshot(table.slotVersions().segment(), r.filterVersions, limit);
+            if (reusable)
+            {
+                // scratch results are never looked up again: their versions would be copied for nothing
+                CycleResults.snapshot(table.slotVersions().segment(), r.filterVersions, limit);
+            }
             runFilters(r.failBits, 0, limit);
             System.arraycopy(filterActive, 0, r.filterActive, 0, filters.length);
             lastDirtyChunks = -1;
@@ -447,7 +451,10 @@ public final class SchedulingEngine
         int n = 0;
         if (!r.scored)
         {
-            CycleResults.snapshot(table.slotVersions().segment(), r.scoreVersions, limit);
+            if (r != uncached)
+            {
+                CycleResults.snapshot(table.slotVersions().segment(), r.scoreVersions, limit);
+            }
             for (int s = 0; s < scorers.length; s++)
             {
                 if (scoreActive[s])

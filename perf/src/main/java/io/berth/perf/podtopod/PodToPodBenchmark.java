@@ -60,6 +60,10 @@ public class PodToPodBenchmark
     @Param({"1000"})
     public int existing;
 
+    /** The engine's per-class cache: on (node-local plugins cached, pod-to-pod plugins recomputed) or off. */
+    @Param({"on", "off"})
+    public String cache;
+
     private SchedulingEngine engine;
     private PodObject[] pods;
     private int next;
@@ -70,7 +74,7 @@ public class PodToPodBenchmark
         final Profile profile = Profile.builder()
             .enableFilter(PodTopologySpread.NAME).enableFilter(InterPodAffinity.NAME)
             .scoreWeight(PodTopologySpread.NAME, 2).scoreWeight(InterPodAffinity.NAME, 2).build();
-        engine = new SchedulingEngine(new NodeTable(nodes), PluginRegistry.build(profile), 1);
+        engine = new SchedulingEngine(new NodeTable(nodes), PluginRegistry.build(profile), 1).cache("on".equals(cache));
         for (int i = 0; i < nodes; i++)
         {
             final String name = "node-" + i;

@@ -35,6 +35,11 @@ public final class SchedulingEngine
     private final int[] weights;
     private final boolean[] filterActive;
     private final boolean[] scoreActive;
+    /** Plugins whose result on a node can depend on pods on other nodes: never served from the per-class cache. */
+    private final boolean[] filterPodAware;
+    private final boolean[] scorePodAware;
+    /** This cycle recomputes every node for the pod-aware plugins (set in select, read by runScores). */
+    private boolean recomputePodAware;
     private boolean vector = true;
     private boolean cacheEnabled = true;
     private long rngState;
@@ -80,6 +85,16 @@ public final class SchedulingEngine
             }
         }
         this.podAware = aware.toArray(new PodAwarePlugin[0]);
+        this.filterPodAware = new boolean[filters.length];
+        this.scorePodAware = new boolean[scorers.length];
+        for (int k = 0; k < filters.length; k++)
+        {
+            filterPodAware[k] = filters[k] instanceof PodAwarePlugin;
+        }
+        for (int s = 0; s < scorers.length; s++)
+        {
+            scorePodAware[s] = scorers[s] instanceof PodAwarePlugin;
+        }
         for (final PodAwarePlugin a : podAware)
         {
             pods.addListener(a);
@@ -225,13 +240,13 @@ public final class SchedulingEngine
             filterActive[k] = filters[k].preFilter(pod, requests, table);
         }
         final long epoch = table.epoch();
-        final boolean reusable = useCache && !readsOtherNodes(pod);
-        CycleResults r = reusable ? find(pod, epoch, limit) : null;
+        final boolean podToPod = podAware.length != 0 && readsOtherNodes(pod);
+        CycleResults r = useCache ? find(pod, epoch, limit) : null;
         if (r == null)
         {
-            r = reusable ? evict() : scratchResults();
+            r = useCache ? evict() : scratchResults();
             r.reset(pod, epoch, limit);
-            if (reusable)
+            if (useCache)
             {
                 // scratch results are never looked up again: their versions would be copied for nothing
                 CycleResults.snapshot(table.slotVersions().segment(), r.filterVersions, limit);
@@ -239,11 +254,20 @@ public final class SchedulingEngine
             runFilters(r.failBits, 0, limit);
             System.arraycopy(filterActive, 0, r.filterActive, 0, filters.length);
             lastDirtyChunks = -1;
+            recomputePodAware = false;
         }
         else
         {
             refreshFilters(r, limit);
+            // pod-aware results that depended on other nodes' pods are stale wherever any pod moved: recompute
+            // them on every node, now and once more after the class stops reading other nodes
+            recomputePodAware = podToPod || r.podToPod;
+            if (recomputePodAware)
+            {
+                rerunPodAwareFilters(r, limit);
+            }
         }
+        r.podToPod = podToPod;
         r.lastUse = ++useClock;
         current = r;
         failBits = r.failBits;
@@ -272,6 +296,20 @@ public final class SchedulingEngine
             }
         }
         return false;
+    }
+
+    private void rerunPodAwareFilters(final CycleResults r, final int limit)
+    {
+        for (int k = 0; k < filters.length; k++)
+        {
+            if (filterPodAware[k] && filterActive[k])
+            {
+                final long bit = 1L << (k + 1);
+                clearBit(r.failBits, bit, limit);
+                runFilter(k, r.failBits, bit, 0, limit);
+                r.reasons = null;
+            }
+        }
     }
 
     private CycleResults find(final PodObject pod, final long epoch, final int limit)
@@ -480,6 +518,17 @@ public final class SchedulingEngine
                 }
             }
             n = CycleResults.dirtyChunks(table.slotVersions().segment(), r.scoreVersions, limit, dirty);
+            if (recomputePodAware)
+            {
+                for (int s = 0; s < scorers.length; s++)
+                {
+                    if (scorePodAware[s] && scoreActive[s])
+                    {
+                        runScore(s, r.rawScores[s], 0, limit);
+                        everything = true;
+                    }
+                }
+            }
             for (int c = 0; c < n; c++)
             {
                 for (int s = 0; s < scorers.length; s++)

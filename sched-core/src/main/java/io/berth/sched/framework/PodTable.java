@@ -33,11 +33,82 @@ public final class PodTable
     private long[] nonZeroMilliCpu = new long[capacity];
     private long[] nonZeroMemory = new long[capacity];
     private PodObject[] pods = new PodObject[capacity];
+    // per node slot, an intrusive doubly linked list of its pod slots (-1 terminated)
+    private int[] firstOnNode = new int[64];
+    private int[] nextOnNode = new int[capacity];
+    private int[] prevOnNode = new int[capacity];
     private PodAwarePlugin[] listeners = new PodAwarePlugin[0];
 
     public PodTable(final NodeTable nodes)
     {
         this.nodes = nodes;
+        Arrays.fill(firstOnNode, -1);
+    }
+
+    /** The first pod slot accounted on a node slot, or -1; walk on with {@link #nextPodOnNode}. */
+    public int firstPodOnNode(final int node)
+    {
+        return node < firstOnNode.length ? firstOnNode[node] : -1;
+    }
+
+    /** The pod slot after {@code podSlot} on the same node, or -1. */
+    public int nextPodOnNode(final int podSlot)
+    {
+        return nextOnNode[podSlot];
+    }
+
+    /** What pod slot {@code podSlot} added to its node's requested column of resource {@code resourceId}. */
+    public long requested(final int podSlot, final int resourceId)
+    {
+        if (resourceId == Resources.PODS)
+        {
+            return 1;
+        }
+        final int base = podSlot * rowWidth;
+        for (int i = 0, n = resourceCount[podSlot]; i < n; i++)
+        {
+            if (resourceIds[base + i] == resourceId)
+            {
+                return amounts[base + i];
+            }
+        }
+        return 0;
+    }
+
+    private void link(final int slot, final int node)
+    {
+        if (node >= firstOnNode.length)
+        {
+            final int old = firstOnNode.length;
+            firstOnNode = Arrays.copyOf(firstOnNode, Math.max(node + 1, old * 2));
+            Arrays.fill(firstOnNode, old, firstOnNode.length, -1);
+        }
+        final int head = firstOnNode[node];
+        nextOnNode[slot] = head;
+        prevOnNode[slot] = -1;
+        if (head >= 0)
+        {
+            prevOnNode[head] = slot;
+        }
+        firstOnNode[node] = slot;
+    }
+
+    private void unlink(final int slot, final int node)
+    {
+        final int prev = prevOnNode[slot];
+        final int next = nextOnNode[slot];
+        if (prev >= 0)
+        {
+            nextOnNode[prev] = next;
+        }
+        else
+        {
+            firstOnNode[node] = next;
+        }
+        if (next >= 0)
+        {
+            prevOnNode[next] = prev;
+        }
     }
 
     public int count()
@@ -122,6 +193,7 @@ public final class PodTable
         slotByKey.put(pod.key(), slot);
         pods[slot] = pod;
         nodeSlot[slot] = node;
+        link(slot, node);
         resourceCount[slot] = n;
         final int base = slot * rowWidth;
         for (int i = 0; i < n; i++)
@@ -163,6 +235,7 @@ public final class PodTable
         nodes.addNonZeroRequested(node, -nonZeroMilliCpu[slot], -nonZeroMemory[slot]);
         hostPorts(pods[slot], node, -1);
         final PodObject removed = pods[slot];
+        unlink(slot, node);
         pods[slot] = null;
         nodeSlot[slot] = -1;
         freeSlots.add(slot);
@@ -248,6 +321,8 @@ public final class PodTable
             nonZeroMilliCpu = Arrays.copyOf(nonZeroMilliCpu, capacity);
             nonZeroMemory = Arrays.copyOf(nonZeroMemory, capacity);
             pods = Arrays.copyOf(pods, capacity);
+            nextOnNode = Arrays.copyOf(nextOnNode, capacity);
+            prevOnNode = Arrays.copyOf(prevOnNode, capacity);
         }
         return slotLimit++;
     }

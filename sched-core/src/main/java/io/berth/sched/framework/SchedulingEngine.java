@@ -53,6 +53,7 @@ public final class SchedulingEngine
     private long[] total;
     private long[][] scoreView;
     private int[] dirty;
+    private long[] probe = new long[0];
     private int lastFeasible;
     private int lastFilterLimit;
     private int lastDirtyChunks;
@@ -194,6 +195,66 @@ public final class SchedulingEngine
     public boolean removePod(final String key)
     {
         return pods.remove(key) >= 0;
+    }
+
+    /**
+     * Accounts a pod on a node slot whatever its {@code spec.nodeName} says: preemption's dry runs put back the
+     * pods they took off. Returns false if the pod is already accounted.
+     */
+    public boolean addPodOn(final PodObject pod, final int nodeSlot)
+    {
+        requests.compile(pod);
+        ensureScratch();
+        return pods.add(pod, requests, nodeSlot);
+    }
+
+    /**
+     * Preemption's dry run (kube's {@code RunFilterPluginsWithNominatedPods} on one node): PreFilter for
+     * {@code pod} against the current pods, then every active filter on the chunk holding {@code slot} only. True
+     * when the node passes them all. The last cycle's results are left as they were; call {@link #recompile}
+     * before asking {@link #unschedulableReasons} after dry runs.
+     */
+    public boolean fitsOn(final PodObject pod, final int slot)
+    {
+        ensureScratch();
+        requests.compile(pod);
+        final int from = slot / Kernels.LANES * Kernels.LANES;
+        final int to = from + Kernels.LANES;
+        if (probe.length < to)
+        {
+            probe = new long[Math.max(to, table.capacity())];
+        }
+        java.util.Arrays.fill(probe, from, to, 0L);
+        if (!table.isLive(slot))
+        {
+            return false;
+        }
+        for (int k = 0; k < filters.length; k++)
+        {
+            if (filters[k].preFilter(pod, requests, table))
+            {
+                runFilter(k, probe, 1L << (k + 1), from, to);
+                if (probe[slot] != 0)
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** PreFilter of every plugin for {@code pod} again, so that reasons describe the current pods. */
+    public void recompile(final PodObject pod)
+    {
+        requests.compile(pod);
+        for (int k = 0; k < filters.length; k++)
+        {
+            filterActive[k] = filters[k].preFilter(pod, requests, table);
+        }
+        if (current != null)
+        {
+            current.reasons = null;
+        }
     }
 
     // ---------------------------------------------------------------- scheduling

@@ -357,6 +357,20 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         }
     }
 
+    /**
+     * kube: unmet required affinity (and a broken term) is {@code UnschedulableAndUnresolvable}; the pod's own
+     * anti-affinity and existing pods' anti-affinity are {@code Unschedulable}, which preemption may cure.
+     */
+    @Override
+    public boolean preemptionMayHelp(final NodeTable table, final int slot)
+    {
+        if (parseError != null || affinityFailAll)
+        {
+            return false;
+        }
+        return (bitsAt(table, slot, filterKeys.count) & BIT_AFFINITY) == 0;
+    }
+
     private long bitsAt(final NodeTable table, final int slot, final int n)
     {
         long bits = 0;

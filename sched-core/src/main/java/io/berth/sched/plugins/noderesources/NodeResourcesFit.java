@@ -143,6 +143,27 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin
         }
     }
 
+    /**
+     * kube: insufficient resources are {@code Unschedulable}, except a request above the node's whole allocatable
+     * ({@code InsufficientResource.Unresolvable}), which no eviction can cure.
+     */
+    @Override
+    public boolean preemptionMayHelp(final NodeTable table, final int slot)
+    {
+        if (table.allocatable(Resources.PODS).get(slot) < 1)
+        {
+            return false;
+        }
+        for (int i = 0; i < requestCount; i++)
+        {
+            if (amounts[i] > table.allocatable(resourceIds[i]).get(slot))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public boolean preScore(final PodObject pod, final PodRequests requests, final NodeTable table)
     {
         scorer.prepare(requests, table);

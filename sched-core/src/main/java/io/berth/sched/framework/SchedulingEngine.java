@@ -261,16 +261,37 @@ public final class SchedulingEngine
 
     /**
      * Schedules one pending pod: returns the chosen node slot with the pod assumed there, or -1 when no node
-     * is feasible (then {@link #unschedulableReasons} tells why).
+     * is feasible (then {@link #unschedulableReasons} tells why). A pod with a {@code nominatedNodeName} (set by
+     * preemption) takes that node when it passes every filter there, without scoring others (kube's
+     * {@code evaluateNominatedNode}); otherwise all nodes are filtered and scored.
      */
     public int schedule(final PodObject pod)
     {
+        final int nominated = nominatedSlot(pod);
+        if (nominated >= 0 && fitsOn(pod, nominated))
+        {
+            // kube's evaluateNominatedNode: a pod nominated by preemption takes its node when it passes there
+            pods.add(pod, requests, nominated);
+            lastFeasible = 1;
+            return nominated;
+        }
         final int slot = select(pod, false);
         if (slot >= 0)
         {
             pods.add(pod, requests, slot);
         }
         return slot;
+    }
+
+    private int nominatedSlot(final PodObject pod)
+    {
+        final String nominated = pod.nominatedNodeName();
+        if (nominated == null || nominated.isEmpty())
+        {
+            return -1;
+        }
+        final int slot = table.slotOf(nominated);
+        return slot >= 0 && table.isLive(slot) ? slot : -1;
     }
 
     /** Runs filter, score and select for a pod without assuming it. Returns the slot or -1. */

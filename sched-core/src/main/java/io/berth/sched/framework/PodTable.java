@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import org.eclipse.collections.impl.map.mutable.primitive.IntIntHashMap;
 import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 import io.berth.sched.model.Container;
@@ -38,11 +39,32 @@ public final class PodTable
     private int[] nextOnNode = new int[capacity];
     private int[] prevOnNode = new int[capacity];
     private PodAwarePlugin[] listeners = new PodAwarePlugin[0];
+    // accounted pods per priority value (few distinct values), for preemption's "any lower-priority pod?" test
+    private final IntIntHashMap podsPerPriority = new IntIntHashMap();
+    private int lowestPriority = Integer.MAX_VALUE;
+    private boolean lowestStale;
 
     public PodTable(final NodeTable nodes)
     {
         this.nodes = nodes;
         Arrays.fill(firstOnNode, -1);
+    }
+
+    /** The lowest priority of any accounted pod ({@code Integer.MAX_VALUE} when there is none). */
+    public int lowestPriority()
+    {
+        if (lowestStale)
+        {
+            int min = Integer.MAX_VALUE;
+            final var keys = podsPerPriority.keySet().intIterator();
+            while (keys.hasNext())
+            {
+                min = Math.min(min, keys.next());
+            }
+            lowestPriority = min;
+            lowestStale = false;
+        }
+        return lowestPriority;
     }
 
     /** The first pod slot accounted on a node slot, or -1; walk on with {@link #nextPodOnNode}. */
@@ -194,6 +216,11 @@ public final class PodTable
         pods[slot] = pod;
         nodeSlot[slot] = node;
         link(slot, node);
+        podsPerPriority.addToValue(pod.priority(), 1);
+        if (pod.priority() < lowestPriority)
+        {
+            lowestPriority = pod.priority();
+        }
         resourceCount[slot] = n;
         final int base = slot * rowWidth;
         for (int i = 0; i < n; i++)
@@ -236,6 +263,11 @@ public final class PodTable
         hostPorts(pods[slot], node, -1);
         final PodObject removed = pods[slot];
         unlink(slot, node);
+        if (podsPerPriority.addToValue(pods[slot].priority(), -1) == 0)
+        {
+            podsPerPriority.remove(pods[slot].priority());
+            lowestStale |= pods[slot].priority() == lowestPriority;
+        }
         pods[slot] = null;
         nodeSlot[slot] = -1;
         freeSlots.add(slot);

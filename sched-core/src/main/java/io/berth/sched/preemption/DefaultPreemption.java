@@ -9,11 +9,15 @@ import io.berth.sched.framework.FilterPlugin;
 import io.berth.sched.framework.PodRequests;
 import io.berth.sched.framework.PodTable;
 import io.berth.sched.framework.SchedulingEngine;
+import io.berth.sched.model.Container;
+import io.berth.sched.model.ContainerPort;
 import io.berth.sched.model.LabelSelector;
 import io.berth.sched.model.LabelSelectorRequirement;
 import io.berth.sched.model.PodDisruptionBudget;
 import io.berth.sched.model.PodObject;
+import io.berth.sched.plugins.nodeports.NodePorts;
 import io.berth.sched.plugins.noderesources.NodeResourcesFit;
+import io.berth.sched.table.HostPortIndex;
 import io.berth.sched.queue.PriorityClasses;
 import io.berth.sched.table.NodeTable;
 import io.berth.sched.table.Resources;
@@ -23,9 +27,10 @@ import io.berth.sched.table.Resources;
  * returned -1. Potential nodes are those where every failing filter reports {@code Unschedulable} rather than
  * {@code UnschedulableAndUnresolvable} ({@link FilterPlugin#preemptionMayHelp}); as kube's DryRunPreemption, they
  * are dry-run from a random (seeded) offset until 10% of them, at least 100, are viable candidates. A node failing
- * only on resources is dry-run as column arithmetic on copies (its free amounts of the resources the preemptor
- * requests plus the pod count, and a small matrix of its lower-priority pods' amounts read from the pod table's
- * per-node lists); a node failing on host ports, pod anti-affinity or topology spread (or any node, for a
+ * only on resources and host ports is dry-run as column arithmetic on copies (its free amounts of the resources the
+ * preemptor requests plus the pod count, a small matrix of its lower-priority pods' amounts read from the pod
+ * table's per-node lists, and which of them hold a conflicting host port); a node failing on pod anti-affinity or
+ * topology spread (or any node, for a
  * preemptor with required pod affinity) is dry-run on the engine itself: its lower-priority pods are taken off,
  * every filter is run on that node's chunk, and the pods go back. Either way victims are chosen as kube's
  * {@code SelectVictimsOnNode} (remove all, then reprieve from the most important, PDB-violating first); the node
@@ -65,6 +70,10 @@ public final class DefaultPreemption
     private int[] pdbAllowed = new int[8];
 
     private long rngState;
+    private PodObject preemptor;
+    private boolean preemptorHasHostPorts;
+    private boolean portBlocked;
+    private boolean[] portConflict = new boolean[256];
     private int lastCandidates;
 
     // best candidate so far and the one being evaluated
@@ -193,9 +202,17 @@ public final class DefaultPreemption
         {
             return Result.none(NOT_ELIGIBLE_TERMINATING);
         }
+        if (pods.lowestPriority() >= priority)
+        {
+            // no pod anywhere could be a victim: every potential node would report no victims
+            return Result.none(NO_VICTIMS);
+        }
         final long[] fail = engine.lastFailBits();
         final FilterPlugin[] filters = engine.filterPlugins();
-        final long fitBit = fitBit(filters);
+        final long fitBit = bitOf(filters, NodeResourcesFit.NAME);
+        final long portsBit = bitOf(filters, NodePorts.NAME);
+        preemptorHasHostPorts = hasHostPorts(pod);
+        this.preemptor = pod;
         final int limit = Math.min(fail.length, table.slotLimit());
         compilePreemptor(pod);
         final boolean requiredAffinity = !pod.podAffinity().required().isEmpty();
@@ -239,7 +256,7 @@ public final class DefaultPreemption
         for (int i = 0; i < potentialCount; i++)
         {
             final int slot = potential[(offset + i) % potentialCount];
-            final boolean resourcesOnly = fail[slot] == fitBit && !requiredAffinity;
+            final boolean resourcesOnly = (fail[slot] & ~(fitBit | portsBit)) == 0 && !requiredAffinity;
             final boolean found;
             if (resourcesOnly)
             {
@@ -356,11 +373,11 @@ public final class DefaultPreemption
         return false;
     }
 
-    private static long fitBit(final FilterPlugin[] filters)
+    private static long bitOf(final FilterPlugin[] filters, final String name)
     {
         for (int k = 0; k < filters.length; k++)
         {
-            if (NodeResourcesFit.NAME.equals(filters[k].name()))
+            if (name.equals(filters[k].name()))
             {
                 return 1L << (k + 1);
             }
@@ -393,11 +410,13 @@ public final class DefaultPreemption
     {
         int n = 0;
         final int row = width + 1;
+        portBlocked = false;
         for (int p = pods.firstPodOnNode(node); p >= 0; p = pods.nextPodOnNode(p))
         {
             final PodObject other = pods.podAt(p);
             if (other.priority() >= priority)
             {
+                portBlocked |= preemptorHasHostPorts && portsConflict(preemptor, other);
                 continue;
             }
             if (n == victimObjects.length)
@@ -418,6 +437,7 @@ public final class DefaultPreemption
                 victimAmounts[base + width] = 1;
             }
             victimObjects[n] = other;
+            portConflict[n] = preemptorHasHostPorts && portsConflict(preemptor, other);
             order[n] = n;
             n++;
         }
@@ -430,6 +450,106 @@ public final class DefaultPreemption
         order = Arrays.copyOf(order, size);
         violating = Arrays.copyOf(violating, size);
         chosen = Arrays.copyOf(chosen, size);
+        portConflict = Arrays.copyOf(portConflict, size);
+    }
+
+    private static boolean hasHostPorts(final PodObject pod)
+    {
+        final List<Container> containers = pod.containers();
+        for (int c = 0, n = containers.size(); c < n; c++)
+        {
+            final List<ContainerPort> ports = containers.get(c).ports();
+            for (int i = 0, m = ports.size(); i < m; i++)
+            {
+                if (ports.get(i).hostPort() > 0)
+                {
+                    return true;
+                }
+            }
+        }
+        final List<Container> inits = pod.initContainers();
+        for (int c = 0, n = inits.size(); c < n; c++)
+        {
+            if (inits.get(c).restartPolicyAlways())
+            {
+                final List<ContainerPort> ports = inits.get(c).ports();
+                for (int i = 0, m = ports.size(); i < m; i++)
+                {
+                    if (ports.get(i).hostPort() > 0)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** kube's HostPortInfo.CheckConflict between the host ports of two pods (0.0.0.0 overlaps every IP). */
+    static boolean portsConflict(final PodObject a, final PodObject b)
+    {
+        return portsConflict(a.containers(), b) || portsConflictSidecars(a.initContainers(), b);
+    }
+
+    private static boolean portsConflictSidecars(final List<Container> inits, final PodObject b)
+    {
+        for (int c = 0, n = inits.size(); c < n; c++)
+        {
+            if (inits.get(c).restartPolicyAlways() && portListConflicts(inits.get(c).ports(), b))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean portsConflict(final List<Container> containers, final PodObject b)
+    {
+        for (int c = 0, n = containers.size(); c < n; c++)
+        {
+            if (portListConflicts(containers.get(c).ports(), b))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean portListConflicts(final List<ContainerPort> ports, final PodObject b)
+    {
+        for (int i = 0, n = ports.size(); i < n; i++)
+        {
+            final ContainerPort p = ports.get(i);
+            if (p.hostPort() > 0 && (holdsPort(b.containers(), p, false) || holdsPort(b.initContainers(), p, true)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean holdsPort(final List<Container> containers, final ContainerPort want, final boolean sidecarsOnly)
+    {
+        for (int c = 0, n = containers.size(); c < n; c++)
+        {
+            final Container container = containers.get(c);
+            if (sidecarsOnly && !container.restartPolicyAlways())
+            {
+                continue;
+            }
+            final List<ContainerPort> ports = container.ports();
+            for (int i = 0, m = ports.size(); i < m; i++)
+            {
+                final ContainerPort p = ports.get(i);
+                if (p.hostPort() == want.hostPort() && p.protocol().equals(want.protocol()) &&
+                    (p.hostIP().equals(want.hostIP()) || HostPortIndex.WILDCARD_IP.equals(p.hostIP()) ||
+                        HostPortIndex.WILDCARD_IP.equals(want.hostIP())))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- dry run
@@ -460,7 +580,7 @@ public final class DefaultPreemption
             }
             freePods += victimAmounts[base + width];
         }
-        if (!fits(freePods))
+        if (portBlocked || !fits(freePods))
         {
             return false;
         }
@@ -483,7 +603,7 @@ public final class DefaultPreemption
                     free[i] -= victimAmounts[base + i];
                 }
                 freePods -= victimAmounts[base + width];
-                if (fits(freePods))
+                if (!portConflict[order[k]] && fits(freePods))
                 {
                     chosen[k] = false;
                     continue;
@@ -513,10 +633,10 @@ public final class DefaultPreemption
     private boolean selectVictimsOnEngine(final PodObject pod, final int slot, final SchedulingEngine engine,
         final PodTable pods, final List<PodDisruptionBudget> pdbs, final int priority)
     {
-        final int n = gatherVictims(slot, pods, priority, false);
-        if (n == 0)
+        final int n = gatherVictims(slot, pods, priority, true);
+        if (n == 0 || portBlocked || !fitsWithoutAll(slot, n))
         {
-            return false;
+            return false; // necessary conditions, by arithmetic, before touching the engine
         }
         sortMostImportantFirst(n);
         for (int k = 0; k < n; k++)
@@ -565,6 +685,28 @@ public final class DefaultPreemption
             }
         }
         return fillCandidate(slot, n, violations);
+    }
+
+    /** The preemptor's resources fit on the node once all {@code n} gathered pods are gone. */
+    private boolean fitsWithoutAll(final int slot, final int n)
+    {
+        final int row = width + 1;
+        for (int i = 0; i < width; i++)
+        {
+            final int r = resourceIds[i];
+            free[i] = table.allocatable(r).get(slot) - table.requested(r).get(slot);
+        }
+        long freePods = table.allocatable(Resources.PODS).get(slot) - table.requested(Resources.PODS).get(slot);
+        for (int v = 0; v < n; v++)
+        {
+            final int base = v * row;
+            for (int i = 0; i < width; i++)
+            {
+                free[i] += victimAmounts[base + i];
+            }
+            freePods += victimAmounts[base + width];
+        }
+        return fits(freePods);
     }
 
     /** Fills {@link #current} from the chosen victims (in importance order); false when none is needed. */

@@ -40,9 +40,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code berth schedule}: schedules every pending pod of a cluster, one scheduling cycle each, in kube's queue
- * order (priority descending, then creation time, then namespace/name), assuming each placed pod on its node.
- * Reports placements, the reasons of the pods that fit nowhere (with kube's FitError message for the first few),
+ * {@code berth schedule}: schedules every pending pod of a cluster through kube's scheduling queue (priority
+ * descending, then creation time; retries on cluster events), assuming each placed pod on its node, preempting
+ * lower-priority pods for pods that fit nowhere. Reports placements, preemptions (victim, node, preemptor), the
+ * reasons of the pods left pending as of the final cluster (with kube's FitError message for the first few),
  * throughput, per-pod latency (an HdrHistogram of {@code System.nanoTime} around each cycle, JIT warm-up
  * included) and the resulting utilization.
  */
@@ -166,7 +167,7 @@ final class ScheduleCommand implements Callable<Integer>
         }
 
         final Histogram latency = new Histogram(3);
-        final Map<String, Map<String, Integer>> lastReasons = new LinkedHashMap<>();
+        final Map<String, PodObject> unschedulable = new LinkedHashMap<>();
         int placed = 0;
         int attempts = 0;
         long diagnostics = 0;
@@ -212,7 +213,7 @@ final class ScheduleCommand implements Callable<Integer>
                 {
                     placed++;
                     queue.done(pod.key());
-                    lastReasons.remove(pod.key());
+                    unschedulable.remove(pod.key());
                     if (placements != null)
                     {
                         placements.writeStartObject();
@@ -223,10 +224,10 @@ final class ScheduleCommand implements Callable<Integer>
                 }
                 else
                 {
-                    lastReasons.put(pod.key(), engine.unschedulableReasons());
+                    unschedulable.put(pod.key(), pod);
                     queue.requeueUnschedulable(pod);
                 }
-                if (placements != null || slot < 0)
+                if (placements != null)
                 {
                     diagnostics += System.nanoTime() - t1;
                 }
@@ -235,9 +236,12 @@ final class ScheduleCommand implements Callable<Integer>
             final long t = System.nanoTime();
             final Map<String, Integer> podsPerReason = new LinkedHashMap<>();
             final List<String[]> fitErrors = new ArrayList<>();
-            for (final Map.Entry<String, Map<String, Integer>> e : lastReasons.entrySet())
+            // why each pod left pending fits nowhere in the final cluster: one more filter pass each (the per-class
+            // cache and reasons memo make pods of one shape cheap), not assumed
+            for (final Map.Entry<String, PodObject> e : unschedulable.entrySet())
             {
-                final Map<String, Integer> reasons = e.getValue();
+                final Map<String, Integer> reasons = engine.selectHost(e.getValue()) >= 0 ?
+                    Map.of("fits now: room was freed after its last attempt", 1) : engine.unschedulableReasons();
                 for (final String reason : reasons.keySet())
                 {
                     podsPerReason.merge(reason, 1, Integer::sum);

@@ -25,7 +25,7 @@ import com.netflix.fenzo.plugins.UniqueHostAttrConstraint;
 
 /**
  * Schedules a {@link PeerWorkload} through Netflix Fenzo's {@link TaskScheduler}, the way a Mesos framework drives
- * it: the pods become {@link TaskRequest}s (cpu cores, memory MB, one unit of a scalar resource {@code pods}) handed
+ * it: the pods become {@link TaskRequest}s (cpu, memory, one unit of a scalar resource {@code pods}) handed
  * to {@code scheduleOnce} {@code batchSize} at a time in queue order; every node is offered as a
  * {@link VirtualMachineLease} of its free cpu, memory and pod slots. After each call every assignment is confirmed
  * with the scheduler's task assigner (so Fenzo's task tracker counts it on its host, which its fitness calculator
@@ -33,6 +33,11 @@ import com.netflix.fenzo.plugins.UniqueHostAttrConstraint;
  * re-offers a host's unused resources. Unused leases stay with Fenzo between calls. Fitness:
  * {@link BinPackingFitnessCalculators#cpuMemBinPacker}. A task Fenzo could not place is not retried (nothing leaves
  * the cluster, so it would fit nowhere later either).
+ * <p>
+ * Units: cpu in millicores (where Mesos would say cores) and memory in MiB, so every amount is an integer-valued
+ * double and Fenzo's sums are exact, as Berth's integer columns are. In cores, 0.001-core steps accumulate rounding
+ * error within a {@code scheduleOnce} call (7.909000000000002 used of 7.91) and Fenzo then rejects pods that fit.
+ * The bin packer's fitness is a ratio, so the unit does not change its choices.
  * <p>
  * With {@link PeerWorkload.Kind#ANTI_AFFINITY} each task carries a {@link UniqueHostAttrConstraint} on the host
  * name whose co-tasks are the tasks of its group: at most one task of a group per host.
@@ -42,6 +47,7 @@ final class FenzoRunner
     /** Name of the scalar resource that caps pods per host, as kube's {@code pods} allocatable does. */
     static final String PODS_RESOURCE = "pods";
 
+    /** Fenzo's memory unit is MB; we hand it MiB (all generated amounts are whole MiB). */
     private static final double BYTES_PER_MB = 1024.0 * 1024.0;
     // Fenzo looks maps up with null keys: Map.of would throw on that
     private static final Map<String, Double> ONE_POD = Collections.singletonMap(PODS_RESOURCE, 1.0);
@@ -176,7 +182,7 @@ final class FenzoRunner
                 coTasks.put(id, ids);
                 hard = groupConstraints.get(group);
             }
-            tasks.add(new PeerTask(i, id, workload.groupNames[group], workload.podCpuMilli[i] / 1000.0,
+            tasks.add(new PeerTask(i, id, workload.groupNames[group], (double)workload.podCpuMilli[i],
                 workload.podMemoryBytes[i] / BYTES_PER_MB, hard));
         }
         return tasks;
@@ -187,7 +193,7 @@ final class FenzoRunner
     {
         final String host = workload.nodeNames[node];
         return new PeerLease(host + "#" + sequence, host,
-            (workload.nodeCpuMilli[node] - usedCpuMilli[node]) / 1000.0,
+            (double)(workload.nodeCpuMilli[node] - usedCpuMilli[node]),
             (workload.nodeMemoryBytes[node] - usedMemoryBytes[node]) / BYTES_PER_MB,
             Collections.singletonMap(PODS_RESOURCE, (double)(PeerWorkload.MAX_PODS_PER_NODE - usedPods[node])));
     }

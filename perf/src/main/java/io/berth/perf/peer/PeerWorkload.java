@@ -27,7 +27,10 @@ import io.berth.sched.table.Resources;
  * memory as it computes them), 110 pods each, no taints, GPUs, cordons or images. Pods: the generator's pending pods
  * reduced to their effective cpu and memory requests, as kube's {@code PodRequests} computes them (containers,
  * sidecars, init containers); node selectors, affinity, tolerations, host ports and ephemeral storage are dropped.
- * A pod's group is its generator workload (the Deployment it is a replica of, label {@code app}).
+ * A pod's group is its generator workload (the Deployment it is a replica of, label {@code app}). Every pod requests
+ * at least {@link #MIN_CPU_MILLI} cpu and {@link #MIN_MEMORY_BYTES} memory, in both engines: Mesos rejects a task
+ * without resources, and Fenzo treats a fitness of 0 as "does not fit", which is what its bin packer gives a task
+ * that requests nothing on an empty host (the generator's best-effort pods, about 9%, request nothing).
  * <p>
  * With {@link Kind#ANTI_AFFINITY} every pod also carries the hard constraint "no two pods of my group on one node":
  * for Berth a required pod anti-affinity term on {@code kubernetes.io/hostname} selecting {@code app=<group>};
@@ -37,6 +40,10 @@ final class PeerWorkload
 {
     /** Label that names a pod's group (its generator workload). */
     static final String GROUP_LABEL = "app";
+    /** Least cpu a pod requests (see the class comment). */
+    static final long MIN_CPU_MILLI = 1;
+    /** Least memory a pod requests (see the class comment). */
+    static final long MIN_MEMORY_BYTES = 1024 * 1024;
     /** Pods per node, kube's default {@code maxPods}; a scalar resource {@code pods} for Fenzo. */
     static final int MAX_PODS_PER_NODE = ClusterGenerator.MAX_PODS_PER_NODE;
 
@@ -69,6 +76,7 @@ final class PeerWorkload
     }
 
     final Kind kind;
+    /** The generator spec, or null for a hand-made workload. */
     final GeneratorSpec spec;
     final String[] nodeNames;
     final String[] nodeZones;
@@ -82,16 +90,32 @@ final class PeerWorkload
     final int[] podGroup;
     final String[] groupNames;
 
-    private PeerWorkload(final Kind kind, final GeneratorSpec spec, final GeneratedCluster cluster)
+    private PeerWorkload(final Kind kind, final GeneratorSpec spec, final String[] nodeNames, final String[] nodeZones,
+        final long[] nodeCpuMilli, final long[] nodeMemoryBytes, final String[] podNamespaces, final String[] podNames,
+        final long[] podCpuMilli, final long[] podMemoryBytes, final int[] podGroup, final String[] groupNames)
     {
         this.kind = kind;
         this.spec = spec;
+        this.nodeNames = nodeNames;
+        this.nodeZones = nodeZones;
+        this.nodeCpuMilli = nodeCpuMilli;
+        this.nodeMemoryBytes = nodeMemoryBytes;
+        this.podNamespaces = podNamespaces;
+        this.podNames = podNames;
+        this.podCpuMilli = podCpuMilli;
+        this.podMemoryBytes = podMemoryBytes;
+        this.podGroup = podGroup;
+        this.groupNames = groupNames;
+    }
+
+    private static PeerWorkload from(final Kind kind, final GeneratorSpec spec, final GeneratedCluster cluster)
+    {
         final List<NodeObject> nodes = cluster.nodes();
         final int n = nodes.size();
-        nodeNames = new String[n];
-        nodeZones = new String[n];
-        nodeCpuMilli = new long[n];
-        nodeMemoryBytes = new long[n];
+        final String[] nodeNames = new String[n];
+        final String[] nodeZones = new String[n];
+        final long[] nodeCpuMilli = new long[n];
+        final long[] nodeMemoryBytes = new long[n];
         for (int i = 0; i < n; i++)
         {
             final NodeObject node = nodes.get(i);
@@ -103,11 +127,11 @@ final class PeerWorkload
 
         final List<PodObject> pending = cluster.pendingPods();
         final int p = pending.size();
-        podNamespaces = new String[p];
-        podNames = new String[p];
-        podCpuMilli = new long[p];
-        podMemoryBytes = new long[p];
-        podGroup = new int[p];
+        final String[] podNamespaces = new String[p];
+        final String[] podNames = new String[p];
+        final long[] podCpuMilli = new long[p];
+        final long[] podMemoryBytes = new long[p];
+        final int[] podGroup = new int[p];
         final Map<String, Integer> groups = new HashMap<>();
         final List<String> groupList = new ArrayList<>();
         final PodRequests requests = new PodRequests(new NodeTable(64));
@@ -117,8 +141,8 @@ final class PeerWorkload
             requests.compile(pod);
             podNamespaces[i] = pod.namespace();
             podNames[i] = pod.name();
-            podCpuMilli[i] = requests.request(Resources.CPU);
-            podMemoryBytes[i] = requests.request(Resources.MEMORY);
+            podCpuMilli[i] = Math.max(MIN_CPU_MILLI, requests.request(Resources.CPU));
+            podMemoryBytes[i] = Math.max(MIN_MEMORY_BYTES, requests.request(Resources.MEMORY));
             final String group = pod.labels().get(GROUP_LABEL);
             if (group == null)
             {
@@ -133,7 +157,49 @@ final class PeerWorkload
             }
             podGroup[i] = id;
         }
-        groupNames = groupList.toArray(new String[0]);
+        return new PeerWorkload(kind, spec, nodeNames, nodeZones, nodeCpuMilli, nodeMemoryBytes, podNamespaces, podNames,
+            podCpuMilli, podMemoryBytes, podGroup, groupList.toArray(new String[0]));
+    }
+
+    /**
+     * A hand-made workload (tests): nodes {@code node-0..} in one zone, pods {@code default/pod-0..}, groups
+     * {@code group-0..} numbered by {@code podGroup}.
+     */
+    static PeerWorkload of(final Kind kind, final long[] nodeCpuMilli, final long[] nodeMemoryBytes, final long[] podCpuMilli,
+        final long[] podMemoryBytes, final int[] podGroup)
+    {
+        if (nodeCpuMilli.length != nodeMemoryBytes.length || podCpuMilli.length != podMemoryBytes.length ||
+            podCpuMilli.length != podGroup.length)
+        {
+            throw new IllegalArgumentException("workload: node or pod columns of different lengths");
+        }
+        final String[] nodeNames = new String[nodeCpuMilli.length];
+        final String[] zones = new String[nodeCpuMilli.length];
+        for (int i = 0; i < nodeNames.length; i++)
+        {
+            nodeNames[i] = "node-" + i;
+            zones[i] = ClusterGenerator.zoneName(0);
+        }
+        final String[] namespaces = new String[podCpuMilli.length];
+        final String[] names = new String[podCpuMilli.length];
+        int groups = 0;
+        for (int i = 0; i < names.length; i++)
+        {
+            namespaces[i] = "default";
+            names[i] = "pod-" + i;
+            if (podGroup[i] < 0)
+            {
+                throw new IllegalArgumentException("workload: pod " + i + " has group " + podGroup[i]);
+            }
+            groups = Math.max(groups, podGroup[i] + 1);
+        }
+        final String[] groupNames = new String[groups];
+        for (int g = 0; g < groups; g++)
+        {
+            groupNames[g] = "group-" + g;
+        }
+        return new PeerWorkload(kind, null, nodeNames, zones, nodeCpuMilli.clone(), nodeMemoryBytes.clone(), namespaces,
+            names, podCpuMilli.clone(), podMemoryBytes.clone(), podGroup.clone(), groupNames);
     }
 
     /**
@@ -144,7 +210,7 @@ final class PeerWorkload
     {
         final GeneratorSpec spec = GeneratorSpec.parse("nodes=" + nodes + ",pods=" + pods + ",seed=" + seed +
             ",existing=0,taintedFraction=0,unschedulableFraction=0,infraFraction=0,gpuNodeFraction=0,gpuPodFraction=0");
-        return new PeerWorkload(kind, spec, ClusterGenerator.generate(spec));
+        return from(kind, spec, ClusterGenerator.generate(spec));
     }
 
     int nodeCount()

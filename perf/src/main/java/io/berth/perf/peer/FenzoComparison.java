@@ -126,7 +126,7 @@ public final class FenzoComparison
                 for (int r = 0; r < config.fenzoRuns(); r++)
                 {
                     System.gc();
-                    final RunResult run = FenzoRunner.run(workload, batch);
+                    final RunResult run = FenzoRunner.run(workload, batch, log);
                     runs.add(run);
                     logRun(log, run, r, config.fenzoRuns());
                 }

@@ -1,11 +1,13 @@
 package io.berth.perf.peer;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -48,6 +50,7 @@ final class FenzoRunner
     static final String PODS_RESOURCE = "pods";
 
     /** Fenzo's memory unit is MB; we hand it MiB (all generated amounts are whole MiB). */
+    private static final long PROGRESS_INTERVAL_NS = 15_000_000_000L;
     private static final double BYTES_PER_MB = 1024.0 * 1024.0;
     // Fenzo looks maps up with null keys: Map.of would throw on that
     private static final Map<String, Double> ONE_POD = Collections.singletonMap(PODS_RESOURCE, 1.0);
@@ -61,6 +64,12 @@ final class FenzoRunner
      * the confirmations and the new leases).
      */
     static RunResult run(final PeerWorkload workload, final int batchSize)
+    {
+        return run(workload, batchSize, null);
+    }
+
+    /** As {@link #run(PeerWorkload, int)}, printing a progress line to {@code progress} (if not null) every 15 s. */
+    static RunResult run(final PeerWorkload workload, final int batchSize, final PrintStream progress)
     {
         if (batchSize < 1)
         {
@@ -91,6 +100,7 @@ final class FenzoRunner
         try
         {
             final long start = System.nanoTime();
+            long lastReport = start;
             List<VirtualMachineLease> offers = new ArrayList<>(nodes);
             for (int i = 0; i < nodes; i++)
             {
@@ -139,6 +149,13 @@ final class FenzoRunner
                     }
                 }
                 rejected.clear();
+                if (progress != null && System.nanoTime() - lastReport > PROGRESS_INTERVAL_NS)
+                {
+                    lastReport = System.nanoTime();
+                    final int done = Math.min(pods, next + batchSize);
+                    progress.printf(Locale.ROOT, "    fenzo batch %,d: %,d of %,d pods tried, %.0f s%n", batchSize, done, pods,
+                        (lastReport - start) / 1e9);
+                }
             }
             final long wallNs = System.nanoTime() - start;
             return new RunResult("fenzo", batchSize, wallNs, calls, nodeOfPod);

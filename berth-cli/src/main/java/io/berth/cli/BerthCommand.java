@@ -51,6 +51,11 @@ public final class BerthCommand implements Callable<Integer>
     /** Runs the command with stdout and stderr as UTF-8 and exits with its status. */
     public static void main(final String[] args)
     {
+        // jetcd logs through SLF4J, which has no provider here: keep its "no providers" notice off stderr
+        if (System.getProperty("slf4j.internal.verbosity") == null)
+        {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
         final PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         final PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         final int status = newCommandLine().setOut(out).setErr(err).execute(args);

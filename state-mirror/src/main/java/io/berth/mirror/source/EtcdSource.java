@@ -185,7 +185,8 @@ public final class EtcdSource implements ClusterSource
             return closeTimeoutNs;
         }
 
-        Context conclude()
+        /** Validates the settings; the constructor calls it. */
+        public Context conclude()
         {
             if (endpoint == null)
             {
@@ -386,8 +387,18 @@ public final class EtcdSource implements ClusterSource
     @Override
     public long currentRevision()
     {
-        return await(kv.get(ZERO_KEY, GetOption.builder().withCountOnly(true).build()), "read the revision", "")
-            .getHeader().getRevision();
+        return currentRevision(requestTimeoutNs);
+    }
+
+    /**
+     * The current revision, waiting at most {@code timeoutNs}: a quick "is etcd there" probe for commands.
+     *
+     * @throws ClusterSourceException when etcd did not answer in time.
+     */
+    public long currentRevision(final long timeoutNs)
+    {
+        return await(kv.get(ZERO_KEY, GetOption.builder().withCountOnly(true).build()), "read the revision", "",
+            timeoutNs).getHeader().getRevision();
     }
 
     @Override
@@ -445,15 +456,21 @@ public final class EtcdSource implements ClusterSource
 
     private <T> T await(final CompletableFuture<T> future, final String operation, final String key)
     {
+        return await(future, operation, key, requestTimeoutNs);
+    }
+
+    private <T> T await(final CompletableFuture<T> future, final String operation, final String key,
+        final long timeoutNs)
+    {
         try
         {
-            return future.get(requestTimeoutNs, TimeUnit.NANOSECONDS);
+            return future.get(timeoutNs, TimeUnit.NANOSECONDS);
         }
         catch (final TimeoutException ex)
         {
             future.cancel(true);
             throw new ClusterSourceException("etcd at " + endpoint + ": " + operation + describeKey(key) +
-                ": no answer within " + TimeUnit.NANOSECONDS.toMillis(requestTimeoutNs) + " ms", ex);
+                ": no answer within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms", ex);
         }
         catch (final ExecutionException ex)
         {

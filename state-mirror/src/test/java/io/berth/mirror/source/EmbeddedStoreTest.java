@@ -208,6 +208,67 @@ class EmbeddedStoreTest
     }
 
     @Test
+    void concurrentWritersYieldOneEventPerRevisionInOrderInBothDeliveryModes() throws InterruptedException
+    {
+        for (final boolean onWriterThread : new boolean[]{false, true})
+        {
+            try (EmbeddedStore store = new EmbeddedStore(new EmbeddedStore.Context().deliverOnWriterThread(onWriterThread)))
+            {
+                final int writers = 4;
+                final int writesEach = 500;
+                final long[] seen = new long[writers * writesEach];
+                final int[] count = new int[1];
+                final CountDownLatch all = new CountDownLatch(1);
+                store.watch("/c/", 1, new WatchListener()
+                {
+                    @Override
+                    public void onEvent(final boolean delete, final byte[] key, final byte[] value, final long modRevision)
+                    {
+                        // one callback at a time per watch: no lock needed here if the store keeps its promise
+                        seen[count[0]++] = modRevision;
+                        if (count[0] == seen.length)
+                        {
+                            all.countDown();
+                        }
+                    }
+
+                    @Override
+                    public void onCompacted(final long compactRevision)
+                    {
+                    }
+
+                    @Override
+                    public void onError(final Throwable error)
+                    {
+                    }
+                });
+                final List<Thread> threads = new ArrayList<>();
+                for (int w = 0; w < writers; w++)
+                {
+                    final int writer = w;
+                    threads.add(Thread.ofPlatform().start(() ->
+                    {
+                        for (int i = 0; i < writesEach; i++)
+                        {
+                            store.put("/c/" + writer + "/" + (i % 10), bytes(Integer.toString(i)));
+                        }
+                    }));
+                }
+                for (final Thread t : threads)
+                {
+                    t.join();
+                }
+                assertThat(all.await(20, TimeUnit.SECONDS)).as("all events delivered, writer thread " + onWriterThread)
+                    .isTrue();
+                for (int i = 0; i < seen.length; i++)
+                {
+                    assertThat(seen[i]).as("event %d", i).isEqualTo(EmbeddedStore.INITIAL_REVISION + 1 + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void closedStoreRejectsCalls()
     {
         final EmbeddedStore store = new EmbeddedStore();

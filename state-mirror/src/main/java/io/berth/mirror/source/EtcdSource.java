@@ -36,8 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A {@link ClusterSource} backed by a real etcd (v3 API, through jetcd).
  * <p>
  * {@link #list} pages like kube-apiserver's reflector ({@link Context#listPageSize()} keys a page, 500 by default),
- * every page after the first pinned at the first page's revision, so the listing is one consistent snapshot; if that
- * revision is compacted while paging, {@code list} throws and the caller lists again.
+ * every page after the first pinned at the first page's revision, so the listing is one consistent snapshot; the next
+ * page is requested before the current one is visited. If that revision is compacted while paging, {@code list}
+ * throws and the caller lists again.
  * <p>
  * A watch keeps the revision after the last event it delivered. When the stream breaks (etcd restarted, connection
  * lost) it reopens from exactly that revision after an exponential backoff ({@link Context#watchRetryInitialBackoffNs()}
@@ -66,6 +67,8 @@ public final class EtcdSource implements ClusterSource
         public static final long WATCH_RETRY_GIVE_UP_NS_DEFAULT = Long.MAX_VALUE;
         public static final boolean PROGRESS_NOTIFY_DEFAULT = true;
         public static final long CLOSE_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(5);
+        /** gRPC's 4 MiB default is less than 500 large pods; kube-apiserver allows any size. */
+        public static final int MAX_INBOUND_MESSAGE_BYTES_DEFAULT = Integer.MAX_VALUE;
 
         private String endpoint = ENDPOINT_DEFAULT;
         private long connectTimeoutNs = CONNECT_TIMEOUT_NS_DEFAULT;
@@ -76,6 +79,7 @@ public final class EtcdSource implements ClusterSource
         private long watchRetryGiveUpNs = WATCH_RETRY_GIVE_UP_NS_DEFAULT;
         private boolean progressNotify = PROGRESS_NOTIFY_DEFAULT;
         private long closeTimeoutNs = CLOSE_TIMEOUT_NS_DEFAULT;
+        private int maxInboundMessageBytes = MAX_INBOUND_MESSAGE_BYTES_DEFAULT;
 
         /** The client URL, e.g. {@code http://127.0.0.1:2379}. */
         public Context endpoint(final String endpoint)
@@ -185,6 +189,18 @@ public final class EtcdSource implements ClusterSource
             return closeTimeoutNs;
         }
 
+        /** The largest response accepted (a list page, a batch of watch events). */
+        public Context maxInboundMessageBytes(final int maxInboundMessageBytes)
+        {
+            this.maxInboundMessageBytes = maxInboundMessageBytes;
+            return this;
+        }
+
+        public int maxInboundMessageBytes()
+        {
+            return maxInboundMessageBytes;
+        }
+
         /** Validates the settings; the constructor calls it. */
         public Context conclude()
         {
@@ -211,6 +227,7 @@ public final class EtcdSource implements ClusterSource
             requirePositive("watchRetryInitialBackoffNs", watchRetryInitialBackoffNs);
             requirePositive("watchRetryGiveUpNs", watchRetryGiveUpNs);
             requirePositive("closeTimeoutNs", closeTimeoutNs);
+            requirePositive("maxInboundMessageBytes", maxInboundMessageBytes);
             if (watchRetryMaxBackoffNs < watchRetryInitialBackoffNs)
             {
                 throw new IllegalArgumentException("watchRetryMaxBackoffNs (" + watchRetryMaxBackoffNs +
@@ -261,6 +278,7 @@ public final class EtcdSource implements ClusterSource
         client = Client.builder()
             .endpoints(endpoint)
             .connectTimeout(Duration.ofNanos(context.connectTimeoutNs()))
+            .maxInboundMessageSize(context.maxInboundMessageBytes())
             .build();
         kv = client.getKVClient();
         watchClient = client.getWatchClient();
@@ -284,39 +302,61 @@ public final class EtcdSource implements ClusterSource
         final ByteSequence start = prefixStart(prefix);
         final ByteSequence end = prefixEnd(prefix);
         long revision = 0;
-        ByteSequence from = start;
+        GetResponse page = awaitPage(kv.get(start, pageOption(end, 0)), prefix, 0);
         while (true)
         {
-            final GetOption option = GetOption.builder().withRange(end).withLimit(listPageSize).withRevision(revision).build();
-            final GetResponse page;
-            try
-            {
-                page = await(kv.get(from, option), "list", prefix);
-            }
-            catch (final ClusterSourceException ex)
-            {
-                if (revision != 0 && ex.getCause() instanceof CompactedException)
-                {
-                    throw new ClusterSourceException("etcd at " + endpoint + ": list of " + prefix + " at revision " +
-                        revision + ": compacted while paging; list again", ex.getCause());
-                }
-                throw ex;
-            }
             if (revision == 0)
             {
                 revision = page.getHeader().getRevision();
             }
             final List<io.etcd.jetcd.KeyValue> kvs = page.getKvs();
-            for (int i = 0, n = kvs.size(); i < n; i++)
+            final boolean more = page.isMore() && !kvs.isEmpty();
+            // ask for the next page before visiting this one, so etcd and the network work while the visitor does
+            final CompletableFuture<GetResponse> next = more ?
+                kv.get(kvs.get(kvs.size() - 1).getKey().concat(ZERO_KEY), pageOption(end, revision)) : null;
+            try
             {
-                final io.etcd.jetcd.KeyValue entry = kvs.get(i);
-                visitor.onKeyValue(entry.getKey().getBytes(), entry.getValue().getBytes(), entry.getModRevision());
+                for (int i = 0, n = kvs.size(); i < n; i++)
+                {
+                    final io.etcd.jetcd.KeyValue entry = kvs.get(i);
+                    visitor.onKeyValue(entry.getKey().getBytes(), entry.getValue().getBytes(), entry.getModRevision());
+                }
             }
-            if (!page.isMore() || kvs.isEmpty())
+            catch (final RuntimeException ex)
+            {
+                if (next != null)
+                {
+                    next.cancel(true);
+                }
+                throw ex;
+            }
+            if (next == null)
             {
                 return revision;
             }
-            from = kvs.get(kvs.size() - 1).getKey().concat(ZERO_KEY);
+            page = awaitPage(next, prefix, revision);
+        }
+    }
+
+    private GetOption pageOption(final ByteSequence end, final long revision)
+    {
+        return GetOption.builder().withRange(end).withLimit(listPageSize).withRevision(revision).build();
+    }
+
+    private GetResponse awaitPage(final CompletableFuture<GetResponse> page, final String prefix, final long revision)
+    {
+        try
+        {
+            return await(page, "list", prefix);
+        }
+        catch (final ClusterSourceException ex)
+        {
+            if (revision != 0 && ex.getCause() instanceof CompactedException)
+            {
+                throw new ClusterSourceException("etcd at " + endpoint + ": list of " + prefix + " at revision " +
+                    revision + ": compacted while paging; list again", ex.getCause());
+            }
+            throw ex;
         }
     }
 

@@ -100,6 +100,23 @@ class EtcdSourceTest
     }
 
     @Test
+    void listsPagesLargerThanGrpcsDefaultMessageLimit()
+    {
+        try (EtcdSource source = new EtcdSource(context()))
+        {
+            final byte[] value = new byte[200 * 1024];
+            java.util.Arrays.fill(value, (byte)'p');
+            for (int i = 0; i < 30; i++)
+            {
+                source.put("/big/" + i, value);
+            }
+            final long[] bytesListed = new long[1];
+            source.list("/big/", (k, v, rev) -> bytesListed[0] += v.length);
+            assertThat(bytesListed[0]).as("one page of 6 MB, over gRPC's 4 MiB default").isEqualTo(30L * value.length);
+        }
+    }
+
+    @Test
     void requestsFailWithTheEndpointWhenNoEtcdAnswers() throws Exception
     {
         final int port;

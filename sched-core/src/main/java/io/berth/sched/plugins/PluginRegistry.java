@@ -73,8 +73,7 @@ public final class PluginRegistry
      * docs/examples/profile-pod-to-pod.yaml. The GPU scores (GpuPacking, GpuFragmentation) are Berth's, not kube's,
      * and are policies to compare, so a profile chooses them (docs/examples/profile-gpu-fragmentation.yaml).
      */
-    public static final Set<String> OPT_IN = Set.of(PodTopologySpread.NAME, InterPodAffinity.NAME, GpuPacking.NAME,
-        GpuFragmentation.NAME);
+    public static final Set<String> OPT_IN = Set.of(GpuPacking.NAME, GpuFragmentation.NAME);
 
     /** The filters a profile that changes nothing runs, in order: {@link #FILTER_ORDER} less {@link #OPT_IN}. */
     public static final List<String> DEFAULT_FILTERS = FILTER_ORDER.stream().filter(n -> !OPT_IN.contains(n)).toList();

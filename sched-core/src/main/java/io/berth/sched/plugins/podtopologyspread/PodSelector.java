@@ -96,6 +96,26 @@ final class PodSelector
         return new PodSelector(false, keys, ops, values);
     }
 
+    /**
+     * A label the selector requires with one exact value, as {@code {key, value}}, or null when none: pods lacking
+     * it never match, so selectors and pods can be indexed by it.
+     */
+    String[] requiredLabel()
+    {
+        if (nothing)
+        {
+            return null;
+        }
+        for (int r = 0; r < keys.length; r++)
+        {
+            if (ops[r] == OP_IN && values[r].length == 1)
+            {
+                return new String[] {keys[r], values[r][0]};
+            }
+        }
+        return null;
+    }
+
     /** True when the selector selects no pod at all. */
     boolean selectsNothing()
     {

@@ -92,6 +92,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
     private int stamp;
     private int emptyValueIndex;
     private NodeTable scoreTable;
+    private double[] accScratch = new double[0];
 
     /** Constraints of one kind compiled for the current pod, with their per-domain counts. */
     private static final class Constraints
@@ -323,18 +324,32 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
     /** Computes the node inclusion flags the constraints need, once per pod and table epoch. */
     private void inclusion(final PodObject pod, final NodeTable table, final Constraints cs)
     {
-        if (pod != inclusionPod || table.epoch() != inclusionEpoch || affinityOk.length < table.capacity())
+        // the per-node answers depend on the pod's node affinity / tolerations and the nodes only: kept while the
+        // node table's epoch stands and the next pod has equal ones (pods of one workload do)
+        if (inclusionPod == null || table.epoch() != inclusionEpoch || affinityOk.length < table.capacity())
         {
-            inclusionPod = pod;
-            inclusionEpoch = table.epoch();
             affinityDone = false;
             taintsDone = false;
+            inclusionEpoch = table.epoch();
             if (affinityOk.length < table.capacity())
             {
                 affinityOk = new boolean[table.capacity()];
                 taintsOk = new boolean[table.capacity()];
             }
         }
+        else if (pod != inclusionPod)
+        {
+            if (!pod.nodeSelector().equals(inclusionPod.nodeSelector()) ||
+                !pod.nodeAffinity().equals(inclusionPod.nodeAffinity()))
+            {
+                affinityDone = false;
+            }
+            if (!pod.tolerations().equals(inclusionPod.tolerations()))
+            {
+                taintsDone = false;
+            }
+        }
+        inclusionPod = pod;
         final int limit = table.slotLimit();
         if (!affinityDone && cs.anyAffinityHonor())
         {
@@ -725,19 +740,33 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         weights(scores, failBits, limit, w);
         long max = 0;
         long min = Long.MAX_VALUE;
+        // one pass per constraint into a double column: no vector carried around an inner loop (C2 would box it)
+        if (accScratch.length < limit)
+        {
+            accScratch = new double[Math.max(limit, accScratch.length * 2)];
+        }
+        final double[] accs = accScratch;
+        java.util.Arrays.fill(accs, 0, limit, 0.0);
+        for (int c = 0; c < cs.count; c++)
+        {
+            final long[] counts = slotCounts[c];
+            final double weight = w[c];
+            final double skew = (double)(cs.maxSkew[c] - 1);
+            for (int i = 0; i < limit; i += Kernels.LANES)
+            {
+                final DoubleVector cnt = (DoubleVector)LongVector.fromArray(Kernels.LONGS, counts, i)
+                    .convert(VectorOperators.L2D, 0);
+                DoubleVector.fromArray(Kernels.DOUBLES, accs, i)
+                    .add(cnt.mul(weight).add(skew).blend(0.0, cnt.compare(VectorOperators.LT, 0.0)))
+                    .intoArray(accs, i);
+            }
+        }
         LongVector maxV = LongVector.zero(Kernels.LONGS);
         LongVector minV = LongVector.broadcast(Kernels.LONGS, Long.MAX_VALUE);
         for (int i = 0; i < limit; i += Kernels.LANES)
         {
             final LongVector marker = LongVector.fromArray(Kernels.LONGS, scores, i);
-            DoubleVector acc = DoubleVector.zero(Kernels.DOUBLES);
-            for (int c = 0; c < cs.count; c++)
-            {
-                final DoubleVector cnt = (DoubleVector)LongVector.fromArray(Kernels.LONGS, slotCounts[c], i)
-                    .convert(VectorOperators.L2D, 0);
-                final DoubleVector term = cnt.mul(w[c]).add((double)(cs.maxSkew[c] - 1));
-                acc = acc.add(term.blend(0.0, cnt.compare(VectorOperators.LT, 0.0)));
-            }
+            final DoubleVector acc = DoubleVector.fromArray(Kernels.DOUBLES, accs, i);
             // Go's math.Round on non-negative values: truncate, then up when the fraction is at least one half
             final LongVector t = (LongVector)acc.convert(VectorOperators.D2L, 0);
             final DoubleVector frac = acc.sub((DoubleVector)t.convert(VectorOperators.L2D, 0));
@@ -762,14 +791,24 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
             }
             return;
         }
+        rescale(scores, limit, max, min);
+    }
+
+    /**
+     * kube's NormalizeScore {@code 100 * (max + min - s) / max} on valid lanes, 0 elsewhere. Its own small method
+     * so that C2 inlines {@link Kernels#floorDiv} into the loop (inside the large normalize it did not, and the
+     * vectors were boxed).
+     */
+    private static void rescale(final long[] scores, final int limit, final long max, final long min)
+    {
         final LongVector maxB = LongVector.broadcast(Kernels.LONGS, max);
         final DoubleVector inverse = DoubleVector.broadcast(Kernels.DOUBLES, 1.0 / max);
-        final long sum = max + min;
+        final LongVector sum = LongVector.broadcast(Kernels.LONGS, max + min);
         for (int i = 0; i < limit; i += Kernels.LANES)
         {
             final LongVector s = LongVector.fromArray(Kernels.LONGS, scores, i);
             final LongVector valid = (LongVector)s.compare(VectorOperators.GE, 0L).toVector();
-            final LongVector a = LongVector.broadcast(Kernels.LONGS, sum).sub(s.max(0L).min(maxB)).mul(Kernels.MAX_NODE_SCORE);
+            final LongVector a = sum.sub(s.max(0L).min(maxB)).mul(Kernels.MAX_NODE_SCORE);
             Kernels.floorDiv(a, maxB, inverse).and(valid).intoArray(scores, i);
         }
     }

@@ -4,7 +4,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
+import java.util.function.BiConsumer;
+
+import org.eclipse.collections.api.iterator.IntIterator;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import org.eclipse.collections.impl.set.mutable.primitive.IntHashSet;
 import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 import io.berth.sched.model.PodObject;
@@ -15,22 +19,39 @@ import io.berth.sched.model.PodObject;
  * counts are folded from these columns per incoming pod ({@link PodTopologySpread}), because which nodes count
  * (their topology keys, the pod's node affinity and tolerations under the inclusion policies) depends on the pod.
  * Terminating pods ({@code deletionTimestamp} set) are never counted, as kube's {@code countPodsMatchSelector}.
- * The accounted pods are also kept here so that a selector interned later starts from exact counts.
+ * The accounted pods are also kept here, indexed by label pair, so that a selector interned later starts from exact
+ * counts by visiting only the pods carrying the label it requires; selectors are indexed the same way, so that a
+ * pod accounted or forgotten updates only the selectors that can count it (not every selector of its namespace).
  */
 final class SpreadCounters
 {
     private final Map<SelectorKey, Integer> ids = new HashMap<>();
-    private final Map<String, IntArrayList> byNamespace = new HashMap<>();
     private SelectorKey[] keys = new SelectorKey[16];
     private PodSelector[] selectors = new PodSelector[16];
     private long[][] perNode = new long[16][];
     private int selectorCount;
     private int capacity;
 
+    // selectors by a label they require exactly (key -> value -> ids), and those requiring none, by namespace
+    private final Map<String, Map<String, IntArrayList>> selectorsByLabel = new HashMap<>();
+    private final Map<String, IntArrayList> unindexedByNamespace = new HashMap<>();
+
+    // accounted pods in stable slots, and their slots by label pair (key -> value -> pod slots)
     private final ObjectIntHashMap<String> podIndex = new ObjectIntHashMap<>();
+    private final IntArrayList freePodSlots = new IntArrayList();
     private PodObject[] pods = new PodObject[64];
     private int[] podSlots = new int[64];
-    private int podCount;
+    private int podLimit;
+    private final Map<String, Map<String, IntHashSet>> podsByLabel = new HashMap<>();
+
+    // per-call state of the label visitors (bound once: no lambda per pod)
+    private PodObject visiting;
+    private int visitingSlot;
+    private int visitingIndex;
+    private long visitingDelta;
+    private final BiConsumer<String, String> indexPodLabel = this::indexPodLabel;
+    private final BiConsumer<String, String> unindexPodLabel = this::unindexPodLabel;
+    private final BiConsumer<String, String> updateForLabel = this::updateForLabel;
 
     SpreadCounters(final int capacity)
     {
@@ -56,7 +77,10 @@ final class SpreadCounters
         capacity = c;
     }
 
-    /** The id of the probe's selector, interning it (and counting every accounted pod for it) when new. */
+    /**
+     * The id of the probe's selector, interning it when new: its column starts from exact counts of the accounted
+     * pods, visiting only the pods that carry the label it requires (all pods when it requires none).
+     */
     int intern(final SelectorKey probe)
     {
         final Integer known = ids.get(probe);
@@ -73,15 +97,41 @@ final class SpreadCounters
             perNode = Arrays.copyOf(perNode, id * 2);
         }
         keys[id] = key;
-        selectors[id] = PodSelector.compile(key);
+        final PodSelector selector = PodSelector.compile(key);
+        selectors[id] = selector;
         perNode[id] = new long[capacity];
         ids.put(key, id);
-        byNamespace.computeIfAbsent(key.namespace(), n -> new IntArrayList()).add(id);
-        for (int p = 0; p < podCount; p++)
+        if (selector.selectsNothing())
         {
-            if (counts(id, pods[p]))
+            return id;
+        }
+        final String[] label = selector.requiredLabel();
+        if (label == null)
+        {
+            unindexedByNamespace.computeIfAbsent(key.namespace(), n -> new IntArrayList()).add(id);
+            for (int p = 0; p < podLimit; p++)
             {
-                perNode[id][podSlots[p]]++;
+                if (pods[p] != null && counts(id, pods[p]))
+                {
+                    perNode[id][podSlots[p]]++;
+                }
+            }
+            return id;
+        }
+        selectorsByLabel.computeIfAbsent(label[0], k -> new HashMap<>())
+            .computeIfAbsent(label[1], v -> new IntArrayList()).add(id);
+        final Map<String, IntHashSet> byValue = podsByLabel.get(label[0]);
+        final IntHashSet carriers = byValue == null ? null : byValue.get(label[1]);
+        if (carriers != null)
+        {
+            final IntIterator it = carriers.intIterator();
+            while (it.hasNext())
+            {
+                final int p = it.next();
+                if (counts(id, pods[p]))
+                {
+                    perNode[id][podSlots[p]]++;
+                }
             }
         }
         return id;
@@ -114,53 +164,92 @@ final class SpreadCounters
     void podAdded(final PodObject pod, final int slot)
     {
         ensureCapacity(slot + 1);
-        if (podCount == pods.length)
+        final int p = freePodSlots.isEmpty() ? podLimit++ : freePodSlots.removeAtIndex(freePodSlots.size() - 1);
+        if (p == pods.length)
         {
-            pods = Arrays.copyOf(pods, podCount * 2);
-            podSlots = Arrays.copyOf(podSlots, podCount * 2);
+            pods = Arrays.copyOf(pods, p * 2);
+            podSlots = Arrays.copyOf(podSlots, p * 2);
         }
-        podIndex.put(pod.key(), podCount);
-        pods[podCount] = pod;
-        podSlots[podCount] = slot;
-        podCount++;
+        podIndex.put(pod.key(), p);
+        pods[p] = pod;
+        podSlots[p] = slot;
+        visitingIndex = p;
+        pod.labels().forEach(indexPodLabel);
         update(pod, slot, 1);
     }
 
     void podRemoved(final PodObject pod, final int slot)
     {
-        final int i = podIndex.removeKeyIfAbsent(pod.key(), -1);
-        if (i < 0)
+        final int p = podIndex.removeKeyIfAbsent(pod.key(), -1);
+        if (p < 0)
         {
             return;
         }
-        final int last = --podCount;
-        if (i != last)
-        {
-            pods[i] = pods[last];
-            podSlots[i] = podSlots[last];
-            podIndex.put(pods[i].key(), i);
-        }
-        pods[last] = null;
+        visitingIndex = p;
+        pods[p].labels().forEach(unindexPodLabel);
+        pods[p] = null;
+        freePodSlots.add(p);
         update(pod, slot, -1);
     }
 
+    private void indexPodLabel(final String key, final String value)
+    {
+        podsByLabel.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(value, v -> new IntHashSet()).add(visitingIndex);
+    }
+
+    private void unindexPodLabel(final String key, final String value)
+    {
+        final Map<String, IntHashSet> byValue = podsByLabel.get(key);
+        final IntHashSet set = byValue == null ? null : byValue.get(value);
+        if (set != null)
+        {
+            set.remove(visitingIndex);
+        }
+    }
+
+    /** Adds {@code delta} on {@code slot} to every selector counting the pod: indexed ones via its labels. */
     private void update(final PodObject pod, final int slot, final long delta)
     {
         if (pod.isTerminating())
         {
             return;
         }
-        final IntArrayList list = byNamespace.get(pod.namespace());
-        if (list == null)
+        final IntArrayList list = unindexedByNamespace.get(pod.namespace());
+        if (list != null)
+        {
+            for (int i = 0, n = list.size(); i < n; i++)
+            {
+                final int s = list.get(i);
+                if (selectors[s].matches(pod.labels()))
+                {
+                    perNode[s][slot] += delta;
+                }
+            }
+        }
+        if (!selectorsByLabel.isEmpty())
+        {
+            visiting = pod;
+            visitingSlot = slot;
+            visitingDelta = delta;
+            pod.labels().forEach(updateForLabel);
+            visiting = null;
+        }
+    }
+
+    private void updateForLabel(final String key, final String value)
+    {
+        final Map<String, IntArrayList> byValue = selectorsByLabel.get(key);
+        final IntArrayList ids = byValue == null ? null : byValue.get(value);
+        if (ids == null)
         {
             return;
         }
-        for (int i = 0, n = list.size(); i < n; i++)
+        for (int i = 0, n = ids.size(); i < n; i++)
         {
-            final int s = list.get(i);
-            if (selectors[s].matches(pod.labels()))
+            final int s = ids.get(i);
+            if (keys[s].namespace().equals(visiting.namespace()) && selectors[s].matches(visiting.labels()))
             {
-                perNode[s][slot] += delta;
+                perNode[s][visitingSlot] += visitingDelta;
             }
         }
     }

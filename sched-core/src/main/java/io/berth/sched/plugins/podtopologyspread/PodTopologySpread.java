@@ -795,9 +795,8 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
     }
 
     /**
-     * kube's NormalizeScore {@code 100 * (max + min - s) / max} on valid lanes, 0 elsewhere. Its own small method
-     * so that C2 inlines {@link Kernels#floorDiv} into the loop (inside the large normalize it did not, and the
-     * vectors were boxed).
+     * kube's NormalizeScore {@code 100 * (max + min - s) / max} on valid lanes, 0 elsewhere, with the exact
+     * division written out in the loop (see {@link Kernels}: a helper call there boxes the vectors).
      */
     private static void rescale(final long[] scores, final int limit, final long max, final long min)
     {
@@ -809,7 +808,12 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
             final LongVector s = LongVector.fromArray(Kernels.LONGS, scores, i);
             final LongVector valid = (LongVector)s.compare(VectorOperators.GE, 0L).toVector();
             final LongVector a = sum.sub(s.max(0L).min(maxB)).mul(Kernels.MAX_NODE_SCORE);
-            Kernels.floorDiv(a, maxB, inverse).and(valid).intoArray(scores, i);
+            // Kernels.floorDiv(a, maxB, inverse), written out (a call here would box the vectors)
+            LongVector q = (LongVector)((DoubleVector)a.convert(VectorOperators.L2D, 0)).mul(inverse)
+                .convert(VectorOperators.D2L, 0);
+            q = q.add((LongVector)q.mul(maxB).compare(VectorOperators.GT, a).toVector());
+            q = q.sub((LongVector)q.add(1L).mul(maxB).compare(VectorOperators.LE, a).toVector());
+            q.and(valid).intoArray(scores, i);
         }
     }
 

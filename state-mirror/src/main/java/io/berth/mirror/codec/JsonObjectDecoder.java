@@ -270,8 +270,8 @@ public final class JsonObjectDecoder
             detail = detail.substring(0, 200) + "...";
         }
         final var location = ex.getLocation();
-        return fail("", "invalid JSON" + (location == null ? "" : " at byte " + location.getByteOffset()) + ": " +
-            detail);
+        final long offset = location == null ? -1 : Math.max(location.getByteOffset(), location.getCharOffset());
+        return fail("", "invalid JSON" + (offset < 0 ? "" : " at byte " + offset) + ": " + detail);
     }
 
     private ObjectNode tree(final byte[] json, final KubeKind kind)

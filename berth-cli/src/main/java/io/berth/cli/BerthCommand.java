@@ -26,12 +26,13 @@ import picocli.CommandLine.Spec;
         "JVM: ${java.version} (${java.vendor} ${java.vm.name} ${java.vm.version})",
         "OS: ${os.name} ${os.version} ${os.arch}" },
     description = "Kubernetes-compatible scheduler core: explain and replay scheduling decisions.",
-    subcommands = { ExplainCommand.class, ScheduleCommand.class, CommandLine.HelpCommand.class },
+    subcommands = { ExplainCommand.class, ScheduleCommand.class, ApplyCommand.class, GetCommand.class,
+        DeleteCommand.class, CommandLine.HelpCommand.class },
     usageHelpWidth = 100,
     footer = {
         "",
-        "Exit status: 0 ok; 1 usage or input error. Objects that cannot be read are reported on stderr and " +
-            "skipped; the others are still used, and the exit status is 1." })
+        "Exit status: 0 ok; 1 usage or input error; 2 no etcd answered (apply, get, delete). Objects that cannot " +
+            "be read are reported on stderr and skipped; the others are still used, and the exit status is 1." })
 public final class BerthCommand implements Callable<Integer>
 {
     /** Exit status of a usage or input error. */

@@ -149,6 +149,12 @@ public final class Mirror implements AutoCloseable
         return sync == null ? 0 : sync.relists();
     }
 
+    /** Watches given up (and resumed) because the ring was full. */
+    public long watchOverflows()
+    {
+        return sync == null ? 0 : sync.overflows();
+    }
+
     /** Events published and not yet applied. */
     public long backlog()
     {
@@ -177,6 +183,7 @@ public final class Mirror implements AutoCloseable
     {
         if (syncRunner != null)
         {
+            sync.stop();
             syncRunner.close();
         }
         ring.close();

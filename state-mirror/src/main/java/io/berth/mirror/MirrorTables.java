@@ -50,7 +50,8 @@ public final class MirrorTables
         boolean corrupt;
     }
 
-    MirrorTables(final SchedulingEngine engine, final CorruptValueListener corruptValueListener)
+    /** Empty tables over {@code engine}; the {@link Mirror} makes its own, replays and benchmarks make theirs. */
+    public MirrorTables(final SchedulingEngine engine, final CorruptValueListener corruptValueListener)
     {
         this.engine = engine;
         this.corruptValueListener = corruptValueListener;
@@ -144,7 +145,8 @@ public final class MirrorTables
 
     // ---------------------------------------------------------------- applying (applier thread)
 
-    void apply(final RawEvent event)
+    /** Applies one decoded event (see {@link io.berth.mirror.ring.EventDecoder}); the single writer's thread only. */
+    public void apply(final RawEvent event)
     {
         applied++;
         switch (event.type)

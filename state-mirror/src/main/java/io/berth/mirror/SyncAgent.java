@@ -10,16 +10,24 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * Keeps the ring fed from the source, on its own thread: loads the checkpoint or lists, then watches from the
  * revision after; relists when the watch reports compaction; watches again (from the mirror's revision) after a
- * watch error. Publishing blocks while the ring is full, which is why this is not the applier's thread.
+ * watch error. List and checkpoint entries wait for ring space here, which is why this is not the applier's thread.
+ * <p>
+ * The watch listener runs on the source's thread (jetcd's event loop, which also carries the client's other
+ * requests), so it never waits: when the ring is full it drops the event and every later one of that watch, and
+ * this agent closes the watch and, once the applier has drained half the ring, watches again from the first dropped
+ * revision (a compacted one relists). Events of that revision already published arrive twice; applying a put or
+ * delete again at the same revision changes nothing. This is how kube's watch cache treats a slow consumer.
  */
 final class SyncAgent implements Agent, WatchListener
 {
     private enum State
     {
-        LOAD_CHECKPOINT, LIST, WATCH, WATCHING, BACKOFF
+        LOAD_CHECKPOINT, LIST, WATCH, WATCHING, DRAIN, BACKOFF
     }
 
     private final ClusterSource source;
@@ -37,7 +45,11 @@ final class SyncAgent implements Agent, WatchListener
     private volatile boolean compacted;
     private volatile Throwable watchError;
     private volatile boolean relistRequested;
+    private volatile boolean overflowed;
+    private volatile long overflowRevision;
+    private volatile boolean closing;
     private long relists;
+    private long overflows;
 
     SyncAgent(
         final ClusterSource source,
@@ -63,15 +75,34 @@ final class SyncAgent implements Agent, WatchListener
     @Override
     public int doWork()
     {
+        try
+        {
+            return work();
+        }
+        catch (final Closing ex)
+        {
+            return 0;
+        }
+    }
+
+    private int work()
+    {
         switch (state)
         {
             case LOAD_CHECKPOINT ->
             {
-                ring.publishMarker(RawEvent.RELIST_BEGIN, 0);
-                checkpointToLoad.forEach((key, json, modRevision) ->
-                    ring.publish(RawEvent.CHECKPOINT_ENTRY, key, json, modRevision));
+                waitPublishMarker(RawEvent.RELIST_BEGIN, 0);
+                try
+                {
+                    checkpointToLoad.forEach((key, json, modRevision) ->
+                        waitPublish(RawEvent.CHECKPOINT_ENTRY, key, json, modRevision));
+                }
+                catch (final Closing ex)
+                {
+                    return 0;
+                }
                 final long revision = checkpointToLoad.revision();
-                ring.publishMarker(RawEvent.RELIST_END, revision);
+                waitPublishMarker(RawEvent.RELIST_END, revision);
                 checkpointToLoad = null;
                 watchFrom = revision + 1;
                 state = State.WATCH;
@@ -81,21 +112,29 @@ final class SyncAgent implements Agent, WatchListener
             {
                 relists++;
                 relistRequested = false;
-                ring.publishMarker(RawEvent.RELIST_BEGIN, 0);
+                waitPublishMarker(RawEvent.RELIST_BEGIN, 0);
                 final long revision;
                 try
                 {
                     revision = source.list(prefix, (key, value, modRevision) ->
-                        ring.publish(RawEvent.LIST_ENTRY, key, value, modRevision));
+                        waitPublish(RawEvent.LIST_ENTRY, key, value, modRevision));
+                }
+                catch (final Closing ex)
+                {
+                    return 0;
                 }
                 catch (final RuntimeException ex)
                 {
+                    if (closing)
+                    {
+                        return 0;
+                    }
                     // The begun list never ends: the next list's begin supersedes it; nothing is deleted meanwhile.
                     errorHandler.onError(new IllegalStateException("list of " + prefix + " failed: " + ex, ex));
                     backoff(State.LIST);
                     return 1;
                 }
-                ring.publishMarker(RawEvent.RELIST_END, revision);
+                waitPublishMarker(RawEvent.RELIST_END, revision);
                 watchFrom = revision + 1;
                 state = State.WATCH;
                 return 1;
@@ -104,6 +143,7 @@ final class SyncAgent implements Agent, WatchListener
             {
                 compacted = false;
                 watchError = null;
+                overflowed = false;
                 try
                 {
                     watch = source.watch(prefix, watchFrom, this);
@@ -124,6 +164,14 @@ final class SyncAgent implements Agent, WatchListener
                     state = State.LIST;
                     return 1;
                 }
+                if (overflowed)
+                {
+                    closeWatch();
+                    overflows++;
+                    watchFrom = overflowRevision;
+                    state = State.DRAIN;
+                    return 1;
+                }
                 final Throwable error = watchError;
                 if (error != null)
                 {
@@ -131,6 +179,15 @@ final class SyncAgent implements Agent, WatchListener
                     errorHandler.onError(new IllegalStateException("watch of " + prefix + " ended: " + error, error));
                     watchFrom = Math.max(watchFrom, tables.revision() + 1);
                     backoff(State.WATCH);
+                    return 1;
+                }
+                return 0;
+            }
+            case DRAIN ->
+            {
+                if (ring.backlog() <= ring.size() / 2)
+                {
+                    state = State.WATCH;
                     return 1;
                 }
                 return 0;
@@ -168,6 +225,44 @@ final class SyncAgent implements Agent, WatchListener
         return relists;
     }
 
+    /** Watches given up because the ring was full (and resumed). */
+    long overflows()
+    {
+        return overflows;
+    }
+
+    /** Makes a list or load in progress give up, so the agent can be closed while nobody polls. */
+    void stop()
+    {
+        closing = true;
+    }
+
+    /** Thrown through the source's list to abandon it when closing. */
+    private static final class Closing extends RuntimeException
+    {
+        Closing()
+        {
+            super("mirror closing", null, false, false);
+        }
+    }
+
+    private void waitPublishMarker(final int type, final long revision)
+    {
+        waitPublish(type, null, null, revision);
+    }
+
+    private void waitPublish(final int type, final byte[] key, final byte[] value, final long modRevision)
+    {
+        while (!ring.tryPublish(type, key, value, modRevision))
+        {
+            if (closing)
+            {
+                throw new Closing();
+            }
+            LockSupport.parkNanos(50_000);
+        }
+    }
+
     private void closeWatch()
     {
         if (watch != null)
@@ -194,13 +289,20 @@ final class SyncAgent implements Agent, WatchListener
     @Override
     public void onEvent(final boolean delete, final byte[] key, final byte[] value, final long modRevision)
     {
-        ring.publish(delete ? RawEvent.DELETE : RawEvent.PUT, key, value, modRevision);
+        if (!overflowed && !ring.tryPublish(delete ? RawEvent.DELETE : RawEvent.PUT, key, value, modRevision))
+        {
+            overflowRevision = modRevision;
+            overflowed = true;
+        }
     }
 
     @Override
     public void onProgress(final long revision)
     {
-        ring.publishMarker(RawEvent.PROGRESS, revision);
+        if (!overflowed)
+        {
+            ring.tryPublish(RawEvent.PROGRESS, null, null, revision); // advisory: dropped when the ring is full
+        }
     }
 
     @Override

@@ -80,6 +80,21 @@ class MirrorTest
     }
 
     @Test
+    void aWatchThatFindsTheRingFullIsDroppedAndResumedWithoutLosingEvents()
+    {
+        try (EmbeddedStore store = new EmbeddedStore();
+             Mirror mirror = new Mirror(new MirrorContext().source(store).ringSizeEvents(16).decoderThreads(1)).start())
+        {
+            catchUp(mirror, store.currentRevision());
+            final Workload workload = new Workload(store, 99);
+            workload.run(400); // nobody polls meanwhile: the ring fills, the store's delivery thread must not block
+            catchUp(mirror, store.currentRevision());
+            assertThat(mirror.watchOverflows()).isPositive();
+            new FreshList(store, LAYOUT).assertSameAs(mirror.tables());
+        }
+    }
+
+    @Test
     void corruptValuesAreCountedReportedOncePerKeyAndSkipped()
     {
         try (EmbeddedStore store = new EmbeddedStore())
@@ -143,6 +158,7 @@ class MirrorTest
     static final class Workload
     {
         private final ClusterSource store;
+        private final KeyLayout layout;
         private final Random random;
         private final RandomObjects objects;
         private final List<String> keys = new ArrayList<>();
@@ -150,7 +166,13 @@ class MirrorTest
 
         Workload(final ClusterSource store, final long seed)
         {
+            this(store, seed, LAYOUT);
+        }
+
+        Workload(final ClusterSource store, final long seed, final KeyLayout layout)
+        {
             this.store = store;
+            this.layout = layout;
             this.random = new Random(seed ^ 0x5DEECE66DL);
             this.objects = new RandomObjects(seed);
         }
@@ -163,13 +185,13 @@ class MirrorTest
                 if (op < 20 || keys.isEmpty())
                 {
                     final String name = "node-" + random.nextInt(30);
-                    put(LAYOUT.node(name), WRITER.node(objects.node(name)));
+                    put(layout.node(name), WRITER.node(objects.node(name)));
                 }
                 else if (op < 60)
                 {
                     final String ns = "ns" + random.nextInt(3);
                     final String name = "pod-" + random.nextInt(200);
-                    put(LAYOUT.pod(ns, name), WRITER.pod(objects.pod(ns, name)));
+                    put(layout.pod(ns, name), WRITER.pod(objects.pod(ns, name)));
                 }
                 else if (op < 80)
                 {
@@ -180,7 +202,7 @@ class MirrorTest
                 else if (op < 85)
                 {
                     final String name = "ns" + random.nextInt(3);
-                    final String key = LAYOUT.namespace(name);
+                    final String key = layout.namespace(name);
                     put(key, WRITER.namespace(new NamespaceObject(name, java.util.Map.of("team", name))));
                     if (!namespaces.contains(key))
                     {
@@ -189,16 +211,16 @@ class MirrorTest
                 }
                 else if (op < 88)
                 {
-                    put(LAYOUT.priorityClass("high"), WRITER.priorityClass(new PriorityClass("high", 1000, false, "")));
+                    put(layout.priorityClass("high"), WRITER.priorityClass(new PriorityClass("high", 1000, false, "")));
                 }
                 else if (op < 92)
                 {
-                    put(LAYOUT.service("default", "svc" + random.nextInt(3)), "{\"kind\":\"Service\"}".getBytes(StandardCharsets.UTF_8));
+                    put(layout.service("default", "svc" + random.nextInt(3)), "{\"kind\":\"Service\"}".getBytes(StandardCharsets.UTF_8));
                 }
                 else
                 {
-                    final String key = random.nextBoolean() ? LAYOUT.node("node-" + random.nextInt(30)) :
-                        LAYOUT.pod("ns" + random.nextInt(3), "pod-" + random.nextInt(200));
+                    final String key = random.nextBoolean() ? layout.node("node-" + random.nextInt(30)) :
+                        layout.pod("ns" + random.nextInt(3), "pod-" + random.nextInt(200));
                     put(key, corrupt());
                 }
             }
@@ -209,7 +231,7 @@ class MirrorTest
             final List<String> names = new ArrayList<>();
             for (final String key : namespaces)
             {
-                names.add(key.substring(LAYOUT.namespaces().length()));
+                names.add(key.substring(layout.namespaces().length()));
             }
             return names;
         }

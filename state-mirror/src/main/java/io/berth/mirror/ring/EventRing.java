@@ -3,6 +3,7 @@ package io.berth.mirror.ring;
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
@@ -82,6 +83,47 @@ public final class EventRing implements AutoCloseable
         {
             ring.publish(sequence);
         }
+    }
+
+    /**
+     * Publishes one keyed event if the ring has a free slot; false, publishing nothing, when it is full. For threads
+     * that must not block (a client library's event loop).
+     */
+    public boolean tryPublish(final int type, final byte[] key, final byte[] value, final long modRevision)
+    {
+        final long sequence;
+        try
+        {
+            sequence = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return false;
+        }
+        try
+        {
+            final RawEvent event = ring.get(sequence);
+            event.type = type;
+            event.key = key;
+            event.value = value;
+            event.modRevision = modRevision;
+            event.keyText = null;
+            event.name = null;
+            event.kind = null;
+            event.decoded = null;
+            event.error = null;
+        }
+        finally
+        {
+            ring.publish(sequence);
+        }
+        return true;
+    }
+
+    /** Slots of the ring. */
+    public int size()
+    {
+        return ring.getBufferSize();
     }
 
     /** Publishes a marker ({@link RawEvent#RELIST_BEGIN}, {@link RawEvent#RELIST_END}, {@link RawEvent#PROGRESS}). */

@@ -128,6 +128,43 @@ class JsonObjectDecoderTest
         return out;
     }
 
+    /** The fast timestamp path agrees with java.time's RFC 3339 parser wherever it answers. */
+    @Property(tries = 2000)
+    void fastTimestampsAgreeWithTheFormatter(@ForAll final long seed)
+    {
+        final Random random = new Random(seed);
+        final StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%04d-%02d-%02dT%02d:%02d:%02d", random.nextInt(10000), random.nextInt(14),
+            random.nextInt(33), random.nextInt(25), random.nextInt(61), random.nextInt(61)));
+        if (random.nextBoolean())
+        {
+            sb.append('.').append(String.valueOf(Math.abs(random.nextLong())), 0, 1 + random.nextInt(10));
+        }
+        sb.append(switch (random.nextInt(4))
+        {
+            case 0 -> "Z";
+            case 1 -> String.format("+%02d:%02d", random.nextInt(20), random.nextInt(61));
+            case 2 -> String.format("-%02d:%02d", random.nextInt(20), random.nextInt(61));
+            default -> "z";
+        });
+        final String text = sb.toString();
+        final long fast = JsonObjectDecoder.fastRfc3339Millis(text);
+        Long reference;
+        try
+        {
+            reference = java.time.OffsetDateTime.parse(text, java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                .toInstant().toEpochMilli();
+        }
+        catch (final java.time.format.DateTimeParseException ex)
+        {
+            reference = null;
+        }
+        if (fast != Long.MIN_VALUE)
+        {
+            assertThat(reference).as(text).isEqualTo(fast);
+        }
+    }
+
     @Test
     void namesTheFieldOfEachKindOfBadValue()
     {

@@ -25,9 +25,9 @@ public final class MirrorContext
     public static final int DECODER_THREADS_DEFAULT = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
     public static final int INITIAL_NODE_CAPACITY_DEFAULT = 1024;
     public static final long CHECKPOINT_INTERVAL_NS_DEFAULT = TimeUnit.SECONDS.toNanos(30);
-    public static final long CHECKPOINT_MAX_ENTRIES_DEFAULT = 1 << 20;
+    public static final long CHECKPOINT_MAX_ENTRIES_DEFAULT = 1 << 18;
     public static final double CHECKPOINT_AVERAGE_KEY_BYTES_DEFAULT = 48;
-    public static final double CHECKPOINT_AVERAGE_VALUE_BYTES_DEFAULT = 1536;
+    public static final double CHECKPOINT_AVERAGE_VALUE_BYTES_DEFAULT = 1024;
     public static final long REWATCH_BACKOFF_NS_DEFAULT = TimeUnit.SECONDS.toNanos(1);
 
     private ClusterSource source;

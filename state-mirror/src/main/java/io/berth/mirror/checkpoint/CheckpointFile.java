@@ -112,9 +112,11 @@ public final class CheckpointFile implements AutoCloseable
         String problem;
         try
         {
+            // Maps the existing file as it is (no recovery scan of every segment, which costs seconds on a large
+            // file): the header and checksum below decide whether its content is trusted.
             map = ChronicleMap.of(String.class, byte[].class)
                 .name("berth-mirror-checkpoint")
-                .recoverPersistedTo(file.toFile(), true);
+                .createPersistedTo(file.toFile());
             final CheckpointFile checkpoint = new CheckpointFile(file, map);
             problem = checkpoint.verify();
             if (problem == null)

@@ -33,7 +33,6 @@ final class SyncAgent implements Agent, WatchListener
     private final ClusterSource source;
     private final String prefix;
     private final EventRing ring;
-    private final MirrorTables tables;
     private final ErrorHandler errorHandler;
     private final NanoClock clock;
     private final long rewatchBackoffNs;
@@ -47,6 +46,7 @@ final class SyncAgent implements Agent, WatchListener
     private volatile boolean relistRequested;
     private volatile boolean overflowed;
     private volatile long overflowRevision;
+    private volatile long lastPublishedRevision;
     private volatile boolean closing;
     private long relists;
     private long overflows;
@@ -55,7 +55,6 @@ final class SyncAgent implements Agent, WatchListener
         final ClusterSource source,
         final String prefix,
         final EventRing ring,
-        final MirrorTables tables,
         final CheckpointFile checkpointToLoad,
         final ErrorHandler errorHandler,
         final NanoClock clock,
@@ -64,7 +63,6 @@ final class SyncAgent implements Agent, WatchListener
         this.source = source;
         this.prefix = prefix;
         this.ring = ring;
-        this.tables = tables;
         this.checkpointToLoad = checkpointToLoad;
         this.errorHandler = errorHandler;
         this.clock = clock;
@@ -177,7 +175,9 @@ final class SyncAgent implements Agent, WatchListener
                 {
                     closeWatch();
                     errorHandler.onError(new IllegalStateException("watch of " + prefix + " ended: " + error, error));
-                    watchFrom = Math.max(watchFrom, tables.revision() + 1);
+                    // again from the last revision handed on: its events (a transaction's several) may come twice,
+                    // which is harmless; none is skipped
+                    watchFrom = Math.max(watchFrom, lastPublishedRevision);
                     backoff(State.WATCH);
                     return 1;
                 }
@@ -289,7 +289,15 @@ final class SyncAgent implements Agent, WatchListener
     @Override
     public void onEvent(final boolean delete, final byte[] key, final byte[] value, final long modRevision)
     {
-        if (!overflowed && !ring.tryPublish(delete ? RawEvent.DELETE : RawEvent.PUT, key, value, modRevision))
+        if (overflowed)
+        {
+            return;
+        }
+        if (ring.tryPublish(delete ? RawEvent.DELETE : RawEvent.PUT, key, value, modRevision))
+        {
+            lastPublishedRevision = modRevision;
+        }
+        else
         {
             overflowRevision = modRevision;
             overflowed = true;

@@ -243,7 +243,7 @@ final class ObjectDecoder
     }
 
     /** API-server defaulting: every resource limited but not requested is requested at its limit. */
-    private static ResourceList withDefaultsFrom(final ResourceList requests, final ResourceList limits)
+    static ResourceList withDefaultsFrom(final ResourceList requests, final ResourceList limits)
     {
         int missing = 0;
         for (int i = 0; i < limits.size(); i++)

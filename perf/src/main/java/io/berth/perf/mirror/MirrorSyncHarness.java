@@ -1,0 +1,150 @@
+package io.berth.perf.mirror;
+
+import io.berth.mirror.Mirror;
+import io.berth.mirror.MirrorContext;
+import io.berth.mirror.source.EtcdSource;
+import io.berth.mirror.source.KeyLayout;
+import io.berth.mirror.source.KeyValue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Issue 4's sync targets against a real local etcd ({@code scripts/etcd start}): cold sync of a generated cluster
+ * (list through the ring into the tables; target ≤ 5 s for 5,000 nodes and 150,000 pods) against a warm restart
+ * from the Chronicle Map checkpoint the cold run left (target ≤ 1 s and ≥ 5× faster), in the same run.
+ * <pre>
+ * java @perf/target/jvm.flags -cp 'perf/target/berth-perf-0.1.0-SNAPSHOT.jar:perf/target/lib/*' \
+ *   io.berth.perf.mirror.MirrorSyncHarness [--etcd URL] [--nodes N] [--pods N] [--decoders N] [--dir DIR]
+ * </pre>
+ * (The protobuf 3 jar first: fenzo's protobuf-java 2.5.0 in perf/target/lib shadows jetcd's, prepend
+ * {@code ~/.m2/repository/com/google/protobuf/protobuf-java/3.25.5/protobuf-java-3.25.5.jar}.)
+ * The cluster is loaded once under the prefix {@code /berth-perf-<nodes>-<pods>} (64 writes in flight) and reused by
+ * later runs (a marker key says it is complete).
+ */
+public final class MirrorSyncHarness
+{
+    private MirrorSyncHarness()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        String endpoint = EtcdSource.Context.ENDPOINT_DEFAULT;
+        int nodes = 5_000;
+        int pods = 150_000;
+        int decoders = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
+        Path dir = Path.of("build", "mirror-harness");
+        for (int i = 0; i < args.length; i++)
+        {
+            switch (args[i])
+            {
+                case "--etcd" -> endpoint = args[++i];
+                case "--nodes" -> nodes = Integer.parseInt(args[++i]);
+                case "--pods" -> pods = Integer.parseInt(args[++i]);
+                case "--decoders" -> decoders = Integer.parseInt(args[++i]);
+                case "--dir" -> dir = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] +
+                    " (--etcd URL, --nodes N, --pods N, --decoders N, --dir DIR)");
+            }
+        }
+        final KeyLayout layout = new KeyLayout("/berth-perf-" + nodes + "-" + pods);
+        Files.createDirectories(dir);
+        final Path checkpoint = dir.resolve("mirror-" + nodes + "-" + pods + ".cm");
+        Files.deleteIfExists(checkpoint);
+
+        try (EtcdSource source = new EtcdSource(new EtcdSource.Context().endpoint(endpoint)))
+        {
+            load(source, layout, nodes, pods);
+            final long revision = source.currentRevision();
+
+            final double coldNoCheckpointS = sync(source, layout, null, decoders, revision, "cold, no checkpoint", nodes, pods);
+            final double coldS = sync(source, layout, checkpoint, decoders, revision, "cold, writing the checkpoint", nodes, pods);
+            final double warmS = sync(source, layout, checkpoint, decoders, revision, "warm, from the checkpoint", nodes, pods);
+            System.out.printf("%d nodes + %d pods, %d decoders: cold %.2f s (%.2f s without checkpoint), warm %.2f s, " +
+                "%.1fx faster; targets: cold <= 5 s, warm <= 1 s and >= 5x%n",
+                nodes, pods, decoders, coldS, coldNoCheckpointS, warmS, coldS / warmS);
+        }
+    }
+
+    private static double sync(
+        final EtcdSource source, final KeyLayout layout, final Path checkpoint, final int decoders, final long revision,
+        final String label, final int nodes, final int pods)
+    {
+        final long start = System.nanoTime();
+        final MirrorContext context = new MirrorContext().source(source).layout(layout).decoderThreads(decoders)
+            .initialNodeCapacity(8192).checkpointFile(checkpoint)
+            .checkpointMaxEntries((long)((nodes + pods) * 1.3)).checkpointAverageValueBytes(800);
+        try (Mirror mirror = new Mirror(context).start())
+        {
+            while (!mirror.isSynced() || mirror.revision() < revision)
+            {
+                if (mirror.poll(4096) == 0)
+                {
+                    LockSupport.parkNanos(20_000);
+                }
+            }
+            final double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("%-32s %.3f s: %d nodes live, %d pods bound, %d pending, warm start %s, %d corrupt%n",
+                label, seconds, mirror.tables().engine().table().liveCount(), mirror.tables().engine().pods().count(),
+                mirror.tables().pendingPods().size(), mirror.warmStart(), mirror.corruptValues());
+            return seconds;
+        }
+    }
+
+    private static void load(final EtcdSource source, final KeyLayout layout, final int nodes, final int pods)
+        throws Exception
+    {
+        final String marker = layout.root() + "loaded";
+        final KeyValue done = source.get(marker);
+        if (done != null)
+        {
+            System.out.println("cluster already loaded under " + layout.prefix());
+            return;
+        }
+        final long start = System.nanoTime();
+        final RecordedStream stream = new RecordedStream(nodes, pods, layout);
+        final ExecutorService pool = Executors.newFixedThreadPool(64);
+        try
+        {
+            final List<Future<?>> futures = new ArrayList<>();
+            final int total = stream.nodeKeys.length + stream.podKeys.length;
+            final int chunk = (total + 63) / 64;
+            for (int t = 0; t < 64; t++)
+            {
+                final int from = t * chunk;
+                final int to = Math.min(total, from + chunk);
+                futures.add(pool.submit(() ->
+                {
+                    for (int i = from; i < to; i++)
+                    {
+                        final boolean node = i < stream.nodeKeys.length;
+                        final int k = node ? i : i - stream.nodeKeys.length;
+                        source.put(new String(node ? stream.nodeKeys[k] : stream.podKeys[k], StandardCharsets.UTF_8),
+                            node ? stream.nodeValues[k] : stream.podValues[k]);
+                    }
+                }));
+            }
+            for (final Future<?> f : futures)
+            {
+                f.get();
+            }
+        }
+        finally
+        {
+            pool.shutdown();
+            pool.awaitTermination(1, TimeUnit.MINUTES);
+        }
+        source.put(marker, "done".getBytes(StandardCharsets.UTF_8));
+        System.out.printf("loaded %d nodes + %d pods (%.1f MB of JSON) in %.1f s%n", stream.nodeKeys.length,
+            stream.podKeys.length, stream.bytes / 1e6, (System.nanoTime() - start) / 1e9);
+    }
+}

@@ -1,0 +1,59 @@
+package io.berth.perf.mirror;
+
+import io.berth.mirror.codec.KubeJsonWriter;
+import io.berth.mirror.source.KeyLayout;
+import io.berth.sched.generate.ClusterGenerator;
+import io.berth.sched.generate.GeneratedCluster;
+import io.berth.sched.generate.GeneratorSpec;
+import io.berth.sched.model.NodeObject;
+import io.berth.sched.model.PodObject;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A cluster from {@link ClusterGenerator} as the keys and JSON values kube-apiserver would store in etcd: nodes
+ * first, then bound pods and pending pods interleaved as the generator made them.
+ */
+final class RecordedStream
+{
+    final byte[][] nodeKeys;
+    final byte[][] nodeValues;
+    final byte[][] podKeys;
+    final byte[][] podValues;
+    final long bytes;
+
+    RecordedStream(final int nodes, final int pods, final KeyLayout layout)
+    {
+        final int bound = pods * 2 / 3;
+        final GeneratedCluster cluster = ClusterGenerator.generate(GeneratorSpec.parse(
+            "nodes=" + nodes + ",existing=" + bound + ",pods=" + (pods - bound) + ",seed=7"));
+        final KubeJsonWriter writer = new KubeJsonWriter();
+        nodeKeys = new byte[cluster.nodes().size()][];
+        nodeValues = new byte[nodeKeys.length][];
+        long total = 0;
+        for (int i = 0; i < nodeKeys.length; i++)
+        {
+            final NodeObject node = cluster.nodes().get(i);
+            nodeKeys[i] = layout.node(node.name()).getBytes(StandardCharsets.UTF_8);
+            nodeValues[i] = writer.node(node);
+            total += nodeValues[i].length;
+        }
+        final int podCount = cluster.boundPods().size() + cluster.pendingPods().size();
+        podKeys = new byte[podCount][];
+        podValues = new byte[podCount][];
+        int n = 0;
+        for (final PodObject pod : cluster.boundPods())
+        {
+            podKeys[n] = layout.pod(pod.namespace(), pod.name()).getBytes(StandardCharsets.UTF_8);
+            podValues[n] = writer.pod(pod);
+            total += podValues[n++].length;
+        }
+        for (final PodObject pod : cluster.pendingPods())
+        {
+            podKeys[n] = layout.pod(pod.namespace(), pod.name()).getBytes(StandardCharsets.UTF_8);
+            podValues[n] = writer.pod(pod);
+            total += podValues[n++].length;
+        }
+        bytes = total;
+    }
+}

@@ -1,0 +1,333 @@
+package io.berth.mirror.checkpoint;
+
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * The mirror's warm-restart checkpoint: a Chronicle Map file of etcd key → (mod revision, the value's JSON bytes),
+ * plus a header entry under {@value #HEADER_KEY} (no etcd key starts with {@code #}): magic, format version, state
+ * (clean or dirty), the revision the entries reflect, their count and an order-independent checksum (the sum of
+ * one hash per entry). The mirror's applier writes entries as it applies changes, marks the header dirty at the
+ * first change after a commit, and commits (clean header) on a period and at shutdown; a file whose header is
+ * missing, dirty, of another version, or whose entries do not add up to its count and checksum is not trusted.
+ * <p>
+ * Values are stored whole (the JSON), so a warm start decodes them again through the ring's decoders; that keeps
+ * one decoding path and meets the warm-restart target. Writes come from the applier thread; reads happen before
+ * the applier starts writing.
+ */
+public final class CheckpointFile implements AutoCloseable
+{
+    /** The key of the header entry. */
+    public static final String HEADER_KEY = "#berth-mirror-checkpoint";
+    /** Bumped whenever the entry or header layout changes. */
+    public static final int FORMAT_VERSION = 1;
+
+    private static final long MAGIC = 0x4245_5254_484D_4952L; // "BERTHMIR"
+    private static final int STATE_CLEAN = 1;
+    private static final int STATE_DIRTY = 2;
+    private static final int HEADER_BYTES = 8 + 4 + 4 + 8 + 8 + 8;
+    private static final int REVISION_BYTES = 8;
+
+    private final Path file;
+    private final ChronicleMap<String, byte[]> map;
+    private final CRC32C crc = new CRC32C();
+    private boolean dirty;
+    private long revision;
+    private long entryCount;
+    private long checksum;
+
+    private CheckpointFile(final Path file, final ChronicleMap<String, byte[]> map)
+    {
+        this.file = file;
+        this.map = map;
+    }
+
+    /** Sizing of a new file. */
+    public record Sizing(long maxEntries, double averageKeyBytes, double averageValueBytes)
+    {
+        public Sizing
+        {
+            if (maxEntries < 1 || averageKeyBytes < 1 || averageValueBytes < 1)
+            {
+                throw new IllegalArgumentException("checkpoint sizing must be positive: " + maxEntries + ", " +
+                    averageKeyBytes + ", " + averageValueBytes);
+            }
+        }
+    }
+
+    /** What {@link #open} found: a trusted file, or why there is none (the file is then deleted). */
+    public record Opened(CheckpointFile file, String problem)
+    {
+    }
+
+    /** Receives the entries of a verified file. */
+    @FunctionalInterface
+    public interface EntryVisitor
+    {
+        void onEntry(byte[] key, byte[] json, long modRevision);
+    }
+
+    /** Creates an empty file, replacing any file there; its header is clean at revision 0. */
+    public static CheckpointFile create(final Path file, final Sizing sizing) throws IOException
+    {
+        Files.deleteIfExists(file);
+        if (file.getParent() != null)
+        {
+            Files.createDirectories(file.getParent());
+        }
+        final ChronicleMap<String, byte[]> map = ChronicleMap.of(String.class, byte[].class)
+            .name("berth-mirror-checkpoint")
+            .entries(sizing.maxEntries())
+            .averageKeySize(sizing.averageKeyBytes())
+            .averageValueSize(sizing.averageValueBytes() + REVISION_BYTES)
+            .maxBloatFactor(4.0)
+            .createPersistedTo(file.toFile());
+        final CheckpointFile checkpoint = new CheckpointFile(file, map);
+        checkpoint.writeHeader(STATE_CLEAN, 0, 0, 0);
+        return checkpoint;
+    }
+
+    /**
+     * Opens an existing file and verifies it: header present, clean, this format version, and the entries' count
+     * and checksum equal to the header's. On any problem (including a file Chronicle Map cannot open) the file is
+     * closed and deleted and the problem returned; {@code file} is null then. A missing file is a problem too.
+     */
+    public static Opened open(final Path file)
+    {
+        if (!Files.exists(file))
+        {
+            return new Opened(null, "no checkpoint at " + file);
+        }
+        ChronicleMap<String, byte[]> map = null;
+        String problem;
+        try
+        {
+            // Maps the existing file as it is (no recovery scan of every segment, which costs seconds on a large
+            // file): the header and checksum below decide whether its content is trusted.
+            map = ChronicleMap.of(String.class, byte[].class)
+                .name("berth-mirror-checkpoint")
+                .createPersistedTo(file.toFile());
+            final CheckpointFile checkpoint = new CheckpointFile(file, map);
+            problem = checkpoint.verify();
+            if (problem == null)
+            {
+                return new Opened(checkpoint, null);
+            }
+        }
+        catch (final Throwable ex) // Chronicle throws Errors as well as exceptions on garbage
+        {
+            problem = "cannot open: " + ex;
+        }
+        if (map != null)
+        {
+            try
+            {
+                map.close();
+            }
+            catch (final Throwable ignored)
+            {
+                // the file is deleted next anyway
+            }
+        }
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException ex)
+        {
+            problem += "; and cannot delete it: " + ex;
+        }
+        return new Opened(null, "checkpoint " + file + " not trusted, rebuilding: " + problem);
+    }
+
+    /** Null when the header is clean and matches the entries; else what is wrong. */
+    private String verify()
+    {
+        final byte[] header = map.get(HEADER_KEY);
+        if (header == null || header.length != HEADER_BYTES)
+        {
+            return "no header";
+        }
+        final ByteBuffer h = ByteBuffer.wrap(header);
+        if (h.getLong() != MAGIC)
+        {
+            return "bad magic";
+        }
+        final int version = h.getInt();
+        if (version != FORMAT_VERSION)
+        {
+            return "format version " + version + ", expected " + FORMAT_VERSION;
+        }
+        final int state = h.getInt();
+        if (state != STATE_CLEAN)
+        {
+            return "not closed cleanly (changes after its last commit)";
+        }
+        final long headerRevision = h.getLong();
+        final long headerCount = h.getLong();
+        final long headerChecksum = h.getLong();
+        long count = 0;
+        long sum = 0;
+        for (final Map.Entry<String, byte[]> e : map.entrySet())
+        {
+            if (HEADER_KEY.equals(e.getKey()))
+            {
+                continue;
+            }
+            final byte[] value = e.getValue();
+            if (value == null || value.length < REVISION_BYTES)
+            {
+                return "entry " + e.getKey() + " is truncated";
+            }
+            count++;
+            sum += hash(e.getKey().getBytes(StandardCharsets.UTF_8), value, REVISION_BYTES, value.length - REVISION_BYTES,
+                ByteBuffer.wrap(value).getLong(0));
+        }
+        if (count != headerCount)
+        {
+            return count + " entries, header says " + headerCount;
+        }
+        if (sum != headerChecksum)
+        {
+            return "checksum mismatch";
+        }
+        revision = headerRevision;
+        entryCount = headerCount;
+        checksum = headerChecksum;
+        return null;
+    }
+
+    /** The revision the entries reflect, as of the last commit (or as verified on open). */
+    public long revision()
+    {
+        return revision;
+    }
+
+    public long entryCount()
+    {
+        return entryCount;
+    }
+
+    public long checksum()
+    {
+        return checksum;
+    }
+
+    public Path path()
+    {
+        return file;
+    }
+
+    /** Visits every entry (not the header); for the loader, before the applier writes. */
+    public void forEach(final EntryVisitor visitor)
+    {
+        for (final Map.Entry<String, byte[]> e : map.entrySet())
+        {
+            if (HEADER_KEY.equals(e.getKey()))
+            {
+                continue;
+            }
+            final byte[] value = e.getValue();
+            final byte[] json = new byte[value.length - REVISION_BYTES];
+            System.arraycopy(value, REVISION_BYTES, json, 0, json.length);
+            visitor.onEntry(e.getKey().getBytes(StandardCharsets.UTF_8), json, ByteBuffer.wrap(value).getLong(0));
+        }
+    }
+
+    /** Stores a key's value; returns the entry's hash for the caller's running checksum. */
+    public long put(final String key, final byte[] keyBytes, final long modRevision, final byte[] json)
+    {
+        markDirty();
+        final byte[] value = new byte[REVISION_BYTES + json.length];
+        ByteBuffer.wrap(value).putLong(0, modRevision);
+        System.arraycopy(json, 0, value, REVISION_BYTES, json.length);
+        try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(key))
+        {
+            c.updateLock().lock();
+            final MapEntry<String, byte[]> entry = c.entry();
+            final Data<byte[]> data = c.wrapValueAsData(value);
+            if (entry != null)
+            {
+                c.replaceValue(entry, data);
+            }
+            else
+            {
+                c.insert(c.absentEntry(), data);
+            }
+        }
+        return hash(keyBytes, json, 0, json.length, modRevision);
+    }
+
+    /** Removes a key. */
+    public void remove(final String key)
+    {
+        markDirty();
+        try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(key))
+        {
+            c.updateLock().lock();
+            final MapEntry<String, byte[]> entry = c.entry();
+            if (entry != null)
+            {
+                c.remove(entry);
+            }
+        }
+    }
+
+    /** Writes a clean header: the entries reflect {@code revision}, number {@code count}, sum to {@code checksum}. */
+    public void commit(final long revision, final long count, final long checksum)
+    {
+        writeHeader(STATE_CLEAN, revision, count, checksum);
+        this.revision = revision;
+        this.entryCount = count;
+        this.checksum = checksum;
+        dirty = false;
+    }
+
+    private void markDirty()
+    {
+        if (!dirty)
+        {
+            writeHeader(STATE_DIRTY, revision, entryCount, checksum);
+            dirty = true;
+        }
+    }
+
+    private void writeHeader(final int state, final long revision, final long count, final long checksum)
+    {
+        final ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES);
+        h.putLong(MAGIC).putInt(FORMAT_VERSION).putInt(state).putLong(revision).putLong(count).putLong(checksum);
+        map.put(HEADER_KEY, h.array());
+    }
+
+    /** The hash of one entry, summed into the checksum. */
+    public long entryHash(final byte[] keyBytes, final long modRevision, final byte[] json)
+    {
+        return hash(keyBytes, json, 0, json.length, modRevision);
+    }
+
+    private long hash(final byte[] key, final byte[] value, final int offset, final int length, final long modRevision)
+    {
+        crc.reset();
+        crc.update(key, 0, key.length);
+        final long keyCrc = crc.getValue();
+        crc.update(value, offset, length);
+        final long valueCrc = crc.getValue();
+        return (keyCrc << 32 | valueCrc) * 0x9E37_79B9_7F4A_7C15L + modRevision * 0xC2B2_AE3D_27D4_EB4FL;
+    }
+
+    @Override
+    public void close()
+    {
+        map.close();
+    }
+}

@@ -1,0 +1,182 @@
+package io.berth.mirror.ring;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.WaitStrategy;
+
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The mirror's LMAX Disruptor ring: pre-allocated {@link RawEvent}s, published by any number of producers (the
+ * source's watch thread, the list or checkpoint loader), decoded by {@code decoders} {@link BatchEventProcessor}s on
+ * their own threads (event sequence modulo the decoder count picks the decoder, so decoding fans out), and consumed
+ * in sequence order by ONE applier through an {@link EventPoller} gated on every decoder's sequence. The applier is
+ * not a thread of the ring: whoever calls {@link #poll} (the scheduling agent's duty cycle) is it, so the tables it
+ * writes have that single writer and the scheduler reads them without locks.
+ */
+public final class EventRing implements AutoCloseable
+{
+    private final RingBuffer<RawEvent> ring;
+    private final BatchEventProcessor<RawEvent>[] processors;
+    private final Thread[] threads;
+    private final EventPoller<RawEvent> poller;
+
+    @SuppressWarnings("unchecked")
+    public EventRing(
+        final int sizeEvents,
+        final int decoders,
+        final KeyClassifier classifier,
+        final WaitStrategy waitStrategy,
+        final ThreadFactory threadFactory)
+    {
+        ring = RingBuffer.createMultiProducer(RawEvent::new, sizeEvents, waitStrategy);
+        final SequenceBarrier barrier = ring.newBarrier();
+        processors = new BatchEventProcessor[decoders];
+        threads = new Thread[decoders];
+        final Sequence[] decoded = new Sequence[decoders];
+        for (int i = 0; i < decoders; i++)
+        {
+            processors[i] = new BatchEventProcessorBuilder().build(ring, barrier, new DecodeHandler(i, decoders, classifier));
+            decoded[i] = processors[i].getSequence();
+            threads[i] = threadFactory.newThread(processors[i]);
+        }
+        poller = ring.newPoller(decoded);
+        ring.addGatingSequences(poller.getSequence());
+    }
+
+    /** Starts the decoder threads. */
+    public void start()
+    {
+        for (final Thread thread : threads)
+        {
+            thread.start();
+        }
+    }
+
+    /**
+     * Publishes one keyed event (put, delete, list or checkpoint entry); blocks while the ring is full. Claims a slot
+     * and fills it in place, as an EventTranslator would, without boxing the revision. The arrays are handed over.
+     */
+    public void publish(final int type, final byte[] key, final byte[] value, final long modRevision)
+    {
+        final long sequence = ring.next();
+        try
+        {
+            final RawEvent event = ring.get(sequence);
+            event.type = type;
+            event.key = key;
+            event.value = value;
+            event.modRevision = modRevision;
+            event.keyText = null;
+            event.name = null;
+            event.kind = null;
+            event.decoded = null;
+            event.error = null;
+        }
+        finally
+        {
+            ring.publish(sequence);
+        }
+    }
+
+    /**
+     * Publishes one keyed event if the ring has a free slot; false, publishing nothing, when it is full. For threads
+     * that must not block (a client library's event loop).
+     */
+    public boolean tryPublish(final int type, final byte[] key, final byte[] value, final long modRevision)
+    {
+        final long sequence;
+        try
+        {
+            sequence = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return false;
+        }
+        try
+        {
+            final RawEvent event = ring.get(sequence);
+            event.type = type;
+            event.key = key;
+            event.value = value;
+            event.modRevision = modRevision;
+            event.keyText = null;
+            event.name = null;
+            event.kind = null;
+            event.decoded = null;
+            event.error = null;
+        }
+        finally
+        {
+            ring.publish(sequence);
+        }
+        return true;
+    }
+
+    /** Slots of the ring. */
+    public int size()
+    {
+        return ring.getBufferSize();
+    }
+
+    /** Publishes a marker ({@link RawEvent#RELIST_BEGIN}, {@link RawEvent#RELIST_END}, {@link RawEvent#PROGRESS}). */
+    public void publishMarker(final int type, final long revision)
+    {
+        publish(type, null, null, revision);
+    }
+
+    /**
+     * Hands decoded events, in sequence order, to {@code handler} until it returns false or none is ready; called by
+     * the applier thread only. Returns whether anything was handled.
+     */
+    public boolean poll(final EventPoller.Handler<RawEvent> handler)
+    {
+        try
+        {
+            return poller.poll(handler) == EventPoller.PollState.PROCESSING;
+        }
+        catch (final RuntimeException ex)
+        {
+            throw ex;
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Events published and not yet applied. */
+    public long backlog()
+    {
+        return ring.getCursor() - poller.getSequence().get();
+    }
+
+    /** Stops and joins the decoder threads. */
+    @Override
+    public void close()
+    {
+        for (final BatchEventProcessor<RawEvent> processor : processors)
+        {
+            processor.halt();
+        }
+        for (final Thread thread : threads)
+        {
+            try
+            {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package io.berth.mirror;
+
+import io.berth.mirror.checkpoint.CheckpointFile;
+import io.berth.mirror.source.EmbeddedStore;
+import net.openhft.chronicle.map.ChronicleMap;
+import org.agrona.concurrent.CachedNanoClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.berth.mirror.MirrorTest.LAYOUT;
+import static io.berth.mirror.MirrorTest.catchUp;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MirrorCheckpointTest
+{
+    @TempDir
+    Path dir;
+
+    private MirrorContext context(final EmbeddedStore store, final Path file, final List<Throwable> errors)
+    {
+        return new MirrorContext().source(store).checkpointFile(file).checkpointMaxEntries(20_000)
+            .checkpointAverageValueBytes(1024).ringSizeEvents(256).decoderThreads(2).errorHandler(errors::add);
+    }
+
+    @Test
+    void warmRestartLoadsTheCheckpointWithoutListingThenWatchesOn()
+    {
+        final Path file = dir.resolve("mirror.cm");
+        final List<Throwable> errors = new ArrayList<>();
+        try (EmbeddedStore store = new EmbeddedStore())
+        {
+            final MirrorTest.Workload workload = new MirrorTest.Workload(store, 11);
+            workload.run(300);
+            try (Mirror mirror = new Mirror(context(store, file, errors)).start())
+            {
+                catchUp(mirror, store.currentRevision());
+                assertThat(mirror.warmStart()).isFalse();
+                workload.run(50);
+                catchUp(mirror, store.currentRevision());
+            }
+            final long closedAt = store.currentRevision();
+            try (Mirror mirror = new Mirror(context(store, file, errors)).start())
+            {
+                assertThat(mirror.warmStart()).isTrue();
+                catchUp(mirror, closedAt);
+                assertThat(mirror.relists()).isZero();
+                new FreshList(store, LAYOUT).assertSameAs(mirror.tables());
+                workload.run(150);
+                catchUp(mirror, store.currentRevision());
+                assertThat(mirror.relists()).isZero();
+                new FreshList(store, LAYOUT).assertSameAs(mirror.tables());
+            }
+            // and once more, from the checkpoint the second run committed at its close
+            try (Mirror mirror = new Mirror(context(store, file, errors)).start())
+            {
+                assertThat(mirror.warmStart()).isTrue();
+                catchUp(mirror, store.currentRevision());
+                new FreshList(store, LAYOUT).assertSameAs(mirror.tables());
+            }
+        }
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void aCompactedCheckpointRevisionRelistsAndDiffsSoNothingStaleSurvives()
+    {
+        final Path file = dir.resolve("mirror.cm");
+        final List<Throwable> errors = new ArrayList<>();
+        try (EmbeddedStore store = new EmbeddedStore())
+        {
+            final MirrorTest.Workload workload = new MirrorTest.Workload(store, 23);
+            workload.run(300);
+            for (int i = 0; i < 5; i++)
+            {
+                store.put(LAYOUT.node("gone-" + i), MirrorTest.WRITER.node(
+                    io.berth.sched.model.NodeObject.builder("gone-" + i).build()));
+            }
+            try (Mirror mirror = new Mirror(context(store, file, errors)).start())
+            {
+                catchUp(mirror, store.currentRevision());
+                assertThat(mirror.tables().engine().table().slotOf("gone-3")).isGreaterThanOrEqualTo(0);
+            }
+            // while the mirror is down: nodes deleted, more changes, and the history compacted away
+            for (int i = 0; i < 5; i++)
+            {
+                store.delete(LAYOUT.node("gone-" + i));
+            }
+            workload.run(200);
+            store.compact(store.currentRevision());
+            try (Mirror mirror = new Mirror(context(store, file, errors)).start())
+            {
+                assertThat(mirror.warmStart()).isTrue();
+                catchUp(mirror, store.currentRevision());
+                assertThat(mirror.relists()).isEqualTo(1);
+                assertThat(mirror.tables().engine().table().slotOf("gone-3")).isNegative();
+                new FreshList(store, LAYOUT).assertSameAs(mirror.tables());
+            }
+        }
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void aCorruptCheckpointFileIsReportedDeletedAndRebuiltFromAList() throws Exception
+    {
+        final Path file = dir.resolve("mirror.cm");
+        final List<Throwable> errors = new ArrayList<>();
+        try (EmbeddedStore store = new EmbeddedStore())
+        {
+            new MirrorTest.Workload(store, 5).run(200);
+            try (Mirror mirror = new Mirror(context(store, file, errors)).start())
+            {
+                catchUp(mirror, store.currentRevision());
+            }
+            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+            {
+                raf.seek(0);
+                raf.write("this is not a chronicle map header at all".repeat(50).getBytes(StandardCharsets.UTF_8));
+            }
+            try (Mirror mirror = new Mirror(context(store, file, errors)).start())
+            {
+                assertThat(mirror.warmStart()).isFalse();
+                catchUp(mirror, store.currentRevision());
+                new FreshList(store, LAYOUT).assertSameAs(mirror.tables());
+            }
+            assertThat(errors).hasSize(1);
+            assertThat(errors.get(0).getMessage()).contains("not trusted, rebuilding").contains("cannot open");
+            // the rebuilt file is trusted again
+            try (Mirror mirror = new Mirror(context(store, file, errors)).start())
+            {
+                assertThat(mirror.warmStart()).isTrue();
+                catchUp(mirror, store.currentRevision());
+                new FreshList(store, LAYOUT).assertSameAs(mirror.tables());
+            }
+        }
+    }
+
+    @Test
+    void aTamperedEntryFailsTheChecksumAndTheFileIsRebuilt() throws Exception
+    {
+        final Path file = dir.resolve("mirror.cm");
+        final List<Throwable> errors = new ArrayList<>();
+        try (EmbeddedStore store = new EmbeddedStore())
+        {
+            new MirrorTest.Workload(store, 9).run(200);
+            try (Mirror mirror = new Mirror(context(store, file, errors)).start())
+            {
+                catchUp(mirror, store.currentRevision());
+            }
+            try (ChronicleMap<String, byte[]> map = ChronicleMap.of(String.class, byte[].class)
+                .recoverPersistedTo(file.toFile(), true))
+            {
+                final String key = firstEntryKey(map);
+                final byte[] value = map.get(key);
+                value[value.length - 2] ^= 1;
+                map.put(key, value);
+            }
+            try (Mirror mirror = new Mirror(context(store, file, errors)).start())
+            {
+                assertThat(mirror.warmStart()).isFalse();
+                catchUp(mirror, store.currentRevision());
+                new FreshList(store, LAYOUT).assertSameAs(mirror.tables());
+            }
+            assertThat(errors).singleElement().extracting(Throwable::getMessage).asString().contains("checksum mismatch");
+        }
+    }
+
+    @Test
+    void aFileChangedAfterItsLastCommitIsNotTrusted() throws Exception
+    {
+        final Path file = dir.resolve("cp.cm");
+        try (CheckpointFile checkpoint = CheckpointFile.create(file, new CheckpointFile.Sizing(1000, 40, 200)))
+        {
+            final byte[] key = "/registry/minions/a".getBytes(StandardCharsets.UTF_8);
+            final long hash = checkpoint.put("/registry/minions/a", key, 5, "{}".getBytes(StandardCharsets.UTF_8));
+            checkpoint.commit(5, 1, hash);
+            checkpoint.put("/registry/minions/b", "/registry/minions/b".getBytes(StandardCharsets.UTF_8), 6,
+                "{}".getBytes(StandardCharsets.UTF_8)); // a crash here: never committed
+        }
+        final CheckpointFile.Opened opened = CheckpointFile.open(file);
+        assertThat(opened.file()).isNull();
+        assertThat(opened.problem()).contains("not closed cleanly");
+        assertThat(Files.exists(file)).isFalse();
+        assertThat(CheckpointFile.open(file).problem()).startsWith("no checkpoint");
+    }
+
+    @Test
+    void theAgentAppliesEventsAndCommitsOnItsPeriodByTheInjectedClock()
+    {
+        final Path file = dir.resolve("agent.cm");
+        final List<Throwable> errors = new ArrayList<>();
+        final CachedNanoClock clock = new CachedNanoClock();
+        clock.update(1_000);
+        try (EmbeddedStore store = new EmbeddedStore())
+        {
+            new MirrorTest.Workload(store, 3).run(100);
+            final MirrorContext context = context(store, file, errors).clock(clock).checkpointIntervalNs(5_000);
+            final Mirror mirror = new Mirror(context);
+            final MirrorAgent agent = new MirrorAgent(mirror, context, 64);
+            agent.onStart();
+            final long deadline = System.nanoTime() + 60_000_000_000L;
+            while (mirror.revision() < store.currentRevision() && System.nanoTime() < deadline)
+            {
+                agent.doWork();
+                Thread.onSpinWait();
+            }
+            assertThat(mirror.revision()).isEqualTo(store.currentRevision());
+            assertThat(mirror.tables().checkpointCommits()).isZero();
+            clock.update(1_000 + 4_999);
+            agent.doWork();
+            assertThat(mirror.tables().checkpointCommits()).isZero();
+            clock.update(1_000 + 5_000);
+            assertThat(agent.doWork()).isPositive();
+            assertThat(mirror.tables().checkpointCommits()).isEqualTo(1);
+            agent.onClose();
+        }
+        final CheckpointFile.Opened reopened = CheckpointFile.open(file);
+        assertThat(reopened.problem()).isNull();
+        reopened.file().close();
+    }
+
+    private static String firstEntryKey(final Map<String, byte[]> map)
+    {
+        for (final String key : map.keySet())
+        {
+            if (!key.equals(CheckpointFile.HEADER_KEY))
+            {
+                return key;
+            }
+        }
+        throw new AssertionError("no entries");
+    }
+}

@@ -75,7 +75,8 @@ class BerthCommandTest
             {
                 assertThat(n.get("reasons")).isEmpty();
                 assertThat(fieldNames(n.get("scores"))).containsExactly("TaintToleration", "NodeAffinity",
-                    "NodeResourcesFit", "NodeResourcesBalancedAllocation", "ImageLocality");
+                    "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity", "NodeResourcesBalancedAllocation",
+                    "ImageLocality");
                 final long total = n.get("total").asLong();
                 assertThat(total).isLessThanOrEqualTo(previous);
                 previous = total;
@@ -91,7 +92,7 @@ class BerthCommandTest
     }
 
     @Test
-    void thePodToPodProfileAddsPodTopologySpreadAndInterPodAffinity()
+    void thePodToPodProfileSpellsOutTheDefault()
     {
         final Run run = berth("explain", "--cluster", CLUSTER, "--pod", POD, "--profile", "../docs/examples/profile-pod-to-pod.yaml");
         assertThat(run.exit()).as(run.err()).isZero();
@@ -107,7 +108,7 @@ class BerthCommandTest
         final List<String> lines = run.out().lines().toList();
         assertThat(lines.get(0)).isEqualTo("pod default/web-1 selected node-b (3/4 feasible)");
         assertThat(lines.get(1)).startsWith("weights: TAINT=TaintToleration x3, AFFINITY=NodeAffinity x2");
-        assertThat(lines.get(2)).matches("NODE +FEASIBLE +TOTAL +TAINT +AFFINITY +FIT +BALANCED +IMAGE +REASONS");
+        assertThat(lines.get(2)).matches("NODE +FEASIBLE +TOTAL +TAINT +AFFINITY +FIT +SPREAD +INTERPOD +BALANCED +IMAGE +REASONS");
         assertThat(lines.get(3)).startsWith("node-b  yes");
         assertThat(lines.get(6)).startsWith("node-d  no").endsWith("node(s) were unschedulable");
         assertThat(lines).hasSize(7);

@@ -211,7 +211,8 @@ class ObjectStorageCodecTest
     {
         final String name = rawName.toLowerCase(Locale.ROOT);
         final String namespace = rawNamespace.toLowerCase(Locale.ROOT);
-        final String yaml = "kind: Pod\nmetadata: {name: " + name + ", namespace: " + namespace +
+        // quoted: YAML 1.1 reads bare names like "no" or "off" as booleans
+        final String yaml = "kind: Pod\nmetadata: {name: \"" + name + "\", namespace: \"" + namespace + "\"" +
             ", labels: {l: \"" + labelValue + "\"}, resourceVersion: \"3\"}\n" +
             "spec: {containers: [{name: c, resources: {requests: {cpu: " + cpuMilli + "m}}}]}\n";
         final FileObjects read = codec.read("gen.yaml", yaml);

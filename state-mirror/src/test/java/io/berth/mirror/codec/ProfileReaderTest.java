@@ -75,7 +75,7 @@ class ProfileReaderTest
         assertThat(filters(p)).isEqualTo(DEFAULT_FILTERS);
         assertThat(scores(p)).containsExactly(
             Map.entry("TaintToleration", 3), Map.entry("NodeAffinity", 2), Map.entry("NodeResourcesFit", 5),
-            Map.entry("ImageLocality", 1));
+            Map.entry("PodTopologySpread", 2), Map.entry("InterPodAffinity", 2), Map.entry("ImageLocality", 1));
     }
 
     @Test

@@ -43,6 +43,8 @@ public final class PodTable
     private int[] firstOnNode = new int[64];
     private int[] nextOnNode = new int[capacity];
     private int[] prevOnNode = new int[capacity];
+    private int[] priorities = new int[capacity];
+    private long[] startTimes = new long[capacity];
     private PodAwarePlugin[] listeners = new PodAwarePlugin[0];
     // accounted pods per priority value (few distinct values), for preemption's "any lower-priority pod?" test
     private final IntIntHashMap podsPerPriority = new IntIntHashMap();
@@ -70,6 +72,18 @@ public final class PodTable
             lowestStale = false;
         }
         return lowestPriority;
+    }
+
+    /** The priority of the pod in a pod slot (a column: no pointer chase to the pod object). */
+    public int priorityAt(final int podSlot)
+    {
+        return priorities[podSlot];
+    }
+
+    /** The start time of the pod in a pod slot, epoch ms, {@code Long.MAX_VALUE} when it has none (kube: now). */
+    public long startTimeAt(final int podSlot)
+    {
+        return startTimes[podSlot];
     }
 
     /** The first pod slot accounted on a node slot, or -1; walk on with {@link #nextPodOnNode}. */
@@ -236,6 +250,8 @@ public final class PodTable
         pods[slot] = pod;
         nodeSlot[slot] = node;
         link(slot, node);
+        priorities[slot] = pod.priority();
+        startTimes[slot] = pod.startTimeMs() == 0 ? Long.MAX_VALUE : pod.startTimeMs();
         podsPerPriority.addToValue(pod.priority(), 1);
         if (pod.priority() < lowestPriority)
         {
@@ -396,6 +412,8 @@ public final class PodTable
             pods = Arrays.copyOf(pods, capacity);
             nextOnNode = Arrays.copyOf(nextOnNode, capacity);
             prevOnNode = Arrays.copyOf(prevOnNode, capacity);
+            priorities = Arrays.copyOf(priorities, capacity);
+            startTimes = Arrays.copyOf(startTimes, capacity);
             gpuMask = Arrays.copyOf(gpuMask, capacity);
             gpuMilli = Arrays.copyOf(gpuMilli, capacity);
         }

@@ -74,6 +74,8 @@ public final class DefaultPreemption
     private boolean preemptorHasHostPorts;
     private boolean portBlocked;
     private boolean[] portConflict = new boolean[256];
+    private int[] victimPriority = new int[256];
+    private long[] victimStart = new long[256];
     private int lastCandidates;
 
     // best candidate so far and the one being evaluated
@@ -135,7 +137,7 @@ public final class DefaultPreemption
         }
     }
 
-    /** Scored candidate node, kept as primitives with its victims' keys. */
+    /** Scored candidate node, kept as primitives with its victims (an array reused across candidates). */
     private static final class Candidate
     {
         int slot = -1;
@@ -144,7 +146,7 @@ public final class DefaultPreemption
         long sumPriorities;
         int victims;
         long earliestStart;
-        final List<String> keys = new ArrayList<>();
+        PodObject[] chosenPods = new PodObject[64];
 
         void copyFrom(final Candidate c)
         {
@@ -154,8 +156,11 @@ public final class DefaultPreemption
             sumPriorities = c.sumPriorities;
             victims = c.victims;
             earliestStart = c.earliestStart;
-            keys.clear();
-            keys.addAll(c.keys);
+            if (chosenPods.length < c.victims)
+            {
+                chosenPods = new PodObject[Math.max(c.victims, chosenPods.length * 2)];
+            }
+            System.arraycopy(c.chosenPods, 0, chosenPods, 0, c.victims);
         }
 
         /** kube's pickOneNodeForPreemption order: true when this is strictly better than {@code o}. */
@@ -299,12 +304,17 @@ public final class DefaultPreemption
             return Result.none(noCandidateMessage(noVictims + notHelpful, noVictims, notHelpful));
         }
         final String nodeName = table.name(best.slot);
-        final List<Victim> victims = new ArrayList<>(best.keys.size());
-        for (final String key : best.keys)
+        final List<String> bestKeys = new ArrayList<>(best.victims);
+        for (int v = 0; v < best.victims; v++)
+        {
+            bestKeys.add(best.chosenPods[v].key());
+        }
+        final List<Victim> victims = new ArrayList<>(bestKeys.size());
+        for (final String key : bestKeys)
         {
             victims.add(new Victim(key, nodeName, pod.key()));
         }
-        for (final String key : best.keys)
+        for (final String key : bestKeys)
         {
             engine.removePod(key);
         }
@@ -413,12 +423,13 @@ public final class DefaultPreemption
         portBlocked = false;
         for (int p = pods.firstPodOnNode(node); p >= 0; p = pods.nextPodOnNode(p))
         {
-            final PodObject other = pods.podAt(p);
-            if (other.priority() >= priority)
+            final int otherPriority = pods.priorityAt(p);
+            if (otherPriority >= priority)
             {
-                portBlocked |= preemptorHasHostPorts && portsConflict(preemptor, other);
+                portBlocked |= preemptorHasHostPorts && portsConflict(preemptor, pods.podAt(p));
                 continue;
             }
+            final PodObject other = pods.podAt(p);
             if (n == victimObjects.length)
             {
                 growVictims(n * 2);
@@ -437,6 +448,8 @@ public final class DefaultPreemption
                 victimAmounts[base + width] = 1;
             }
             victimObjects[n] = other;
+            victimPriority[n] = otherPriority;
+            victimStart[n] = pods.startTimeAt(p);
             portConflict[n] = preemptorHasHostPorts && portsConflict(preemptor, other);
             order[n] = n;
             n++;
@@ -451,6 +464,8 @@ public final class DefaultPreemption
         violating = Arrays.copyOf(violating, size);
         chosen = Arrays.copyOf(chosen, size);
         portConflict = Arrays.copyOf(portConflict, size);
+        victimPriority = Arrays.copyOf(victimPriority, size);
+        victimStart = Arrays.copyOf(victimStart, size);
     }
 
     private static boolean hasHostPorts(final PodObject pod)
@@ -715,7 +730,6 @@ public final class DefaultPreemption
         final Candidate c = current;
         c.slot = slot;
         c.pdbViolations = violations;
-        c.keys.clear();
         c.victims = 0;
         c.sumPriorities = 0;
         c.highestPriority = Integer.MIN_VALUE;
@@ -738,7 +752,11 @@ public final class DefaultPreemption
             }
             c.sumPriorities += p + OFFSET;
             c.victims++;
-            c.keys.add(victim.key());
+            if (c.chosenPods.length < c.victims)
+            {
+                c.chosenPods = Arrays.copyOf(c.chosenPods, c.victims * 2);
+            }
+            c.chosenPods[c.victims - 1] = victim;
         }
         return c.victims > 0;
     }
@@ -775,9 +793,10 @@ public final class DefaultPreemption
         for (int i = 1; i < n; i++)
         {
             final int v = order[i];
-            final PodObject pv = victimObjects[v];
+            final int pv = victimPriority[v];
+            final long sv = victimStart[v];
             int j = i - 1;
-            while (j >= 0 && moreImportant(pv, victimObjects[order[j]]))
+            while (j >= 0 && moreImportant(pv, sv, victimPriority[order[j]], victimStart[order[j]]))
             {
                 order[j + 1] = order[j];
                 j--;
@@ -786,13 +805,10 @@ public final class DefaultPreemption
         }
     }
 
-    private static boolean moreImportant(final PodObject a, final PodObject b)
+    /** kube's MoreImportantPod on the victim columns (start time already mapped: absent is latest). */
+    private static boolean moreImportant(final int pa, final long sa, final int pb, final long sb)
     {
-        if (a.priority() != b.priority())
-        {
-            return a.priority() > b.priority();
-        }
-        return startTime(a) < startTime(b);
+        return pa != pb ? pa > pb : sa < sb;
     }
 
     private static long startTime(final PodObject pod)
@@ -807,6 +823,11 @@ public final class DefaultPreemption
      */
     private void classifyPdbViolations(final List<PodDisruptionBudget> pdbs, final int n)
     {
+        if (pdbs.isEmpty())
+        {
+            Arrays.fill(violating, 0, n, false);
+            return;
+        }
         final int count = pdbs.size();
         if (pdbAllowed.length < count)
         {

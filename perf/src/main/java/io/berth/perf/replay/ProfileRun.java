@@ -51,6 +51,7 @@ final class ProfileRun
 
     private final byte[] podState;
     private final boolean[] everPlaced;
+    private final boolean[] failedBefore;
     /** Per pod id: the virtual time it was bound, or -1. */
     private final long[] bindNs;
     private final ObjectIntHashMap<String> liveIdByKey;
@@ -64,7 +65,8 @@ final class ProfileRun
     private long placedAtIdleCheck;
 
     // time series
-    private final long sampleIntervalNs;
+    private long sampleIntervalNs;
+    private final int sampleLimit;
     private long nextSampleNs;
     private int sampleCount;
     private long[] sampleTimeNs;
@@ -108,12 +110,14 @@ final class ProfileRun
         this.counters = new ReplayCounters(profile.name());
         this.podState = new byte[plan.podCount];
         this.everPlaced = new boolean[plan.podCount];
+        this.failedBefore = new boolean[plan.podCount];
         this.bindNs = new long[plan.podCount];
         Arrays.fill(bindNs, -1);
         this.liveIdByKey = new ObjectIntHashMap<>(Math.max(16, Math.min(plan.podCount, 1 << 20)));
         this.deletions = new DeletionHeap(1024);
         this.sampleIntervalNs = Math.max(1, plan.spanNs / (ctx.samples() - 1));
-        final int capacity = ctx.samples() + 1;
+        this.sampleLimit = 2 * ctx.samples();
+        final int capacity = sampleLimit;
         sampleTimeNs = new long[capacity];
         sampleCpu = new double[capacity];
         sampleMemory = new double[capacity];
@@ -327,7 +331,12 @@ final class ProfileRun
             {
                 failedAttempts++;
                 failedOnce = true;
-                countReasons(engine.unschedulableReasons());
+                if (!failedBefore[id])
+                {
+                    // kube's reasons cost a pass over the nodes and a map: once per pod, not per retry
+                    failedBefore[id] = true;
+                    countReasons(engine.unschedulableReasons());
+                }
                 queue.requeueUnschedulable(pod);
             }
         }
@@ -436,15 +445,23 @@ final class ProfileRun
 
     private void sample()
     {
-        if (sampleCount == sampleTimeNs.length)
+        if (sampleCount == sampleLimit)
         {
-            final int capacity = sampleCount * 2;
-            sampleTimeNs = Arrays.copyOf(sampleTimeNs, capacity);
-            sampleCpu = Arrays.copyOf(sampleCpu, capacity);
-            sampleMemory = Arrays.copyOf(sampleMemory, capacity);
-            sampleGpu = Arrays.copyOf(sampleGpu, capacity);
-            samplePending = Arrays.copyOf(samplePending, capacity);
-            sampleBound = Arrays.copyOf(sampleBound, capacity);
+            // the replay ran past the trace's span (pods waited): keep every other point, double the interval
+            final int kept = (sampleCount + 1) / 2;
+            for (int i = 1; i < kept; i++)
+            {
+                sampleTimeNs[i] = sampleTimeNs[2 * i];
+                sampleCpu[i] = sampleCpu[2 * i];
+                sampleMemory[i] = sampleMemory[2 * i];
+                sampleGpu[i] = sampleGpu[2 * i];
+                samplePending[i] = samplePending[2 * i];
+                sampleBound[i] = sampleBound[2 * i];
+            }
+            sampleCount = kept;
+            sampleIntervalNs *= 2;
+            nextSampleNs = sampleTimeNs[kept - 1] + sampleIntervalNs;
+            return; // the caller asks again while the next sample is still behind
         }
         allocation(allocation);
         final int i = sampleCount++;
@@ -458,16 +475,43 @@ final class ProfileRun
         nextSampleNs += sampleIntervalNs;
     }
 
+    /** Why the pods still pending do not fit, from one more cycle each (not assumed): reason to pods. */
+    private Map<String, Long> pendingReasons()
+    {
+        final Map<String, Long> counts = new LinkedHashMap<>();
+        for (int id = 0; id < plan.podCount; id++)
+        {
+            if (podState[id] == PENDING)
+            {
+                final io.berth.sched.queue.QueuedPodInfo info = queue.info(plan.podKeys[id]);
+                if (info != null && engine.selectHost(info.pod()) < 0)
+                {
+                    for (final String reason : engine.unschedulableReasons().keySet())
+                    {
+                        counts.merge(reason, 1L, Long::sum);
+                    }
+                }
+            }
+        }
+        return sortedByCount(counts);
+    }
+
+    private static Map<String, Long> sortedByCount(final Map<String, Long> counts)
+    {
+        final List<Map.Entry<String, Long>> sorted = new ArrayList<>(counts.entrySet());
+        sorted.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        final Map<String, Long> result = new LinkedHashMap<>();
+        for (final Map.Entry<String, Long> e : sorted)
+        {
+            result.put(e.getKey(), e.getValue());
+        }
+        return result;
+    }
+
     private ReplayResult result(final long wallNs)
     {
         foldReasons();
-        final List<Map.Entry<String, Long>> sorted = new ArrayList<>(reasonTotals.entrySet());
-        sorted.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-        final Map<String, Long> reasons = new LinkedHashMap<>();
-        for (final Map.Entry<String, Long> e : sorted)
-        {
-            reasons.put(e.getKey(), e.getValue());
-        }
+        final Map<String, Long> reasons = sortedByCount(reasonTotals);
         long neverPlaced = 0;
         for (int id = 0; id < plan.podCount; id++)
         {
@@ -529,6 +573,7 @@ final class ProfileRun
             wallNs > 0 ? podsPlaced * 1e9 / wallNs : 0,
             latencySummary(),
             reasons,
+            pendingReasons(),
             end,
             peak,
             null,

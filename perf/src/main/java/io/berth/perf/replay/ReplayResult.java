@@ -24,8 +24,10 @@ import java.util.Map;
  * @param wallNs                   wall time of the replay loop.
  * @param placedPerSecond          pods placed per wall second of the loop.
  * @param latency                  wall time of each scheduling call.
- * @param unschedulableReasons     kube's reason strings, each with the number of failed attempts that gave it
- *                                 for at least one node, most frequent first.
+ * @param unschedulableReasons     kube's reason strings, each with the number of pods whose first failed attempt
+ *                                 gave it for at least one node, most frequent first (counted once per pod:
+ *                                 the reasons cost a pass over the nodes, too much for every retry).
+ * @param pendingReasons           the same for the pods still pending at the end, from one more cycle each.
  * @param endAllocation            allocation when the trace's last event had been applied and the queue drained.
  * @param peakAllocation           the highest allocation among the samples, per resource.
  * @param gpuFragmentationMilli    free GPU milli stranded on partly used devices at the end of the trace, or
@@ -51,6 +53,7 @@ public record ReplayResult(
     double placedPerSecond,
     Latency latency,
     Map<String, Long> unschedulableReasons,
+    Map<String, Long> pendingReasons,
     Allocation endAllocation,
     Allocation peakAllocation,
     Long gpuFragmentationMilli,

@@ -122,6 +122,8 @@ class ReplayDriverTest
         assertThat(r.neverPlacedShare()).isEqualTo(0.5);
         assertThat(r.pendingAtEnd()).isEqualTo(1);
         assertThat(r.placedBeforeFirstFailure()).isZero();
+        assertThat(r.unschedulableReasons()).as("counted once per pod").containsExactly(Map.entry("Insufficient cpu", 1L));
+        assertThat(r.pendingReasons()).containsExactly(Map.entry("Insufficient cpu", 1L));
     }
 
     @Test

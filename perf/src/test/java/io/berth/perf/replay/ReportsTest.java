@@ -61,7 +61,7 @@ class ReportsTest
         assertThat(resultNames).containsExactly("profile", "podsCreated", "podsPlaced", "placedBeforeFirstFailure",
             "neverPlaced", "neverPlacedShare", "pendingAtEnd", "scheduleAttempts", "failedAttempts", "podsCompleted",
             "podsDeletedByTrace", "podsLostWithNodes", "duplicateCreates", "virtualEndMs", "wallNs", "placedPerSecond",
-            "latency", "unschedulableReasons", "endAllocation", "peakAllocation", "gpuFragmentationMilli", "series");
+            "latency", "unschedulableReasons", "pendingReasons", "endAllocation", "peakAllocation", "gpuFragmentationMilli", "series");
         assertThat(root.get("results").get(1).get("profile").asText()).isEqualTo("most-allocated");
     }
 

@@ -1,5 +1,7 @@
 package io.berth.perf.replay.report;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +26,7 @@ import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -137,7 +140,7 @@ public final class HtmlReport
         latencyTable(html, results);
 
         html.append("<h2>Unschedulable reasons</h2>\n");
-        figure(html, REASONS, "Unschedulable reasons (failed attempts that gave each)", reasonsChart(results));
+        figure(html, REASONS, "Unschedulable reasons (pods whose first failed attempt gave each)", reasonsChart(results));
         reasonsTable(html, results);
 
         html.append("<h2>Comparison</h2>\n");
@@ -274,7 +277,7 @@ public final class HtmlReport
             .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(TOP_REASONS)
             .map(Map.Entry::getKey).toList();
         final CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT + 120)
-            .title("Unschedulable reasons").xAxisTitle("reason").yAxisTitle("failed attempts").build();
+            .title("Unschedulable reasons").xAxisTitle("reason").yAxisTitle("pods").build();
         style(chart.getStyler());
         chart.getStyler().setXAxisLabelRotation(20);
         final List<String> labels = new ArrayList<>();
@@ -336,9 +339,13 @@ public final class HtmlReport
         return v == null ? 0 : v;
     }
 
-    private static void style(final Styler styler)
+    private static void style(final AxesChartStyler styler)
     {
-        styler.setChartBackgroundColor(java.awt.Color.WHITE);
+        // solid grid lines: a dashed stroke becomes one SVG rectangle per dash
+        styler.setPlotGridLinesStroke(new BasicStroke(0.5f));
+        styler.setPlotGridLinesColor(new Color(220, 220, 220));
+        styler.setAxisTickMarksStroke(new BasicStroke(1f));
+        styler.setChartBackgroundColor(Color.WHITE);
         styler.setLegendVisible(true);
         styler.setLegendPosition(Styler.LegendPosition.OutsideS);
         styler.setLegendLayout(Styler.LegendLayout.Horizontal);
@@ -383,13 +390,17 @@ public final class HtmlReport
 
     private static void reasonsTable(final StringBuilder html, final List<ReplayResult> results)
     {
-        html.append("<table id=\"reasons\">\n<tr><th>profile</th><th>reason</th><th>failed attempts</th></tr>\n");
+        html.append("<table id=\"reasons\">\n<tr><th>profile</th><th>reason</th><th>pods at first failure</th>")
+            .append("<th>pods pending at end</th></tr>\n");
         for (final ReplayResult r : results)
         {
-            for (final Map.Entry<String, Long> e : r.unschedulableReasons().entrySet())
+            final Map<String, Long> all = new LinkedHashMap<>(r.unschedulableReasons());
+            r.pendingReasons().keySet().forEach(k -> all.putIfAbsent(k, 0L));
+            for (final Map.Entry<String, Long> e : all.entrySet())
             {
                 html.append("<tr><td>").append(escape(r.profile())).append("</td><td>").append(escape(e.getKey()))
-                    .append("</td><td>").append(Measures.count(e.getValue())).append("</td></tr>\n");
+                    .append("</td><td>").append(Measures.count(e.getValue())).append("</td><td>")
+                    .append(Measures.count(r.pendingReasons().getOrDefault(e.getKey(), 0L))).append("</td></tr>\n");
             }
         }
         html.append("</table>\n");

@@ -64,22 +64,28 @@ public final class TerminalReport
         }
         for (final ReplayResult r : results)
         {
-            if (r.unschedulableReasons().isEmpty())
-            {
-                continue;
-            }
-            out.println("unschedulable reasons (" + r.profile() + "), failed attempts:");
-            int listed = 0;
-            for (final Map.Entry<String, Long> e : r.unschedulableReasons().entrySet())
-            {
-                if (listed++ == TOP_REASONS)
-                {
-                    out.printf(Locale.ROOT, "  ... %d more%n", r.unschedulableReasons().size() - TOP_REASONS);
-                    break;
-                }
-                out.printf(Locale.ROOT, "  %,12d  %s%n", e.getValue(), e.getKey());
-            }
+            reasons(out, "unschedulable reasons (" + r.profile() + "), pods at their first failure:", r.unschedulableReasons());
+            reasons(out, "still pending (" + r.profile() + "), pods by reason:", r.pendingReasons());
         }
         out.flush();
+    }
+
+    private static void reasons(final PrintWriter out, final String title, final Map<String, Long> reasons)
+    {
+        if (reasons.isEmpty())
+        {
+            return;
+        }
+        out.println(title);
+        int listed = 0;
+        for (final Map.Entry<String, Long> e : reasons.entrySet())
+        {
+            if (listed++ == TOP_REASONS)
+            {
+                out.printf(Locale.ROOT, "  ... %d more%n", reasons.size() - TOP_REASONS);
+                break;
+            }
+            out.printf(Locale.ROOT, "  %,12d  %s%n", e.getValue(), e.getKey());
+        }
     }
 }

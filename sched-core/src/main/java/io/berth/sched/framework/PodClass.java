@@ -2,6 +2,7 @@ package io.berth.sched.framework;
 
 import java.util.List;
 
+import io.berth.sched.model.GpuRequest;
 import io.berth.sched.model.PodObject;
 
 /**
@@ -27,7 +28,14 @@ final class PodClass
             a.overhead().equals(b.overhead()) &&
             sameList(a.tolerations(), b.tolerations()) &&
             (a.nodeSelector() == b.nodeSelector() || a.nodeSelector().equals(b.nodeSelector())) &&
-            (a.nodeAffinity() == b.nodeAffinity() || a.nodeAffinity().equals(b.nodeAffinity()));
+            (a.nodeAffinity() == b.nodeAffinity() || a.nodeAffinity().equals(b.nodeAffinity())) &&
+            sameGpu(a.gpuRequest(), b.gpuRequest());
+    }
+
+    /** GpuSharing and the GPU scores read the GPU request (count, milli, allowed models); the preset devices do not matter. */
+    private static boolean sameGpu(final GpuRequest a, final GpuRequest b)
+    {
+        return a == b || a.count() == b.count() && a.milliPerDevice() == b.milliPerDevice() && sameList(a.models(), b.models());
     }
 
     private static boolean sameList(final List<?> a, final List<?> b)

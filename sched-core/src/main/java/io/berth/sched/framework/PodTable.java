@@ -8,6 +8,7 @@ import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 import io.berth.sched.model.Container;
 import io.berth.sched.model.ContainerPort;
+import io.berth.sched.model.GpuRequest;
 import io.berth.sched.model.PodObject;
 import io.berth.sched.table.HostPortIndex;
 import io.berth.sched.table.NodeTable;
@@ -15,7 +16,8 @@ import io.berth.sched.table.Resources;
 
 /**
  * Pods accounted on nodes (bound or assumed), struct of arrays indexed by pod slot: the node slot and exactly
- * what was added to the node's columns, so that {@link #remove} undoes an {@link #add} to the unit. Single writer.
+ * what was added to the node's columns, so that {@link #remove} undoes an {@link #add} to the unit: resources,
+ * host ports, and the GPU devices the pod holds (bitmask and milli per device). Single writer.
  */
 public final class PodTable
 {
@@ -32,6 +34,9 @@ public final class PodTable
     private long[] amounts = new long[capacity * rowWidth];
     private long[] nonZeroMilliCpu = new long[capacity];
     private long[] nonZeroMemory = new long[capacity];
+    private int[] gpuMask = new int[capacity];
+    private long[] gpuMilli = new long[capacity];
+    private long gpuNotPlaced;
     private PodObject[] pods = new PodObject[capacity];
     private PodAwarePlugin[] listeners = new PodAwarePlugin[0];
 
@@ -43,6 +48,21 @@ public final class PodTable
     public int count()
     {
         return count;
+    }
+
+    /**
+     * Pods accounted (bound or assumed) whose GPU request did not fit their node's devices, so they hold no device:
+     * bound pods from a cluster that overcommits, or pods placed by a profile without the GpuSharing filter.
+     */
+    public long gpuNotPlaced()
+    {
+        return gpuNotPlaced;
+    }
+
+    /** GPU devices (bitmask) held by the pod in a pod slot; 0 for none. */
+    public int gpuDevicesAt(final int podSlot)
+    {
+        return gpuMask[podSlot];
     }
 
     /** Registers a plugin whose counters follow every pod this table accounts or forgets. */
@@ -137,6 +157,18 @@ public final class PodTable
         nonZeroMemory[slot] = requests.nonZeroMemory();
         nodes.addNonZeroRequested(node, requests.nonZeroMilliCpu(), requests.nonZeroMemory());
         hostPorts(pod, node, 1);
+        final GpuRequest gpu = pod.gpuRequest();
+        int mask = 0;
+        if (gpu.wantsGpu())
+        {
+            mask = nodes.takeGpu(node, gpu);
+            if (mask == 0)
+            {
+                gpuNotPlaced++;
+            }
+        }
+        gpuMask[slot] = mask;
+        gpuMilli[slot] = gpu.milliPerDevice();
         count++;
         for (final PodAwarePlugin l : listeners)
         {
@@ -162,6 +194,15 @@ public final class PodTable
         nodes.addRequested(node, Resources.PODS, -1);
         nodes.addNonZeroRequested(node, -nonZeroMilliCpu[slot], -nonZeroMemory[slot]);
         hostPorts(pods[slot], node, -1);
+        if (gpuMask[slot] != 0)
+        {
+            nodes.releaseGpu(node, gpuMask[slot], gpuMilli[slot]);
+        }
+        else if (pods[slot].gpuRequest().wantsGpu())
+        {
+            gpuNotPlaced--;
+        }
+        gpuMask[slot] = 0;
         final PodObject removed = pods[slot];
         pods[slot] = null;
         nodeSlot[slot] = -1;
@@ -248,6 +289,8 @@ public final class PodTable
             nonZeroMilliCpu = Arrays.copyOf(nonZeroMilliCpu, capacity);
             nonZeroMemory = Arrays.copyOf(nonZeroMemory, capacity);
             pods = Arrays.copyOf(pods, capacity);
+            gpuMask = Arrays.copyOf(gpuMask, capacity);
+            gpuMilli = Arrays.copyOf(gpuMilli, capacity);
         }
         return slotLimit++;
     }

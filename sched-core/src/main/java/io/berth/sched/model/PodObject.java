@@ -34,6 +34,8 @@ public final class PodObject
     private final String nominatedNodeName;
     private final long startTimeMs;
     private final long deletionTimestampMs;
+    private final Map<String, String> annotations;
+    private final GpuRequest gpuRequest;
     private final String key;
 
     /** The constructor of the first fields, kept for compatibility: {@code priority} counts as present. */
@@ -54,10 +56,13 @@ public final class PodObject
     {
         this(namespace, name, labels, creationTimestampMs, priority, nodeName, phase, containers, initContainers,
             overhead, nodeSelector, nodeAffinity, tolerations, true, "", "", List.of(), PodAffinity.NONE,
-            PodAffinity.NONE, List.of(), "", 0, 0);
+            PodAffinity.NONE, List.of(), "", 0, 0, Map.of());
     }
 
-    /** The canonical constructor; prefer {@link #builder(String, String)}, as this one grows with the fields. */
+    /**
+     * The canonical constructor; prefer {@link #builder(String, String)}, as this one grows with the fields. Throws
+     * {@link IllegalArgumentException} naming the pod when its GPU annotations are malformed (see {@link GpuRequest#of}).
+     */
     public PodObject(
         final String namespace,
         final String name,
@@ -81,7 +86,8 @@ public final class PodObject
         final List<TopologySpreadConstraint> topologySpreadConstraints,
         final String nominatedNodeName,
         final long startTimeMs,
-        final long deletionTimestampMs)
+        final long deletionTimestampMs,
+        final Map<String, String> annotations)
     {
         this.namespace = namespace == null || namespace.isEmpty() ? "default" : namespace;
         this.name = name == null ? "" : name;
@@ -107,7 +113,16 @@ public final class PodObject
         this.nominatedNodeName = nominatedNodeName == null ? "" : nominatedNodeName;
         this.startTimeMs = startTimeMs;
         this.deletionTimestampMs = deletionTimestampMs;
+        this.annotations = annotations == null ? Map.of() : annotations;
         this.key = this.namespace + "/" + this.name;
+        try
+        {
+            this.gpuRequest = GpuRequest.of(this.annotations);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("pod " + key + ": " + ex.getMessage(), ex);
+        }
     }
 
     public String namespace()
@@ -235,6 +250,18 @@ public final class PodObject
         return deletionTimestampMs;
     }
 
+    /** {@code metadata.annotations}; empty when absent. */
+    public Map<String, String> annotations()
+    {
+        return annotations;
+    }
+
+    /** The GPU devices the pod asks for, from its annotations ({@link GpuRequest#NONE} when none). */
+    public GpuRequest gpuRequest()
+    {
+        return gpuRequest;
+    }
+
     /** Being deleted: it has a {@code deletionTimestamp}. */
     public boolean isTerminating()
     {
@@ -258,7 +285,7 @@ public final class PodObject
             podAffinity.equals(p.podAffinity) && podAntiAffinity.equals(p.podAntiAffinity) &&
             topologySpreadConstraints.equals(p.topologySpreadConstraints) &&
             nominatedNodeName.equals(p.nominatedNodeName) && startTimeMs == p.startTimeMs &&
-            deletionTimestampMs == p.deletionTimestampMs;
+            deletionTimestampMs == p.deletionTimestampMs && annotations.equals(p.annotations);
     }
 
     public int hashCode()
@@ -301,7 +328,7 @@ public final class PodObject
             .hasPriority(hasPriority).priorityClassName(priorityClassName).preemptionPolicy(preemptionPolicy)
             .schedulingGates(schedulingGates).podAffinity(podAffinity).podAntiAffinity(podAntiAffinity)
             .topologySpreadConstraints(topologySpreadConstraints).nominatedNodeName(nominatedNodeName)
-            .startTimeMs(startTimeMs).deletionTimestampMs(deletionTimestampMs);
+            .startTimeMs(startTimeMs).deletionTimestampMs(deletionTimestampMs).annotations(annotations);
     }
 
     /** Builds a {@link PodObject}. */
@@ -330,6 +357,7 @@ public final class PodObject
         private String nominatedNodeName;
         private long startTimeMs;
         private long deletionTimestampMs;
+        private Map<String, String> annotations;
 
         public Builder namespace(final String v) { namespace = v; return this; }
         public Builder name(final String v) { name = v; return this; }
@@ -359,13 +387,14 @@ public final class PodObject
         public Builder nominatedNodeName(final String v) { nominatedNodeName = v; return this; }
         public Builder startTimeMs(final long v) { startTimeMs = v; return this; }
         public Builder deletionTimestampMs(final long v) { deletionTimestampMs = v; return this; }
+        public Builder annotations(final Map<String, String> v) { annotations = v; return this; }
 
         public PodObject build()
         {
             return new PodObject(namespace, name, labels, creationTimestampMs, priority, nodeName, phase, containers,
                 initContainers, overhead, nodeSelector, nodeAffinity, tolerations, hasPriority, priorityClassName,
                 preemptionPolicy, schedulingGates, podAffinity, podAntiAffinity, topologySpreadConstraints,
-                nominatedNodeName, startTimeMs, deletionTimestampMs);
+                nominatedNodeName, startTimeMs, deletionTimestampMs, annotations);
         }
     }
 }

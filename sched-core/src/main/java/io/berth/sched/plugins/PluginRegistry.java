@@ -13,6 +13,9 @@ import io.berth.sched.framework.Plugins;
 import io.berth.sched.framework.Profile;
 import io.berth.sched.framework.ScorePlugin;
 import io.berth.sched.framework.ScoringStrategy;
+import io.berth.sched.plugins.gpushare.GpuFragmentation;
+import io.berth.sched.plugins.gpushare.GpuPacking;
+import io.berth.sched.plugins.gpushare.GpuShare;
 import io.berth.sched.plugins.imagelocality.ImageLocality;
 import io.berth.sched.plugins.interpodaffinity.InterPodAffinity;
 import io.berth.sched.plugins.nodeaffinity.NodeAffinity;
@@ -30,10 +33,13 @@ import io.berth.sched.plugins.tainttoleration.TaintToleration;
  */
 public final class PluginRegistry
 {
-    /** Filter order of kube's default profile. */
+    /**
+     * Filter order of kube's default profile, with Berth's GpuShare (GPU sharing as open-gpu-share does it) after
+     * NodeResourcesFit: it skips every pod that asks for no GPU, so it is on by default.
+     */
     public static final List<String> FILTER_ORDER = List.of(
         NodeUnschedulable.NAME, NodeName.NAME, TaintToleration.NAME, NodeAffinity.NAME, NodePorts.NAME,
-        NodeResourcesFit.NAME, PodTopologySpread.NAME, InterPodAffinity.NAME);
+        NodeResourcesFit.NAME, GpuShare.NAME, PodTopologySpread.NAME, InterPodAffinity.NAME);
 
     /** Score order and default weights of kube's default profile. */
     public static final Map<String, Integer> DEFAULT_SCORE_WEIGHTS;
@@ -54,6 +60,8 @@ public final class PluginRegistry
         w.put(InterPodAffinity.NAME, 2);
         w.put(NodeResourcesBalancedAllocation.NAME, 1);
         w.put(ImageLocality.NAME, 1);
+        w.put(GpuPacking.NAME, 1);
+        w.put(GpuFragmentation.NAME, 1);
         DEFAULT_SCORE_WEIGHTS = java.util.Collections.unmodifiableMap(w);
     }
 
@@ -62,9 +70,11 @@ public final class PluginRegistry
      * (filter/score {@code enabled}, or {@code multiPoint}): their passes are correct and tested, but a pod they
      * apply to (every labelled pod, through PodTopologySpread's system default constraints) bypasses the per-class
      * cache and costs far more than the other plugins until issue 3's performance work lands. Enable both with
-     * docs/examples/profile-pod-to-pod.yaml.
+     * docs/examples/profile-pod-to-pod.yaml. The GPU scores (GpuPacking, GpuFragmentation) are Berth's, not kube's,
+     * and are policies to compare, so a profile chooses them (docs/examples/profile-gpu-fragmentation.yaml).
      */
-    public static final Set<String> OPT_IN = Set.of(PodTopologySpread.NAME, InterPodAffinity.NAME);
+    public static final Set<String> OPT_IN = Set.of(PodTopologySpread.NAME, InterPodAffinity.NAME, GpuPacking.NAME,
+        GpuFragmentation.NAME);
 
     /** The filters a profile that changes nothing runs, in order: {@link #FILTER_ORDER} less {@link #OPT_IN}. */
     public static final List<String> DEFAULT_FILTERS = FILTER_ORDER.stream().filter(n -> !OPT_IN.contains(n)).toList();
@@ -148,6 +158,9 @@ public final class PluginRegistry
         factories.put(ImageLocality.NAME, p -> new ImageLocality());
         factories.put(PodTopologySpread.NAME, p -> new PodTopologySpread());
         factories.put(InterPodAffinity.NAME, p -> new InterPodAffinity());
+        factories.put(GpuShare.NAME, p -> new GpuShare());
+        factories.put(GpuPacking.NAME, p -> new GpuPacking());
+        factories.put(GpuFragmentation.NAME, p -> new GpuFragmentation());
 
         final List<FilterPlugin> filters = new ArrayList<>();
         for (final String name : filterOrder(profile))

@@ -8,6 +8,8 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 import io.berth.sched.model.ContainerImage;
+import io.berth.sched.model.GpuRequest;
+import io.berth.sched.model.GpuSharing;
 import io.berth.sched.model.NodeObject;
 import io.berth.sched.model.Taint;
 
@@ -27,6 +29,11 @@ public final class NodeTable
     /** Flag bits of the {@link #flags()} column. */
     public static final long FLAG_LIVE = 1;
     public static final long FLAG_UNSCHEDULABLE = 2;
+
+    /** GPU devices per node the table can hold: one free-milli column per device. */
+    public static final int MAX_GPU_DEVICES = GpuSharing.MAX_DEVICES;
+    /** Milli of one whole GPU device. */
+    public static final long GPU_DEVICE_MILLI = GpuSharing.MILLI_PER_DEVICE;
 
     private final Resources resources = new Resources();
     private final Interner labelKeys = new Interner();
@@ -55,6 +62,12 @@ public final class NodeTable
     private final List<LongColumn> labelValueColumns = new ArrayList<>();
     private final List<LongColumn> numericLabelColumns = new ArrayList<>();
     private final List<LongColumn> taintWords = new ArrayList<>();
+    private final LongColumn gpuDeviceCount;
+    private final LongColumn[] gpuFree = new LongColumn[MAX_GPU_DEVICES];
+    private final LongColumn[] gpuUsed = new LongColumn[MAX_GPU_DEVICES];
+    private final LongColumn gpuMaxFree;
+    private final LongColumn gpuWholeFree;
+    private final int gpuModelKey;
 
     public NodeTable(final int initialCapacity)
     {
@@ -71,6 +84,16 @@ public final class NodeTable
         {
             addResourceColumns(r);
         }
+        gpuDeviceCount = new LongColumn("gpu.devices", capacity, 0);
+        for (int d = 0; d < MAX_GPU_DEVICES; d++)
+        {
+            gpuFree[d] = new LongColumn("gpu.freeMilli[" + d + "]", capacity, 0);
+            gpuUsed[d] = new LongColumn("gpu.usedMilli[" + d + "]", capacity, 0);
+        }
+        gpuMaxFree = new LongColumn("gpu.maxFreeMilli", capacity, 0);
+        gpuWholeFree = new LongColumn("gpu.wholeFreeDevices", capacity, 0);
+        gpuModelKey = labelKeys.intern(GpuSharing.GPU_CARD_MODEL);
+        ensureLabelColumn(gpuModelKey);
     }
 
     private static int roundUp(final int n)
@@ -261,6 +284,167 @@ public final class NodeTable
         return taintWords.get(word);
     }
 
+    // ---------------------------------------------------------------- GPU devices
+
+    /** Number of GPU devices of the node in a slot ({@value GpuSharing#GPU_COUNT} of its allocatable); 0 for none. */
+    public int gpuDevices(final int slot)
+    {
+        return (int)gpuDeviceCount.get(slot);
+    }
+
+    /** Free milli (0..1000) of GPU device {@code device} of a slot; 0 for a device the node does not have. */
+    public long gpuFreeMilli(final int slot, final int device)
+    {
+        return gpuFree[device].get(slot);
+    }
+
+    /** Milli of device {@code device} held by pods accounted on the slot. */
+    public long gpuUsedMilli(final int slot, final int device)
+    {
+        return gpuUsed[device].get(slot);
+    }
+
+    /** Column of GPU device counts. */
+    public LongColumn gpuDeviceColumn()
+    {
+        return gpuDeviceCount;
+    }
+
+    /** Column of free milli of device {@code device} (0 where the node lacks the device). */
+    public LongColumn gpuFreeColumn(final int device)
+    {
+        return gpuFree[device];
+    }
+
+    /** Derived column: the largest free milli of any device of the slot (what a fractional pod can get). */
+    public LongColumn gpuMaxFreeColumn()
+    {
+        return gpuMaxFree;
+    }
+
+    /** Derived column: how many devices of the slot are entirely free (what a pod of whole devices can get). */
+    public LongColumn gpuWholeFreeColumn()
+    {
+        return gpuWholeFree;
+    }
+
+    /** Label key id of {@value GpuSharing#GPU_CARD_MODEL}; its value column always exists. */
+    public int gpuModelKey()
+    {
+        return gpuModelKey;
+    }
+
+    /**
+     * Chooses the devices a pod takes on a slot, without taking them: for a fractional pod the device with the
+     * least free milli that still fits (ties: lowest index); for whole devices the lowest-index entirely free ones.
+     * Returns the device bitmask, or 0 when the slot cannot hold the request.
+     */
+    public int chooseGpuDevices(final int slot, final int count, final long milliPerDevice)
+    {
+        final int devices = gpuDevices(slot);
+        if (count == 1 && milliPerDevice < GPU_DEVICE_MILLI)
+        {
+            int best = -1;
+            long bestFree = Long.MAX_VALUE;
+            for (int d = 0; d < devices; d++)
+            {
+                final long free = gpuFree[d].get(slot);
+                if (free >= milliPerDevice && free < bestFree)
+                {
+                    best = d;
+                    bestFree = free;
+                }
+            }
+            return best < 0 ? 0 : 1 << best;
+        }
+        int mask = 0;
+        int found = 0;
+        for (int d = 0; d < devices && found < count; d++)
+        {
+            if (gpuFree[d].get(slot) == GPU_DEVICE_MILLI)
+            {
+                mask |= 1 << d;
+                found++;
+            }
+        }
+        return found == count ? mask : 0;
+    }
+
+    /**
+     * Takes devices for a pod accounted on a slot: the devices of its {@value GpuSharing#GPU_INDEX} annotation when
+     * they exist on the node and have room, else {@link #chooseGpuDevices}. Returns the bitmask taken (0 when the
+     * request does not fit: nothing is taken; the caller counts it).
+     */
+    public int takeGpu(final int slot, final GpuRequest request)
+    {
+        int mask = request.presetMask();
+        if (mask != 0 && !fits(slot, mask, request.milliPerDevice()))
+        {
+            mask = 0;
+        }
+        if (mask == 0)
+        {
+            mask = chooseGpuDevices(slot, request.count(), request.milliPerDevice());
+        }
+        if (mask != 0)
+        {
+            applyGpu(slot, mask, request.milliPerDevice());
+        }
+        return mask;
+    }
+
+    /** Gives back what {@link #takeGpu} took: {@code milliPerDevice} on every device of {@code mask}. */
+    public void releaseGpu(final int slot, final int mask, final long milliPerDevice)
+    {
+        applyGpu(slot, mask, -milliPerDevice);
+    }
+
+    private boolean fits(final int slot, final int mask, final long milliPerDevice)
+    {
+        final int devices = gpuDevices(slot);
+        for (int d = 0; d < MAX_GPU_DEVICES; d++)
+        {
+            if ((mask & (1 << d)) != 0 && (d >= devices || gpuFree[d].get(slot) < milliPerDevice))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void applyGpu(final int slot, final int mask, final long delta)
+    {
+        for (int d = 0; d < MAX_GPU_DEVICES; d++)
+        {
+            if ((mask & (1 << d)) != 0)
+            {
+                gpuUsed[d].add(slot, delta);
+            }
+        }
+        refreshGpu(slot);
+        touch(slot);
+    }
+
+    /** Recomputes a slot's free and derived GPU columns from its device count and used milli. */
+    private void refreshGpu(final int slot)
+    {
+        final int devices = gpuDevices(slot);
+        long maxFree = 0;
+        long wholeFree = 0;
+        for (int d = 0; d < MAX_GPU_DEVICES; d++)
+        {
+            final long free = d < devices ? Math.max(0, GPU_DEVICE_MILLI - gpuUsed[d].get(slot)) : 0;
+            gpuFree[d].set(slot, free);
+            maxFree = Math.max(maxFree, free);
+            if (free == GPU_DEVICE_MILLI)
+            {
+                wholeFree++;
+            }
+        }
+        gpuMaxFree.set(slot, maxFree);
+        gpuWholeFree.set(slot, wholeFree);
+    }
+
     /** Every column the table holds now, for the layout report and tests. */
     public List<LongColumn> columns()
     {
@@ -282,14 +466,24 @@ public final class NodeTable
         }
         all.addAll(taintWords);
         all.addAll(hostPorts.columns());
+        all.add(gpuDeviceCount);
+        all.addAll(List.of(gpuFree));
+        all.addAll(List.of(gpuUsed));
+        all.add(gpuMaxFree);
+        all.add(gpuWholeFree);
         return all;
     }
 
     // ---------------------------------------------------------------- writes
 
-    /** Adds or replaces a node; pods already accounted on the slot stay. Returns the slot. */
+    /**
+     * Adds or replaces a node; pods already accounted on the slot stay (with the GPU devices they hold). Returns
+     * the slot. Throws {@link IllegalArgumentException}, changing nothing, for more than {@value #MAX_GPU_DEVICES}
+     * GPU devices (readers report such nodes before they get here).
+     */
     public int upsert(final NodeObject node)
     {
+        final int devices = GpuSharing.nodeDevices(node);
         int slot = slotByName.getIfAbsent(node.name(), -1);
         if (slot < 0)
         {
@@ -310,6 +504,8 @@ public final class NodeTable
             f |= FLAG_UNSCHEDULABLE;
         }
         flags.set(slot, f);
+        gpuDeviceCount.set(slot, devices);
+        refreshGpu(slot);
 
         for (int r = 0; r < allocatable.size(); r++)
         {
@@ -374,6 +570,8 @@ public final class NodeTable
         {
             setAllocatable(r, slot, 0);
         }
+        gpuDeviceCount.set(slot, 0);
+        refreshGpu(slot);
         liveCount--;
         releaseIfEmpty(slot);
         touch(slot);
@@ -415,6 +613,12 @@ public final class NodeTable
             }
             nonZeroMilliCpu.set(slot, 0);
             nonZeroMemory.set(slot, 0);
+            for (final LongColumn used : gpuUsed)
+            {
+                used.set(slot, 0);
+            }
+            gpuDeviceCount.set(slot, 0);
+            refreshGpu(slot);
             hostPorts.clearSlot(slot);
             freeSlots.add(slot);
             touch(slot);

@@ -31,11 +31,48 @@ final class RandomCluster
     static final String[] IMAGES = {"nginx", "nginx:1.25", "redis:7", "registry.example.com/app:1", "busybox", "team/big:2"};
     static final String[] SCALARS = {"nvidia.com/gpu", "example.com/foo", "hugepages-2Mi"};
 
+    static final String[] GPU_MODELS = {"T4", "V100M16", "A10", "P100"};
+    static final long[] GPU_MILLI = {100, 230, 470, 500, 810, 999, 1000};
+    static final int[] GPU_DEVICES = {1, 2, 4, 8};
+
     private final Random random;
+    /** Draws of the GPU facts, separate so that clusters without GPUs stay what they were for a seed. */
+    private final Random gpuRandom;
+    private boolean gpus;
 
     RandomCluster(final long seed)
     {
         random = new Random(seed);
+        gpuRandom = new Random(seed * 31 + 7);
+    }
+
+    /** Gives half of the nodes GPU devices and a model, and a third of the pods GPU annotations. */
+    RandomCluster withGpus()
+    {
+        gpus = true;
+        return this;
+    }
+
+    private Map<String, String> gpuAnnotations()
+    {
+        if (!gpus || gpuRandom.nextInt(3) != 0)
+        {
+            return Map.of();
+        }
+        final Map<String, String> a = new HashMap<>();
+        final long milli = GPU_MILLI[gpuRandom.nextInt(GPU_MILLI.length)];
+        a.put(io.berth.sched.model.GpuSharing.GPU_MILLI, Long.toString(milli));
+        if (milli == 1000)
+        {
+            a.put(io.berth.sched.model.GpuSharing.GPU_COUNT, Integer.toString(GPU_DEVICES[gpuRandom.nextInt(GPU_DEVICES.length)]));
+        }
+        if (gpuRandom.nextInt(4) == 0)
+        {
+            a.put(io.berth.sched.model.GpuSharing.GPU_CARD_MODEL, GPU_MODELS[gpuRandom.nextInt(GPU_MODELS.length)] +
+                (gpuRandom.nextBoolean() ? "|" + GPU_MODELS[gpuRandom.nextInt(GPU_MODELS.length)] : "") +
+                (gpuRandom.nextInt(8) == 0 ? "|H100" : ""));
+        }
+        return a;
     }
 
     Random random()
@@ -100,6 +137,15 @@ final class RandomCluster
                 images.add(new ContainerImage(List.of(n), (1 + random.nextInt(1500)) * 1024L * 1024));
             }
         }
+        if (gpus && gpuRandom.nextBoolean())
+        {
+            alloc.add(io.berth.sched.model.GpuSharing.GPU_COUNT);
+            alloc.add(1000L * GPU_DEVICES[gpuRandom.nextInt(GPU_DEVICES.length)]);
+            if (gpuRandom.nextInt(6) > 0)
+            {
+                labels.put(io.berth.sched.model.GpuSharing.GPU_CARD_MODEL, GPU_MODELS[gpuRandom.nextInt(GPU_MODELS.length)]);
+            }
+        }
         return NodeObject.builder(name).labels(labels).unschedulable(random.nextInt(15) == 0).taints(taints)
             .allocatable(ResourceList.ofMilli(alloc.toArray())).images(images).build();
     }
@@ -152,7 +198,8 @@ final class RandomCluster
         final ResourceList overhead = random.nextInt(8) == 0 ? ResourceList.ofMilli("cpu", 50L, "memory", 64L * 1024 * 1024 * 1000) : null;
         return PodObject.builder("ns" + random.nextInt(3), name).nodeName(nodeName).containers(containers).initContainers(inits)
             .tolerations(tolerations).nodeSelector(selector).nodeAffinity(new NodeAffinity(required, preferred))
-            .overhead(overhead).priority(random.nextInt(3)).creationTimestampMs(random.nextInt(1000)).build();
+            .overhead(overhead).priority(random.nextInt(3)).creationTimestampMs(random.nextInt(1000))
+            .annotations(gpuAnnotations()).build();
     }
 
     private NodeSelectorTerm term()

@@ -30,7 +30,8 @@ class VectorScalarEquivalenceTest
             List.of(new ScoringStrategy.ShapePoint(0, 10), new ScoringStrategy.ShapePoint(40, 3), new ScoringStrategy.ShapePoint(100, 0))))
             .balancedResources(List.of(new ScoringStrategy.ResourceWeight("cpu", 1), new ScoringStrategy.ResourceWeight("memory", 1),
                 new ScoringStrategy.ResourceWeight("example.com/foo", 1)))
-            .build());
+            .build(),
+        Profile.builder().scoreWeight("GpuPacking", 3).scoreWeight("GpuFragmentation", 2).build());
 
     @Test
     void vectorAndScalarPassesAgreeOnRandomClustersWithAndWithoutTheCache()
@@ -46,7 +47,8 @@ class VectorScalarEquivalenceTest
 
     private int runCluster(final long seed, final Profile profile)
     {
-        final RandomCluster rc = new RandomCluster(seed);
+        // odd seeds (the MostAllocated and the GPU-score profiles) get GPU nodes and pods
+        final RandomCluster rc = seed % 2 == 1 ? new RandomCluster(seed).withGpus() : new RandomCluster(seed);
         final NodeTable table = new NodeTable(rc.random().nextBoolean() ? 16 : 300);
         final SchedulingEngine vector = new SchedulingEngine(table, PluginRegistry.build(profile), seed);
         final SchedulingEngine scalar = new SchedulingEngine(table, PluginRegistry.build(profile), seed).vector(false).cache(false);

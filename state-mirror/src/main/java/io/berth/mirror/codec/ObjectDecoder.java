@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.sched.model.Container;
 import io.berth.sched.model.ContainerImage;
 import io.berth.sched.model.ContainerPort;
+import io.berth.sched.model.GpuSharing;
 import io.berth.sched.model.IntOrString;
 import io.berth.sched.model.LabelSelector;
 import io.berth.sched.model.LabelSelectorRequirement;
@@ -68,13 +69,46 @@ final class ObjectDecoder
         final ObjectNode spec = object(obj.get("spec"), "spec");
         final ObjectNode status = object(obj.get("status"), "status");
 
-        return NodeObject.builder(name)
+        final NodeObject node = NodeObject.builder(name)
             .labels(stringMap(get(metadata, "labels"), "metadata.labels"))
             .unschedulable(bool(get(spec, "unschedulable"), "spec.unschedulable"))
             .taints(taints(get(spec, "taints"), "spec.taints"))
-            .allocatable(resources(get(status, "allocatable"), "status.allocatable"))
+            .allocatable(gpuCountFromCapacity(resources(get(status, "allocatable"), "status.allocatable"),
+                resources(get(status, "capacity"), "status.capacity")))
             .images(images(get(status, "images"), "status.images"))
             .build();
+        try
+        {
+            GpuSharing.nodeDevices(node);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new FieldException("status.allocatable[" + GpuSharing.GPU_COUNT + "]", ex.getMessage());
+        }
+        return node;
+    }
+
+    /**
+     * The GPU device count ({@value GpuSharing#GPU_COUNT}) is read from allocatable, or from capacity when only
+     * capacity lists it (as open-gpu-share reads it); other capacity entries are not used.
+     */
+    private static ResourceList gpuCountFromCapacity(final ResourceList allocatable, final ResourceList capacity)
+    {
+        final int c = capacity.indexOf(GpuSharing.GPU_COUNT);
+        if (c < 0 || allocatable.contains(GpuSharing.GPU_COUNT))
+        {
+            return allocatable;
+        }
+        final String[] names = new String[allocatable.size() + 1];
+        final long[] values = new long[names.length];
+        for (int i = 0; i < allocatable.size(); i++)
+        {
+            names[i] = allocatable.name(i);
+            values[i] = allocatable.milliValue(i);
+        }
+        names[names.length - 1] = GpuSharing.GPU_COUNT;
+        values[names.length - 1] = capacity.milliValue(c);
+        return new ResourceList(names, values);
     }
 
     PodObject decodePod(final ObjectNode obj) throws FieldException
@@ -87,8 +121,9 @@ final class ObjectDecoder
         final ObjectNode affinity = object(get(spec, "affinity"), "spec.affinity");
         final JsonNode priority = get(spec, "priority");
 
-        return PodObject.builder(string(get(metadata, "namespace"), "metadata.namespace"), name)
+        final PodObject.Builder pod = PodObject.builder(string(get(metadata, "namespace"), "metadata.namespace"), name)
             .labels(stringMap(get(metadata, "labels"), "metadata.labels"))
+            .annotations(stringMap(get(metadata, "annotations"), "metadata.annotations"))
             .creationTimestampMs(timestamp(get(metadata, "creationTimestamp"), "metadata.creationTimestamp"))
             .deletionTimestampMs(timestamp(get(metadata, "deletionTimestamp"), "metadata.deletionTimestamp"))
             .priority(int32(priority, "spec.priority"))
@@ -109,8 +144,16 @@ final class ObjectDecoder
             .topologySpreadConstraints(
                 spreadConstraints(get(spec, "topologySpreadConstraints"), "spec.topologySpreadConstraints"))
             .nominatedNodeName(string(get(status, "nominatedNodeName"), "status.nominatedNodeName"))
-            .startTimeMs(timestamp(get(status, "startTime"), "status.startTime"))
-            .build();
+            .startTimeMs(timestamp(get(status, "startTime"), "status.startTime"));
+        try
+        {
+            return pod.build();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // the only check the model makes: GPU sharing annotations (GpuRequest.of)
+            throw new FieldException("metadata.annotations", ex.getMessage());
+        }
     }
 
     /** A {@code scheduling.k8s.io} PriorityClass: {@code value}, {@code globalDefault}, {@code preemptionPolicy}. */

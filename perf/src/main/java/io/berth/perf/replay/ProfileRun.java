@@ -75,8 +75,10 @@ final class ProfileRun
     private double[] sampleGpu;
     private int[] samplePending;
     private int[] sampleBound;
+    private double[] sampleFragmentation;
     private boolean gpuSeen;
-    private final double[] allocation = new double[3];
+    private boolean devicesSeen;
+    private final double[] allocation = new double[4];
 
     // counters
     private long podsCreated;
@@ -124,6 +126,7 @@ final class ProfileRun
         sampleGpu = new double[capacity];
         samplePending = new int[capacity];
         sampleBound = new int[capacity];
+        sampleFragmentation = new double[capacity];
     }
 
     ReplayCounters counters()
@@ -411,7 +414,11 @@ final class ProfileRun
         lastReasonsRepeats = 0;
     }
 
-    /** Requested / allocatable over live nodes into {@code out}: cpu, memory, GPU (NaN when no GPU offered). */
+    /**
+     * Into {@code out}: requested / allocatable over live nodes for cpu, memory and GPU, and the GPU milli stranded
+     * on partly used devices. GPU from the node table's devices (GPU sharing) when any live node has some, else from
+     * the {@value #GPU_RESOURCE} extended resource; NaN when neither is offered (fragmentation: NaN without devices).
+     */
     private void allocation(final double[] out)
     {
         final LongColumn allocCpu = table.allocatable(Resources.CPU);
@@ -422,6 +429,7 @@ final class ProfileRun
         final LongColumn allocGpu = gpu >= 0 ? table.allocatable(gpu) : null;
         final LongColumn reqGpu = gpu >= 0 ? table.requested(gpu) : null;
         double cpuA = 0, cpuR = 0, memA = 0, memR = 0, gpuA = 0, gpuR = 0;
+        long devices = 0, deviceFree = 0, stranded = 0;
         for (int slot = 0, limit = table.slotLimit(); slot < limit; slot++)
         {
             if (!table.isLive(slot))
@@ -437,10 +445,30 @@ final class ProfileRun
                 gpuA += allocGpu.get(slot);
                 gpuR += reqGpu.get(slot);
             }
+            for (int d = 0, n = table.gpuDevices(slot); d < n; d++)
+            {
+                final long free = table.gpuFreeMilli(slot, d);
+                devices++;
+                deviceFree += free;
+                if (free > 0 && free < NodeTable.GPU_DEVICE_MILLI)
+                {
+                    stranded += free;
+                }
+            }
         }
         out[0] = cpuA > 0 ? cpuR / cpuA : 0;
         out[1] = memA > 0 ? memR / memA : 0;
-        out[2] = gpuA > 0 ? gpuR / gpuA : Double.NaN;
+        if (devices > 0)
+        {
+            final double total = (double)devices * NodeTable.GPU_DEVICE_MILLI;
+            out[2] = (total - deviceFree) / total;
+            out[3] = stranded;
+        }
+        else
+        {
+            out[2] = gpuA > 0 ? gpuR / gpuA : Double.NaN;
+            out[3] = Double.NaN;
+        }
     }
 
     private void sample()
@@ -457,6 +485,7 @@ final class ProfileRun
                 sampleGpu[i] = sampleGpu[2 * i];
                 samplePending[i] = samplePending[2 * i];
                 sampleBound[i] = sampleBound[2 * i];
+                sampleFragmentation[i] = sampleFragmentation[2 * i];
             }
             sampleCount = kept;
             sampleIntervalNs *= 2;
@@ -470,6 +499,8 @@ final class ProfileRun
         sampleMemory[i] = allocation[1];
         sampleGpu[i] = allocation[2];
         gpuSeen |= !Double.isNaN(allocation[2]);
+        sampleFragmentation[i] = allocation[3];
+        devicesSeen |= !Double.isNaN(allocation[3]);
         samplePending[i] = queue.pendingSize();
         sampleBound[i] = engine.pods().count();
         nextSampleNs += sampleIntervalNs;
@@ -526,6 +557,7 @@ final class ProfileRun
         final List<Double> gpu = gpuSeen ? new ArrayList<>(sampleCount) : null;
         final List<Integer> pending = new ArrayList<>(sampleCount);
         final List<Integer> bound = new ArrayList<>(sampleCount);
+        final List<Long> fragmentation = devicesSeen ? new ArrayList<>(sampleCount) : null;
         double peakCpu = 0, peakMem = 0, peakGpu = 0;
         for (int i = 0; i < sampleCount; i++)
         {
@@ -542,6 +574,10 @@ final class ProfileRun
             }
             pending.add(samplePending[i]);
             bound.add(sampleBound[i]);
+            if (fragmentation != null)
+            {
+                fragmentation.add(Double.isNaN(sampleFragmentation[i]) ? 0L : (long)sampleFragmentation[i]);
+            }
         }
         final Double endGpu;
         if (!Double.isNaN(endAllocation[2]))
@@ -576,8 +612,8 @@ final class ProfileRun
             pendingReasons(),
             end,
             peak,
-            null,
-            new ReplayResult.Series(times, cpu, memory, gpu, pending, bound, null));
+            Double.isNaN(endAllocation[3]) ? (devicesSeen ? Long.valueOf(0) : null) : Long.valueOf((long)endAllocation[3]),
+            new ReplayResult.Series(times, cpu, memory, gpu, pending, bound, fragmentation));
     }
 
     private ReplayResult.Latency latencySummary()

@@ -11,13 +11,17 @@ import static io.berth.perf.trace.TraceEvent.podCreate;
 import static io.berth.perf.trace.TraceEvent.podDelete;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.berth.perf.trace.Trace;
+import io.berth.perf.trace.openb.OpenbTraceReader;
+import io.berth.sched.plugins.gpushare.GpuPacking;
 import io.berth.sched.framework.Profile;
 import io.berth.sched.framework.ScoringStrategy;
 import io.berth.sched.queue.SchedulingQueueConfig;
@@ -193,6 +197,49 @@ class ReplayDriverTest
         assertThat(r.peakAllocation().gpu()).isEqualTo(0.75);
         assertThat(r.endAllocation().gpu()).isEqualTo(0.75);
         assertThat(r.series().gpu().getLast()).isZero();
+    }
+
+    @Test
+    void gpuSharingAllocationAndFragmentationComeFromTheDevices()
+    {
+        final Trace trace = new OpenbTraceReader().readStrings("tiny",
+            "sn,cpu_milli,memory_mib,gpu,model\nn1,32000,131072,2,V100\n",
+            "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time\n" +
+                "a,1000,1024,1,300,,LS,Running,0,100,0\n" +
+                "b,1000,1024,1,500,V100,LS,Running,10,50,10\n");
+        assertThat(trace.errors()).isEmpty();
+        final ReplayResult r = run(trace, ctx()).run();
+
+        // best fit puts both shares on device 0: 800 of 2,000 milli used, 200 stranded on it, device 1 whole;
+        // b runs 10..50 s, a 0..100 s; each sample is the state after the events of its instant
+        assertThat(r.endAllocation().gpu()).isEqualTo(0.4);
+        assertThat(r.gpuFragmentationMilli()).isEqualTo(200);
+        assertThat(r.peakAllocation().gpu()).isEqualTo(0.4);
+        final ReplayResult.Series s = r.series();
+        assertThat(s.gpuFragmentationMilli()).isNotNull();
+        assertThat(s.timeMs()).hasSize(11); // span 100 s: a runs 0..100 s
+        assertThat(s.gpu()).containsExactly(0.15, 0.4, 0.4, 0.4, 0.4, 0.15, 0.15, 0.15, 0.15, 0.15, 0.0);
+        assertThat(s.gpuFragmentationMilli()).containsExactly(700L, 200L, 200L, 200L, 200L, 700L, 700L, 700L, 700L, 700L, 0L);
+    }
+
+    @Test
+    void theOpenbDefaultTraceReplaysUnderTwoProfiles()
+    {
+        final Path dir = Traces.sharedOpenb();
+        assumeThat(dir).as("../shared/traces/alibaba-openb").isNotNull();
+        final Trace trace = new OpenbTraceReader().read(dir.resolve("openb_node_list_all_node.csv"),
+            dir.resolve("openb_pod_list_default.csv"));
+        final ReplayReport report = new ReplayDriver(new ReplayContext()).replay(trace, List.of(
+            ReplayProfile.defaultProfile(),
+            new ReplayProfile("gpu-packing", Profile.builder().scoreWeight(GpuPacking.NAME, 1).build())));
+        for (final ReplayResult r : report.results())
+        {
+            assertThat(r.podsCreated()).isEqualTo(8152);
+            assertThat(r.podsPlaced() + r.neverPlaced()).isEqualTo(8152);
+            assertThat(r.podsPlaced()).isGreaterThan(8000);
+            assertThat(r.gpuFragmentationMilli()).isNotNull();
+            assertThat(r.series().gpu()).isNotNull();
+        }
     }
 
     @Test

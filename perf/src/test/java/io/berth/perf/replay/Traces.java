@@ -1,5 +1,7 @@
 package io.berth.perf.replay;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,20 @@ final class Traces
 
     private Traces()
     {
+    }
+
+    /** {@code shared/traces/alibaba-openb} in the nearest directory above the module that has it, or null. */
+    static Path sharedOpenb()
+    {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent())
+        {
+            final Path candidate = p.resolve("shared").resolve("traces").resolve("alibaba-openb");
+            if (Files.isDirectory(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     static NodeObject node(final String name, final long milliCpu)

@@ -207,6 +207,7 @@ public final class HtmlReport
             .xAxisTitle("virtual time (" + unit + ")").yAxisTitle(yTitle).build();
         style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setXAxisDecimalPattern("#,##0.##");
         final double per = msPer(unit);
         for (final ReplayResult r : results)
         {
@@ -244,7 +245,7 @@ public final class HtmlReport
         final List<String> labels = new ArrayList<>();
         for (final long bound : buckets.keySet())
         {
-            labels.add(nanos(bound));
+            labels.add(nanos(bound + 1)); // HdrHistogram's bounds are 2^k - 1
         }
         if (labels.isEmpty())
         {

@@ -94,6 +94,10 @@ final class ReplayCommand implements Callable<Integer>
         description = "Points of each time series (default: ${DEFAULT-VALUE}).")
     int samples;
 
+    @Option(names = "--keep-pods", description = "Pods never end after their run time: they arrive and stay until " +
+        "the cluster is full (how the GPU-fragmentation paper replays openb). Trace deletions still apply.")
+    boolean keepPods;
+
     @Option(names = "--parallel", description = "Replay the profiles on one thread each instead of one after another.")
     boolean parallel;
 
@@ -129,7 +133,7 @@ final class ReplayCommand implements Callable<Integer>
         final ReplayProgress bar = showProgress ? new TerminalProgress(new PrintStream(System.err, true), 200) :
             ReplayProgress.NONE;
         final ReplayContext ctx = new ReplayContext().speed(factor).seed(seed).samples(samples)
-            .parallelProfiles(parallel).vector(!scalar).progress(bar);
+            .parallelProfiles(parallel).vector(!scalar).keepPods(keepPods).progress(bar);
         final ReplayReport report = new ReplayDriver(ctx).replay(t, replayProfiles);
 
         if (json)

@@ -65,6 +65,7 @@ final class ProfileRun
     private long placedAtIdleCheck;
 
     // time series
+    private final long spanNs;
     private long sampleIntervalNs;
     private final int sampleLimit;
     private long nextSampleNs;
@@ -117,7 +118,8 @@ final class ProfileRun
         Arrays.fill(bindNs, -1);
         this.liveIdByKey = new ObjectIntHashMap<>(Math.max(16, Math.min(plan.podCount, 1 << 20)));
         this.deletions = new DeletionHeap(1024);
-        this.sampleIntervalNs = Math.max(1, plan.spanNs / (ctx.samples() - 1));
+        this.spanNs = ctx.keepPods() ? plan.eventSpanNs : plan.spanNs;
+        this.sampleIntervalNs = Math.max(1, spanNs / (ctx.samples() - 1));
         this.sampleLimit = 2 * ctx.samples();
         final int capacity = sampleLimit;
         sampleTimeNs = new long[capacity];
@@ -211,7 +213,7 @@ final class ProfileRun
             allocation(allocation);
             endAllocation = allocation.clone();
         }
-        final long endNs = Math.max(nowNs, plan.spanNs);
+        final long endNs = Math.max(nowNs, spanNs);
         while (nextSampleNs <= endNs)
         {
             sample();
@@ -352,7 +354,7 @@ final class ProfileRun
         everPlaced[id] = true;
         bindNs[id] = nowNs;
         final long run = plan.runNs[id];
-        if (run >= 0)
+        if (run >= 0 && !ctx.keepPods())
         {
             deletions.push(nowNs + run, id);
         }

@@ -12,6 +12,8 @@ import io.berth.sched.queue.SchedulingQueueConfig;
  * <li>{@code parallelProfiles} [false]: one thread per profile instead of one profile after the other.</li>
  * <li>{@code queueConfig} [kube's defaults: backoff 1 s doubling to 10 s, 5 min unschedulable flush].</li>
  * <li>{@code vector} [true]: Vector API passes, or the scalar reference twins.</li>
+ * <li>{@code keepPods} [false]: bound pods are never deleted after their run time (trace deletions still apply):
+ * pods arrive and stay until the cluster is full, as the GPU-fragmentation paper replays openb.</li>
  * <li>{@code clock} [{@link ReplayClock#SYSTEM}]: the wall clock, injected by tests.</li>
  * <li>{@code progress} [{@link ReplayProgress#NONE}]: told of each profile's counters while it runs.</li>
  * </ul>
@@ -29,6 +31,7 @@ public final class ReplayContext
     private boolean parallelProfiles;
     private SchedulingQueueConfig queueConfig = SchedulingQueueConfig.DEFAULT;
     private boolean vector = true;
+    private boolean keepPods;
     private ReplayClock clock = ReplayClock.SYSTEM;
     private ReplayProgress progress = ReplayProgress.NONE;
     private boolean concluded;
@@ -97,6 +100,17 @@ public final class ReplayContext
     public boolean vector()
     {
         return vector;
+    }
+
+    public ReplayContext keepPods(final boolean v)
+    {
+        keepPods = v;
+        return this;
+    }
+
+    public boolean keepPods()
+    {
+        return keepPods;
     }
 
     public ReplayContext clock(final ReplayClock v)

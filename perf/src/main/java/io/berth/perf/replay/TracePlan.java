@@ -27,6 +27,8 @@ final class TracePlan
     final int podCount;
     /** Latest arrival, or arrival plus run time, or event time: the span the samples cover. */
     final long spanNs;
+    /** The last event's time: the span when pods are kept for ever. */
+    final long eventSpanNs;
 
     TracePlan(final Trace trace)
     {
@@ -50,6 +52,7 @@ final class TracePlan
         final ObjectIntHashMap<String> latest = new ObjectIntHashMap<>(Math.max(16, pods));
         long previous = 0;
         long span = 0;
+        long eventSpan = 0;
         int id = 0;
         for (int i = 0; i < n; i++)
         {
@@ -66,6 +69,7 @@ final class TracePlan
             previous = e.timeMs();
             timeNs[i] = e.timeMs() * NS_PER_MS;
             span = Math.max(span, timeNs[i]);
+            eventSpan = timeNs[i];
             podIdOfEvent[i] = -1;
             switch (e.kind())
             {
@@ -89,5 +93,6 @@ final class TracePlan
             }
         }
         spanNs = Math.max(span, NS_PER_MS);
+        eventSpanNs = Math.max(eventSpan, NS_PER_MS);
     }
 }

@@ -150,6 +150,21 @@ class ReplayDriverTest
     }
 
     @Test
+    void keepPodsIgnoresRunTimes()
+    {
+        final Trace trace = trace(List.of(node("n1", 4000)),
+            podCreate(0, pod("a", 3000), 10_000),
+            podCreate(1_000, pod("b", 3000), 5_000));
+        final ProfileRun run = run(trace, ctx().keepPods(true));
+        final ReplayResult r = run.run();
+        assertThat(r.podsCompleted()).isZero();
+        assertThat(r.podsPlaced()).isEqualTo(1);
+        assertThat(run.bindNs(1)).isEqualTo(-1);
+        assertThat(r.pendingAtEnd()).isEqualTo(1);
+        assertThat(r.series().bound().getLast()).isEqualTo(1);
+    }
+
+    @Test
     void asFastAsPossibleNeverWaits()
     {
         final ManualClock clock = new ManualClock(0);

@@ -10,10 +10,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-import io.berth.mirror.codec.KubeObjectReader;
-import io.berth.mirror.codec.ObjectError;
 import io.berth.mirror.codec.ProfileReader;
-import io.berth.mirror.codec.ReadResult;
 import io.berth.perf.replay.ReplayContext;
 import io.berth.perf.replay.ReplayDriver;
 import io.berth.perf.replay.ReplayProfile;
@@ -25,12 +22,7 @@ import io.berth.perf.replay.report.JsonReport;
 import io.berth.perf.replay.report.TerminalReport;
 import io.berth.perf.trace.Trace;
 import io.berth.perf.trace.TraceError;
-import io.berth.perf.trace.TraceEvent;
-import io.berth.perf.trace.openb.OpenbTraceReader;
-import io.berth.perf.trace.synthetic.SyntheticSpec;
-import io.berth.perf.trace.synthetic.SyntheticTrace;
-import io.berth.sched.model.PodObject;
-import io.berth.sched.queue.PriorityClasses;
+import io.berth.perf.trace.TraceSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -60,9 +52,6 @@ import picocli.CommandLine.Spec;
         "                            (bound pods accounted where they are), running for ever" })
 final class ReplayCommand implements Callable<Integer>
 {
-    static final String OPENB = "openb:";
-    static final String SYNTHETIC = "synthetic:";
-
     @Spec
     CommandSpec spec;
 
@@ -117,7 +106,7 @@ final class ReplayCommand implements Callable<Integer>
         final PrintWriter err = spec.commandLine().getErr();
         final double factor = parseSpeed();
         final List<ReplayProfile> replayProfiles = loadProfiles(err);
-        final Trace t = loadTrace(err);
+        final Trace t = loadTrace();
         for (final TraceError e : t.errors())
         {
             err.println("berth: " + e);
@@ -209,47 +198,8 @@ final class ReplayCommand implements Callable<Integer>
         return list;
     }
 
-    private Trace loadTrace(final PrintWriter err)
+    private Trace loadTrace()
     {
-        if (trace.startsWith(OPENB))
-        {
-            final String[] files = trace.substring(OPENB.length()).split(",", -1);
-            if (files.length != 2 || files[0].isBlank() || files[1].isBlank())
-            {
-                throw new ParameterException(spec.commandLine(), "--trace " + trace + ": expected openb:NODES.csv,PODS.csv");
-            }
-            final Path nodes = Path.of(files[0].strip());
-            final Path pods = Path.of(files[1].strip());
-            ClusterLoader.checkReadable(nodes);
-            ClusterLoader.checkReadable(pods);
-            return new OpenbTraceReader().read(nodes, pods);
-        }
-        if (trace.startsWith(SYNTHETIC))
-        {
-            return SyntheticTrace.generate(SyntheticSpec.parse(trace.substring(SYNTHETIC.length())));
-        }
-        return clusterTrace(Path.of(trace));
-    }
-
-    /** A cluster file as a trace: its nodes at time 0, its pods created at time 0 in file order, never deleted. */
-    static Trace clusterTrace(final Path file)
-    {
-        ClusterLoader.checkReadable(file);
-        final ReadResult read = new KubeObjectReader().read(file);
-        final PriorityClasses classes = PriorityClasses.of(read.priorityClasses());
-        final List<TraceEvent> events = new ArrayList<>(read.pods().size());
-        for (final PodObject pod : read.pods())
-        {
-            events.add(TraceEvent.podCreate(0, classes.admit(pod), TraceEvent.RUNS_FOREVER));
-        }
-        final List<TraceError> errors = new ArrayList<>();
-        for (final ObjectError e : read.errors())
-        {
-            // the object reader names objects, not lines: line 0, the object in the message
-            final String what = (e.kind() + " " + e.name()).strip();
-            errors.add(new TraceError(e.source(), 0, (what.isEmpty() ? "" : what + ": ") +
-                (e.field().isEmpty() ? "" : e.field() + ": ") + e.message()));
-        }
-        return new Trace(file.getFileName().toString(), read.nodes(), events, errors);
+        return TraceSource.open(trace);
     }
 }

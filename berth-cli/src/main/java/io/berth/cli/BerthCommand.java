@@ -27,12 +27,13 @@ import picocli.CommandLine.Spec;
         "JVM: ${java.version} (${java.vendor} ${java.vm.name} ${java.vm.version})",
         "OS: ${os.name} ${os.version} ${os.arch}" },
     description = "Kubernetes-compatible scheduler core: explain and replay scheduling decisions.",
-    subcommands = { ExplainCommand.class, ScheduleCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class },
+    subcommands = { ExplainCommand.class, ScheduleCommand.class, ReplayCommand.class, ApplyCommand.class,
+        GetCommand.class, DeleteCommand.class, CommandLine.HelpCommand.class },
     usageHelpWidth = 100,
     footer = {
         "",
-        "Exit status: 0 ok; 1 usage or input error. Objects that cannot be read are reported on stderr and " +
-            "skipped; the others are still used, and the exit status is 1." })
+        "Exit status: 0 ok; 1 usage or input error; 2 no etcd answered (apply, get, delete). Objects that cannot " +
+            "be read are reported on stderr and skipped; the others are still used, and the exit status is 1." })
 public final class BerthCommand implements Callable<Integer>
 {
     /** Exit status of a usage or input error. */
@@ -51,6 +52,11 @@ public final class BerthCommand implements Callable<Integer>
     /** Runs the command with stdout and stderr as UTF-8 and exits with its status. */
     public static void main(final String[] args)
     {
+        // jetcd logs through SLF4J, which has no provider here: keep its "no providers" notice off stderr
+        if (System.getProperty("slf4j.internal.verbosity") == null)
+        {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
         final PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         final PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         final int status = newCommandLine().setOut(out).setErr(err).execute(args);

@@ -34,7 +34,7 @@ final class ClusterLoader
 
     /** A loaded cluster: the engine over its node table, the pending pods in input order, and what was skipped. */
     record Loaded(NodeTable table, SchedulingEngine engine, Profile profile, List<PodObject> pending, int skipped, long loadNanos,
-        int gated, List<PodDisruptionBudget> disruptionBudgets)
+        int gated, List<PodDisruptionBudget> disruptionBudgets, long seed)
     {
     }
 
@@ -133,7 +133,7 @@ final class ClusterLoader
             }
         }
         return new Loaded(table, engine, profile, pending, read.errors().size(), System.nanoTime() - start, gated,
-            read.podDisruptionBudgets());
+            read.podDisruptionBudgets(), seed);
     }
 
     /** Prints the closing line about skipped objects; returns the exit status it implies. */

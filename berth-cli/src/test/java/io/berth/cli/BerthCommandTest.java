@@ -288,7 +288,7 @@ class BerthCommandTest
             metadata: {name: urgent, namespace: default}
             spec: {priority: 1000, containers: [{name: c, image: i, resources: {requests: {cpu: 500m}}}]}
             """);
-        final Run run = berth("schedule", "--cluster", cluster.toString(), "--json", "--preemption");
+        final Run run = berth("schedule", "--cluster", cluster.toString(), "--json");
         assertThat(run.exit()).as(run.err()).isZero();
         final JsonNode summary = JSON.readTree(run.out());
         assertThat(summary.get("placed").asInt()).isEqualTo(1);
@@ -296,7 +296,7 @@ class BerthCommandTest
         assertThat(summary.get("preempted").get(0).get("victim").asText()).isEqualTo("default/running-low");
         assertThat(summary.get("preempted").get(0).get("preemptor").asText()).isEqualTo("default/urgent");
 
-        final Run without = berth("schedule", "--cluster", cluster.toString(), "--json");
+        final Run without = berth("schedule", "--cluster", cluster.toString(), "--json", "--no-preemption");
         final JsonNode plain = JSON.readTree(without.out());
         assertThat(plain.get("placed").asInt()).isZero();
         assertThat(plain.get("preempted")).isEmpty();
@@ -387,15 +387,39 @@ class BerthCommandTest
     }
 
     @Test
-    void queueOrderIsPriorityThenCreationThenName()
+    void theQueueServesHigherPriorityFirstAndRetriesAfterPreemption(@TempDir final Path dir) throws Exception
     {
-        final PodObject low = PodObject.builder("b", "low").priority(0).creationTimestampMs(1).build();
-        final PodObject highLate = PodObject.builder("a", "high-late").priority(10).creationTimestampMs(5).build();
-        final PodObject highEarly = PodObject.builder("z", "high-early").priority(10).creationTimestampMs(2).build();
-        final PodObject highEarlyA = PodObject.builder("a", "high-early").priority(10).creationTimestampMs(2).build();
-        final List<PodObject> pods = new ArrayList<>(List.of(low, highLate, highEarly, highEarlyA));
-        pods.sort(ScheduleCommand.QUEUE_ORDER);
-        assertThat(pods).containsExactly(highEarlyA, highEarly, highLate, low);
+        // one node with room for one 600m pod: the high-priority pod created last is served first; the low one
+        // then fits nowhere and cannot preempt a higher-priority pod
+        final Path cluster = dir.resolve("c.yaml");
+        Files.writeString(cluster, """
+            apiVersion: v1
+            kind: Node
+            metadata: {name: only}
+            status: {allocatable: {cpu: "1", memory: 1Gi, pods: "10"}}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: early-low, namespace: default, creationTimestamp: "2024-01-01T00:00:00Z"}
+            spec: {priority: 1, containers: [{name: c, image: i, resources: {requests: {cpu: 600m}}}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: late-high, namespace: default, creationTimestamp: "2024-01-02T00:00:00Z"}
+            spec: {priority: 100, containers: [{name: c, image: i, resources: {requests: {cpu: 600m}}}]}
+            """);
+        final Path out = dir.resolve("placements.json");
+        final Run run = berth("schedule", "--cluster", cluster.toString(), "--json", "--output", out.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        final JsonNode summary = JSON.readTree(run.out());
+        assertThat(summary.get("placed").asInt()).isEqualTo(1);
+        assertThat(summary.get("preempted")).isEmpty();
+        assertThat(summary.get("podsPerReason").get("Insufficient cpu").asInt()).isEqualTo(1);
+        final JsonNode placements = JSON.readTree(out.toFile());
+        assertThat(placements.get(0).get("pod").asText()).isEqualTo("default/late-high");
+        assertThat(placements.get(0).get("node").asText()).isEqualTo("only");
+        assertThat(placements.get(1).get("pod").asText()).isEqualTo("default/early-low");
+        assertThat(placements.get(1).get("node").isNull()).isTrue();
     }
 
     @Test

@@ -36,7 +36,8 @@ import io.berth.sched.table.NodeTable;
  * Issue 3's pod-to-pod workloads, shaped like kube's scheduler_perf ones, on 5,000 nodes in 50 zones, with the full
  * default profile (PodTopologySpread and InterPodAffinity enabled), all nodes filtered and scored. Each operation
  * schedules one pod of the workload and forgets it again (assume then forget), after {@code existing} pods of the
- * same workload were placed at setup. No result cache applies: these pods read other nodes' pods.
+ * same workload were placed at setup. With the cache on, the node-local plugins come from the per-class cache and
+ * the pod-to-pod plugins are recomputed on every node.
  * <ul>
  * <li>{@code antiAffinity}: required pod anti-affinity on hostname against pods of the same app (kube threshold 60 pods/s);</li>
  * <li>{@code preferredAffinity}: preferred pod affinity on zone and anti-affinity on hostname (kube: 90 pods/s);</li>
@@ -60,6 +61,10 @@ public class PodToPodBenchmark
     @Param({"1000"})
     public int existing;
 
+    /** The engine's per-class cache: on (node-local plugins cached, pod-to-pod plugins recomputed) or off. */
+    @Param({"on", "off"})
+    public String cache;
+
     private SchedulingEngine engine;
     private PodObject[] pods;
     private int next;
@@ -70,7 +75,7 @@ public class PodToPodBenchmark
         final Profile profile = Profile.builder()
             .enableFilter(PodTopologySpread.NAME).enableFilter(InterPodAffinity.NAME)
             .scoreWeight(PodTopologySpread.NAME, 2).scoreWeight(InterPodAffinity.NAME, 2).build();
-        engine = new SchedulingEngine(new NodeTable(nodes), PluginRegistry.build(profile), 1);
+        engine = new SchedulingEngine(new NodeTable(nodes), PluginRegistry.build(profile), 1).cache("on".equals(cache));
         for (int i = 0; i < nodes; i++)
         {
             final String name = "node-" + i;

@@ -19,6 +19,8 @@ final class CycleResults
     long epoch = -1;
     int limit = -1;
     long lastUse;
+    /** The pod-aware plugins' results were computed while they depended on pods on other nodes. */
+    boolean podToPod;
 
     long[] failBits;
     long[] filterVersions;
@@ -59,6 +61,7 @@ final class CycleResults
         this.limit = limit;
         this.scored = false;
         this.reasons = null;
+        this.podToPod = false;
     }
 
     boolean matches(final PodObject pod, final long epoch, final int limit)

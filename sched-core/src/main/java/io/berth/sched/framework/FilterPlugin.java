@@ -48,4 +48,14 @@ public interface FilterPlugin
      * {@code Insufficient cpu}. Called only to explain a decision; may allocate.
      */
     void reasons(NodeTable table, int slot, List<String> out);
+
+    /**
+     * kube's status code for a slot this plugin rejects (after {@link #preFilter} for the same pod): true for
+     * {@code Unschedulable}, which removing pods from the node may cure, false for
+     * {@code UnschedulableAndUnresolvable}, which preemption cannot help (the default).
+     */
+    default boolean preemptionMayHelp(final NodeTable table, final int slot)
+    {
+        return false;
+    }
 }

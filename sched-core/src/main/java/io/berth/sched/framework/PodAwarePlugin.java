@@ -22,8 +22,8 @@ public interface PodAwarePlugin
      * After {@code preFilter} compiled {@code pod} (before {@code preScore}, so answer from the pod and the
      * counters): true when this plugin's result on some node
      * for this pod depends on pods on other nodes (the pod has pod-to-pod terms, or existing pods' terms could
-     * match it). The engine then computes every node for the pod instead of reusing its per-class cache, whose
-     * invalidation is per node.
+     * match it). The engine then recomputes this plugin's passes on every node instead of reusing its per-class
+     * cache, whose invalidation is per node; the other plugins' cached results are still reused.
      */
     boolean readsOtherNodes(PodObject pod);
 }

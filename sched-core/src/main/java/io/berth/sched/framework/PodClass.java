@@ -10,7 +10,8 @@ import io.berth.sched.model.PodObject;
  * equal, so every filter and score gives both the same result on every node. Keep this in step with the plugins:
  * a plugin that starts reading another pod field must add it here. Labels, namespace and pod (anti-)affinity /
  * spread terms are left out on purpose: the plugins that read them ({@link PodAwarePlugin}s) answer
- * {@code readsOtherNodes} for any pod where they matter, and the engine then bypasses the cache. Compares by index, not with
+ * {@code readsOtherNodes} for any pod where they matter, and the engine then recomputes those plugins on every
+ * node (the node-local plugins' results still come from the class's cache). Compares by index, not with
  * {@code List.equals}, so that the check allocates no iterators on the scheduling path.
  */
 final class PodClass

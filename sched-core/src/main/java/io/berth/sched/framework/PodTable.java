@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import org.eclipse.collections.impl.map.mutable.primitive.IntIntHashMap;
 import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 import io.berth.sched.model.Container;
@@ -38,11 +39,103 @@ public final class PodTable
     private long[] gpuMilli = new long[capacity];
     private long gpuNotPlaced;
     private PodObject[] pods = new PodObject[capacity];
+    // per node slot, an intrusive doubly linked list of its pod slots (-1 terminated)
+    private int[] firstOnNode = new int[64];
+    private int[] nextOnNode = new int[capacity];
+    private int[] prevOnNode = new int[capacity];
     private PodAwarePlugin[] listeners = new PodAwarePlugin[0];
+    // accounted pods per priority value (few distinct values), for preemption's "any lower-priority pod?" test
+    private final IntIntHashMap podsPerPriority = new IntIntHashMap();
+    private int lowestPriority = Integer.MAX_VALUE;
+    private boolean lowestStale;
 
     public PodTable(final NodeTable nodes)
     {
         this.nodes = nodes;
+        Arrays.fill(firstOnNode, -1);
+    }
+
+    /** The lowest priority of any accounted pod ({@code Integer.MAX_VALUE} when there is none). */
+    public int lowestPriority()
+    {
+        if (lowestStale)
+        {
+            int min = Integer.MAX_VALUE;
+            final var keys = podsPerPriority.keySet().intIterator();
+            while (keys.hasNext())
+            {
+                min = Math.min(min, keys.next());
+            }
+            lowestPriority = min;
+            lowestStale = false;
+        }
+        return lowestPriority;
+    }
+
+    /** The first pod slot accounted on a node slot, or -1; walk on with {@link #nextPodOnNode}. */
+    public int firstPodOnNode(final int node)
+    {
+        return node < firstOnNode.length ? firstOnNode[node] : -1;
+    }
+
+    /** The pod slot after {@code podSlot} on the same node, or -1. */
+    public int nextPodOnNode(final int podSlot)
+    {
+        return nextOnNode[podSlot];
+    }
+
+    /** What pod slot {@code podSlot} added to its node's requested column of resource {@code resourceId}. */
+    public long requested(final int podSlot, final int resourceId)
+    {
+        if (resourceId == Resources.PODS)
+        {
+            return 1;
+        }
+        final int base = podSlot * rowWidth;
+        for (int i = 0, n = resourceCount[podSlot]; i < n; i++)
+        {
+            if (resourceIds[base + i] == resourceId)
+            {
+                return amounts[base + i];
+            }
+        }
+        return 0;
+    }
+
+    private void link(final int slot, final int node)
+    {
+        if (node >= firstOnNode.length)
+        {
+            final int old = firstOnNode.length;
+            firstOnNode = Arrays.copyOf(firstOnNode, Math.max(node + 1, old * 2));
+            Arrays.fill(firstOnNode, old, firstOnNode.length, -1);
+        }
+        final int head = firstOnNode[node];
+        nextOnNode[slot] = head;
+        prevOnNode[slot] = -1;
+        if (head >= 0)
+        {
+            prevOnNode[head] = slot;
+        }
+        firstOnNode[node] = slot;
+    }
+
+    private void unlink(final int slot, final int node)
+    {
+        final int prev = prevOnNode[slot];
+        final int next = nextOnNode[slot];
+        if (prev >= 0)
+        {
+            nextOnNode[prev] = next;
+        }
+        else
+        {
+            firstOnNode[node] = next;
+        }
+        if (next >= 0)
+        {
+            prevOnNode[next] = prev;
+        }
     }
 
     public int count()
@@ -142,6 +235,12 @@ public final class PodTable
         slotByKey.put(pod.key(), slot);
         pods[slot] = pod;
         nodeSlot[slot] = node;
+        link(slot, node);
+        podsPerPriority.addToValue(pod.priority(), 1);
+        if (pod.priority() < lowestPriority)
+        {
+            lowestPriority = pod.priority();
+        }
         resourceCount[slot] = n;
         final int base = slot * rowWidth;
         for (int i = 0; i < n; i++)
@@ -204,6 +303,12 @@ public final class PodTable
         }
         gpuMask[slot] = 0;
         final PodObject removed = pods[slot];
+        unlink(slot, node);
+        if (podsPerPriority.addToValue(pods[slot].priority(), -1) == 0)
+        {
+            podsPerPriority.remove(pods[slot].priority());
+            lowestStale |= pods[slot].priority() == lowestPriority;
+        }
         pods[slot] = null;
         nodeSlot[slot] = -1;
         freeSlots.add(slot);
@@ -289,6 +394,8 @@ public final class PodTable
             nonZeroMilliCpu = Arrays.copyOf(nonZeroMilliCpu, capacity);
             nonZeroMemory = Arrays.copyOf(nonZeroMemory, capacity);
             pods = Arrays.copyOf(pods, capacity);
+            nextOnNode = Arrays.copyOf(nextOnNode, capacity);
+            prevOnNode = Arrays.copyOf(prevOnNode, capacity);
             gpuMask = Arrays.copyOf(gpuMask, capacity);
             gpuMilli = Arrays.copyOf(gpuMilli, capacity);
         }

@@ -35,6 +35,11 @@ public final class SchedulingEngine
     private final int[] weights;
     private final boolean[] filterActive;
     private final boolean[] scoreActive;
+    /** Plugins whose result on a node can depend on pods on other nodes: never served from the per-class cache. */
+    private final boolean[] filterPodAware;
+    private final boolean[] scorePodAware;
+    /** This cycle recomputes every node for the pod-aware plugins (set in select, read by runScores). */
+    private boolean recomputePodAware;
     private boolean vector = true;
     private boolean cacheEnabled = true;
     private long rngState;
@@ -48,6 +53,7 @@ public final class SchedulingEngine
     private long[] total;
     private long[][] scoreView;
     private int[] dirty;
+    private long[] probe = new long[0];
     private int lastFeasible;
     private int lastFilterLimit;
     private int lastDirtyChunks;
@@ -80,6 +86,16 @@ public final class SchedulingEngine
             }
         }
         this.podAware = aware.toArray(new PodAwarePlugin[0]);
+        this.filterPodAware = new boolean[filters.length];
+        this.scorePodAware = new boolean[scorers.length];
+        for (int k = 0; k < filters.length; k++)
+        {
+            filterPodAware[k] = filters[k] instanceof PodAwarePlugin;
+        }
+        for (int s = 0; s < scorers.length; s++)
+        {
+            scorePodAware[s] = scorers[s] instanceof PodAwarePlugin;
+        }
         for (final PodAwarePlugin a : podAware)
         {
             pods.addListener(a);
@@ -181,20 +197,101 @@ public final class SchedulingEngine
         return pods.remove(key) >= 0;
     }
 
+    /**
+     * Accounts a pod on a node slot whatever its {@code spec.nodeName} says: preemption's dry runs put back the
+     * pods they took off. Returns false if the pod is already accounted.
+     */
+    public boolean addPodOn(final PodObject pod, final int nodeSlot)
+    {
+        requests.compile(pod);
+        ensureScratch();
+        return pods.add(pod, requests, nodeSlot);
+    }
+
+    /**
+     * Preemption's dry run (kube's {@code RunFilterPluginsWithNominatedPods} on one node): PreFilter for
+     * {@code pod} against the current pods, then every active filter on the chunk holding {@code slot} only. True
+     * when the node passes them all. The last cycle's results are left as they were; call {@link #recompile}
+     * before asking {@link #unschedulableReasons} after dry runs.
+     */
+    public boolean fitsOn(final PodObject pod, final int slot)
+    {
+        ensureScratch();
+        requests.compile(pod);
+        final int from = slot / Kernels.LANES * Kernels.LANES;
+        final int to = from + Kernels.LANES;
+        if (probe.length < to)
+        {
+            probe = new long[Math.max(to, table.capacity())];
+        }
+        java.util.Arrays.fill(probe, from, to, 0L);
+        if (!table.isLive(slot))
+        {
+            return false;
+        }
+        for (int k = 0; k < filters.length; k++)
+        {
+            if (filters[k].preFilter(pod, requests, table))
+            {
+                runFilter(k, probe, 1L << (k + 1), from, to);
+                if (probe[slot] != 0)
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** PreFilter of every plugin for {@code pod} again, so that reasons describe the current pods. */
+    public void recompile(final PodObject pod)
+    {
+        requests.compile(pod);
+        for (int k = 0; k < filters.length; k++)
+        {
+            filterActive[k] = filters[k].preFilter(pod, requests, table);
+        }
+        if (current != null)
+        {
+            current.reasons = null;
+        }
+    }
+
     // ---------------------------------------------------------------- scheduling
 
     /**
      * Schedules one pending pod: returns the chosen node slot with the pod assumed there, or -1 when no node
-     * is feasible (then {@link #unschedulableReasons} tells why).
+     * is feasible (then {@link #unschedulableReasons} tells why). A pod with a {@code nominatedNodeName} (set by
+     * preemption) takes that node when it passes every filter there, without scoring others (kube's
+     * {@code evaluateNominatedNode}); otherwise all nodes are filtered and scored.
      */
     public int schedule(final PodObject pod)
     {
+        final int nominated = nominatedSlot(pod);
+        if (nominated >= 0 && fitsOn(pod, nominated))
+        {
+            // kube's evaluateNominatedNode: a pod nominated by preemption takes its node when it passes there
+            pods.add(pod, requests, nominated);
+            lastFeasible = 1;
+            return nominated;
+        }
         final int slot = select(pod, false);
         if (slot >= 0)
         {
             pods.add(pod, requests, slot);
         }
         return slot;
+    }
+
+    private int nominatedSlot(final PodObject pod)
+    {
+        final String nominated = pod.nominatedNodeName();
+        if (nominated == null || nominated.isEmpty())
+        {
+            return -1;
+        }
+        final int slot = table.slotOf(nominated);
+        return slot >= 0 && table.isLive(slot) ? slot : -1;
     }
 
     /** Runs filter, score and select for a pod without assuming it. Returns the slot or -1. */
@@ -225,13 +322,13 @@ public final class SchedulingEngine
             filterActive[k] = filters[k].preFilter(pod, requests, table);
         }
         final long epoch = table.epoch();
-        final boolean reusable = useCache && !readsOtherNodes(pod);
-        CycleResults r = reusable ? find(pod, epoch, limit) : null;
+        final boolean podToPod = podAware.length != 0 && readsOtherNodes(pod);
+        CycleResults r = useCache ? find(pod, epoch, limit) : null;
         if (r == null)
         {
-            r = reusable ? evict() : scratchResults();
+            r = useCache ? evict() : scratchResults();
             r.reset(pod, epoch, limit);
-            if (reusable)
+            if (useCache)
             {
                 // scratch results are never looked up again: their versions would be copied for nothing
                 CycleResults.snapshot(table.slotVersions().segment(), r.filterVersions, limit);
@@ -239,11 +336,20 @@ public final class SchedulingEngine
             runFilters(r.failBits, 0, limit);
             System.arraycopy(filterActive, 0, r.filterActive, 0, filters.length);
             lastDirtyChunks = -1;
+            recomputePodAware = false;
         }
         else
         {
             refreshFilters(r, limit);
+            // pod-aware results that depended on other nodes' pods are stale wherever any pod moved: recompute
+            // them on every node, now and once more after the class stops reading other nodes
+            recomputePodAware = podToPod || r.podToPod;
+            if (recomputePodAware)
+            {
+                rerunPodAwareFilters(r, limit);
+            }
         }
+        r.podToPod = podToPod;
         r.lastUse = ++useClock;
         current = r;
         failBits = r.failBits;
@@ -272,6 +378,20 @@ public final class SchedulingEngine
             }
         }
         return false;
+    }
+
+    private void rerunPodAwareFilters(final CycleResults r, final int limit)
+    {
+        for (int k = 0; k < filters.length; k++)
+        {
+            if (filterPodAware[k] && filterActive[k])
+            {
+                final long bit = 1L << (k + 1);
+                clearBit(r.failBits, bit, limit);
+                runFilter(k, r.failBits, bit, 0, limit);
+                r.reasons = null;
+            }
+        }
     }
 
     private CycleResults find(final PodObject pod, final long epoch, final int limit)
@@ -480,6 +600,17 @@ public final class SchedulingEngine
                 }
             }
             n = CycleResults.dirtyChunks(table.slotVersions().segment(), r.scoreVersions, limit, dirty);
+            if (recomputePodAware)
+            {
+                for (int s = 0; s < scorers.length; s++)
+                {
+                    if (scorePodAware[s] && scoreActive[s])
+                    {
+                        runScore(s, r.rawScores[s], 0, limit);
+                        everything = true;
+                    }
+                }
+            }
             for (int c = 0; c < n; c++)
             {
                 for (int s = 0; s < scorers.length; s++)

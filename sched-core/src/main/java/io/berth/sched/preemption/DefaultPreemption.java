@@ -9,24 +9,34 @@ import io.berth.sched.framework.FilterPlugin;
 import io.berth.sched.framework.PodRequests;
 import io.berth.sched.framework.PodTable;
 import io.berth.sched.framework.SchedulingEngine;
+import io.berth.sched.model.Container;
+import io.berth.sched.model.ContainerPort;
 import io.berth.sched.model.LabelSelector;
 import io.berth.sched.model.LabelSelectorRequirement;
 import io.berth.sched.model.PodDisruptionBudget;
 import io.berth.sched.model.PodObject;
+import io.berth.sched.plugins.nodeports.NodePorts;
 import io.berth.sched.plugins.noderesources.NodeResourcesFit;
+import io.berth.sched.table.HostPortIndex;
 import io.berth.sched.queue.PriorityClasses;
 import io.berth.sched.table.NodeTable;
 import io.berth.sched.table.Resources;
 
 /**
  * kube-scheduler's DefaultPreemption (PostFilter), data-oriented: called after {@link SchedulingEngine#schedule}
- * returned -1. Candidate nodes are those whose only fail bit is NodeResourcesFit's; each is dry-run as column
- * arithmetic on copies (the node's free amounts of the resources the preemptor requests plus the pod count, and a
- * small matrix of the lower-priority pods' amounts): remove every lower-priority pod, check the fit, then reprieve
- * as many as possible (PDB-violating first, each group from the most important down), as kube's
- * {@code SelectVictimsOnNode}. The node is chosen by kube's {@code pickOneNodeForPreemption}, its victims are
- * removed through {@link SchedulingEngine#removePod} and the preemptor's nominated node is reported; the caller
- * requeues and re-schedules it. Single-threaded, on the engine's owner thread; reuses its scratch arrays.
+ * returned -1. Potential nodes are those where every failing filter reports {@code Unschedulable} rather than
+ * {@code UnschedulableAndUnresolvable} ({@link FilterPlugin#preemptionMayHelp}); as kube's DryRunPreemption, they
+ * are dry-run from a random (seeded) offset until 10% of them, at least 100, are viable candidates. A node failing
+ * only on resources and host ports is dry-run as column arithmetic on copies (its free amounts of the resources the
+ * preemptor requests plus the pod count, a small matrix of its lower-priority pods' amounts read from the pod
+ * table's per-node lists, and which of them hold a conflicting host port); a node failing on pod anti-affinity or
+ * topology spread (or any node, for a
+ * preemptor with required pod affinity) is dry-run on the engine itself: its lower-priority pods are taken off,
+ * every filter is run on that node's chunk, and the pods go back. Either way victims are chosen as kube's
+ * {@code SelectVictimsOnNode} (remove all, then reprieve from the most important, PDB-violating first); the node
+ * by kube's {@code pickOneNodeForPreemption}; its victims are removed through {@link SchedulingEngine#removePod}
+ * and the preemptor's nominated node is reported; the caller re-schedules it. Single-threaded, on the engine's
+ * owner thread; reuses its scratch arrays.
  */
 public final class DefaultPreemption
 {
@@ -51,22 +61,40 @@ public final class DefaultPreemption
 
     // per node: free amounts (copy of allocatable - requested), potential victims bucketed by node (CSR)
     private long[] free = new long[8];
-    private int[] start = new int[64];
-    private int[] fill = new int[64];
-    private int[] victimPods = new int[256];
+    private int[] potential = new int[64];
+    private PodObject[] victimObjects = new PodObject[256];
     private long[] victimAmounts = new long[256 * 8];
     private int[] order = new int[256];
     private boolean[] violating = new boolean[256];
     private boolean[] chosen = new boolean[256];
     private int[] pdbAllowed = new int[8];
 
+    private long rngState;
+    private PodObject preemptor;
+    private boolean preemptorHasHostPorts;
+    private boolean portBlocked;
+    private boolean[] portConflict = new boolean[256];
+    private int lastCandidates;
+
     // best candidate so far and the one being evaluated
     private final Candidate best = new Candidate();
     private final Candidate current = new Candidate();
 
+    /** kube's default {@code minCandidateNodesPercentage}. */
+    public static final int MIN_CANDIDATE_NODES_PERCENTAGE = 10;
+    /** kube's default {@code minCandidateNodesAbsolute}. */
+    public static final int MIN_CANDIDATE_NODES_ABSOLUTE = 100;
+
     /** A preemption evaluator; binds to the node table of the engine it is first called with. */
     public DefaultPreemption()
     {
+        this(0);
+    }
+
+    /** A preemption evaluator whose random offset into the candidate nodes (kube's) is drawn from {@code seed}. */
+    public DefaultPreemption(final long seed)
+    {
+        this.rngState = seed;
     }
 
     /**
@@ -174,40 +202,101 @@ public final class DefaultPreemption
         {
             return Result.none(NOT_ELIGIBLE_TERMINATING);
         }
+        if (pods.lowestPriority() >= priority)
+        {
+            // no pod anywhere could be a victim: every potential node would report no victims
+            return Result.none(NO_VICTIMS);
+        }
         final long[] fail = engine.lastFailBits();
-        final long fitBit = fitBit(engine);
-        final int limit = fail.length;
-
+        final FilterPlugin[] filters = engine.filterPlugins();
+        final long fitBit = bitOf(filters, NodeResourcesFit.NAME);
+        final long portsBit = bitOf(filters, NodePorts.NAME);
+        preemptorHasHostPorts = hasHostPorts(pod);
+        this.preemptor = pod;
+        final int limit = Math.min(fail.length, table.slotLimit());
         compilePreemptor(pod);
-        bucketVictims(pods, fail, fitBit, priority, limit);
+        final boolean requiredAffinity = !pod.podAffinity().required().isEmpty();
 
+        // kube's nodesWherePreemptionMightHelp: every failing plugin says Unschedulable, not ...AndUnresolvable
+        if (potential.length < limit)
+        {
+            potential = new int[Math.max(limit, potential.length * 2)];
+        }
+        int potentialCount = 0;
         int notHelpful = 0;
-        int noVictims = 0;
-        best.slot = -1;
         for (int slot = 0; slot < limit; slot++)
         {
-            if ((fail[slot] & SchedulingEngine.NOT_LIVE) != 0)
+            final long bits = fail[slot];
+            if ((bits & SchedulingEngine.NOT_LIVE) != 0 || bits == 0)
             {
                 continue;
             }
-            if (fail[slot] != fitBit || fitBit == 0)
+            if (mightHelp(filters, bits, slot))
+            {
+                potential[potentialCount++] = slot;
+            }
+            else
             {
                 notHelpful++;
-                continue;
             }
-            if (!selectVictimsOnNode(slot, pods, pdbs))
+        }
+        if (potentialCount == 0)
+        {
+            return Result.none(noCandidateMessage(notHelpful, 0, notHelpful));
+        }
+
+        // kube's DryRunPreemption: from a random offset, until enough candidates are found
+        final int wanted = numCandidates(potentialCount);
+        final int offset = nextInt(potentialCount);
+        int noVictims = 0;
+        int nonViolating = 0;
+        int violating = 0;
+        boolean dryRanOnEngine = false;
+        best.slot = -1;
+        for (int i = 0; i < potentialCount; i++)
+        {
+            final int slot = potential[(offset + i) % potentialCount];
+            final boolean resourcesOnly = (fail[slot] & ~(fitBit | portsBit)) == 0 && !requiredAffinity;
+            final boolean found;
+            if (resourcesOnly)
+            {
+                found = selectVictimsByColumns(slot, pods, pdbs, priority);
+            }
+            else
+            {
+                dryRanOnEngine = true;
+                found = selectVictimsOnEngine(pod, slot, engine, pods, pdbs, priority);
+            }
+            if (!found)
             {
                 noVictims++;
                 continue;
+            }
+            if (current.pdbViolations == 0)
+            {
+                nonViolating++;
+            }
+            else
+            {
+                violating++;
             }
             if (best.slot < 0 || current.betterThan(best))
             {
                 best.copyFrom(current);
             }
+            if (nonViolating > 0 && nonViolating + violating >= wanted)
+            {
+                break;
+            }
         }
+        lastCandidates = nonViolating + violating;
         if (best.slot < 0)
         {
-            return Result.none(noCandidateMessage(notHelpful + noVictims, noVictims, notHelpful));
+            if (dryRanOnEngine)
+            {
+                engine.recompile(pod);
+            }
+            return Result.none(noCandidateMessage(noVictims + notHelpful, noVictims, notHelpful));
         }
         final String nodeName = table.name(best.slot);
         final List<Victim> victims = new ArrayList<>(best.keys.size());
@@ -219,7 +308,43 @@ public final class DefaultPreemption
         {
             engine.removePod(key);
         }
+        if (dryRanOnEngine)
+        {
+            engine.recompile(pod);
+        }
         return new Result(nodeName, victims, best.pdbViolations, "");
+    }
+
+    /** Viable candidates found by the last {@link #preempt} before it stopped looking. */
+    public int lastCandidates()
+    {
+        return lastCandidates;
+    }
+
+    /** kube's calculateNumCandidates: 10% of the potential nodes, at least 100, at most all of them. */
+    static int numCandidates(final int potentialNodes)
+    {
+        int n = potentialNodes * MIN_CANDIDATE_NODES_PERCENTAGE / 100;
+        if (n < MIN_CANDIDATE_NODES_ABSOLUTE)
+        {
+            n = MIN_CANDIDATE_NODES_ABSOLUTE;
+        }
+        return Math.min(n, potentialNodes);
+    }
+
+    private boolean mightHelp(final FilterPlugin[] filters, final long bits, final int slot)
+    {
+        long rest = bits;
+        while (rest != 0)
+        {
+            final int k = Long.numberOfTrailingZeros(rest) - 1;
+            rest &= rest - 1;
+            if (!filters[k].preemptionMayHelp(table, slot))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------- eligibility and candidates
@@ -237,10 +362,10 @@ public final class DefaultPreemption
         {
             return false;
         }
-        for (int p = 0, n = pods.slotLimit(); p < n; p++)
+        for (int p = pods.firstPodOnNode(node); p >= 0; p = pods.nextPodOnNode(p))
         {
             final PodObject other = pods.podAt(p);
-            if (other != null && pods.nodeSlotAt(p) == node && other.priority() < priority && other.isTerminating())
+            if (other.priority() < priority && other.isTerminating())
             {
                 return true;
             }
@@ -248,12 +373,11 @@ public final class DefaultPreemption
         return false;
     }
 
-    private static long fitBit(final SchedulingEngine engine)
+    private static long bitOf(final FilterPlugin[] filters, final String name)
     {
-        final FilterPlugin[] filters = engine.filterPlugins();
         for (int k = 0; k < filters.length; k++)
         {
-            if (NodeResourcesFit.NAME.equals(filters[k].name()))
+            if (name.equals(filters[k].name()))
             {
                 return 1L << (k + 1);
             }
@@ -279,85 +403,167 @@ public final class DefaultPreemption
     }
 
     /**
-     * One pass over the pod table: the lower-priority pods on candidate nodes, bucketed by node slot, each with its
-     * row of amounts (the preemptor's resources, then 1 for the pod count).
+     * The lower-priority pods on one node into the victim arrays, each with its row of amounts (the preemptor's
+     * resources, then 1 for the pod count) read from the pod table. Returns how many.
      */
-    private void bucketVictims(
-        final PodTable pods, final long[] fail, final long fitBit, final int priority, final int limit)
+    private int gatherVictims(final int node, final PodTable pods, final int priority, final boolean amountsToo)
     {
-        if (start.length < limit + 1)
-        {
-            start = new int[limit + 1];
-            fill = new int[limit + 1];
-        }
-        Arrays.fill(start, 0, limit + 1, 0);
-        final int podLimit = pods.slotLimit();
-        for (int p = 0; p < podLimit; p++)
-        {
-            final int node = candidateNodeOf(pods, p, fail, fitBit, priority, limit);
-            if (node >= 0)
-            {
-                start[node + 1]++;
-            }
-        }
-        for (int s = 0; s < limit; s++)
-        {
-            start[s + 1] += start[s];
-        }
-        final int total = start[limit];
+        int n = 0;
         final int row = width + 1;
-        if (victimPods.length < total)
+        portBlocked = false;
+        for (int p = pods.firstPodOnNode(node); p >= 0; p = pods.nextPodOnNode(p))
         {
-            victimPods = new int[total * 2];
-            order = new int[total * 2];
-            violating = new boolean[total * 2];
-            chosen = new boolean[total * 2];
-        }
-        if (victimAmounts.length < total * row)
-        {
-            victimAmounts = new long[total * row * 2];
-        }
-        System.arraycopy(start, 0, fill, 0, limit);
-        for (int p = 0; p < podLimit; p++)
-        {
-            final int node = candidateNodeOf(pods, p, fail, fitBit, priority, limit);
-            if (node >= 0)
+            final PodObject other = pods.podAt(p);
+            if (other.priority() >= priority)
             {
-                final int v = fill[node]++;
-                victimPods[v] = p;
-                requests.compile(pods.podAt(p));
-                final int base = v * row;
+                portBlocked |= preemptorHasHostPorts && portsConflict(preemptor, other);
+                continue;
+            }
+            if (n == victimObjects.length)
+            {
+                growVictims(n * 2);
+            }
+            if (amountsToo)
+            {
+                if (victimAmounts.length < (n + 1) * row)
+                {
+                    victimAmounts = Arrays.copyOf(victimAmounts, (n + 1) * row * 2);
+                }
+                final int base = n * row;
                 for (int i = 0; i < width; i++)
                 {
-                    victimAmounts[base + i] = requests.request(resourceIds[i]);
+                    victimAmounts[base + i] = pods.requested(p, resourceIds[i]);
                 }
                 victimAmounts[base + width] = 1;
             }
+            victimObjects[n] = other;
+            portConflict[n] = preemptorHasHostPorts && portsConflict(preemptor, other);
+            order[n] = n;
+            n++;
         }
+        return n;
     }
 
-    private static int candidateNodeOf(
-        final PodTable pods, final int p, final long[] fail, final long fitBit, final int priority, final int limit)
+    private void growVictims(final int size)
     {
-        final PodObject other = pods.podAt(p);
-        if (other == null || other.priority() >= priority)
+        victimObjects = Arrays.copyOf(victimObjects, size);
+        order = Arrays.copyOf(order, size);
+        violating = Arrays.copyOf(violating, size);
+        chosen = Arrays.copyOf(chosen, size);
+        portConflict = Arrays.copyOf(portConflict, size);
+    }
+
+    private static boolean hasHostPorts(final PodObject pod)
+    {
+        final List<Container> containers = pod.containers();
+        for (int c = 0, n = containers.size(); c < n; c++)
         {
-            return -1;
+            final List<ContainerPort> ports = containers.get(c).ports();
+            for (int i = 0, m = ports.size(); i < m; i++)
+            {
+                if (ports.get(i).hostPort() > 0)
+                {
+                    return true;
+                }
+            }
         }
-        final int node = pods.nodeSlotAt(p);
-        return node >= 0 && node < limit && fitBit != 0 && fail[node] == fitBit ? node : -1;
+        final List<Container> inits = pod.initContainers();
+        for (int c = 0, n = inits.size(); c < n; c++)
+        {
+            if (inits.get(c).restartPolicyAlways())
+            {
+                final List<ContainerPort> ports = inits.get(c).ports();
+                for (int i = 0, m = ports.size(); i < m; i++)
+                {
+                    if (ports.get(i).hostPort() > 0)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** kube's HostPortInfo.CheckConflict between the host ports of two pods (0.0.0.0 overlaps every IP). */
+    static boolean portsConflict(final PodObject a, final PodObject b)
+    {
+        return portsConflict(a.containers(), b) || portsConflictSidecars(a.initContainers(), b);
+    }
+
+    private static boolean portsConflictSidecars(final List<Container> inits, final PodObject b)
+    {
+        for (int c = 0, n = inits.size(); c < n; c++)
+        {
+            if (inits.get(c).restartPolicyAlways() && portListConflicts(inits.get(c).ports(), b))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean portsConflict(final List<Container> containers, final PodObject b)
+    {
+        for (int c = 0, n = containers.size(); c < n; c++)
+        {
+            if (portListConflicts(containers.get(c).ports(), b))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean portListConflicts(final List<ContainerPort> ports, final PodObject b)
+    {
+        for (int i = 0, n = ports.size(); i < n; i++)
+        {
+            final ContainerPort p = ports.get(i);
+            if (p.hostPort() > 0 && (holdsPort(b.containers(), p, false) || holdsPort(b.initContainers(), p, true)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean holdsPort(final List<Container> containers, final ContainerPort want, final boolean sidecarsOnly)
+    {
+        for (int c = 0, n = containers.size(); c < n; c++)
+        {
+            final Container container = containers.get(c);
+            if (sidecarsOnly && !container.restartPolicyAlways())
+            {
+                continue;
+            }
+            final List<ContainerPort> ports = container.ports();
+            for (int i = 0, m = ports.size(); i < m; i++)
+            {
+                final ContainerPort p = ports.get(i);
+                if (p.hostPort() == want.hostPort() && p.protocol().equals(want.protocol()) &&
+                    (p.hostIP().equals(want.hostIP()) || HostPortIndex.WILDCARD_IP.equals(p.hostIP()) ||
+                        HostPortIndex.WILDCARD_IP.equals(want.hostIP())))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- dry run
 
     /**
-     * kube's SelectVictimsOnNode on column copies; fills {@link #current}. Returns false when the pod does not fit
-     * even with every lower-priority pod removed, or when no victim is needed (kube drops such nodes too).
+     * kube's SelectVictimsOnNode for a node that fails only on resources, on column copies; fills
+     * {@link #current}. Exact there: removing pods cannot make any other filter fail, except the preemptor's
+     * required pod affinity, which goes the engine way. Returns false when the pod does not fit even with every
+     * lower-priority pod removed, or when no victim is needed (kube drops such nodes too).
      */
-    private boolean selectVictimsOnNode(final int slot, final PodTable pods, final List<PodDisruptionBudget> pdbs)
+    private boolean selectVictimsByColumns(
+        final int slot, final PodTable pods, final List<PodDisruptionBudget> pdbs, final int priority)
     {
-        final int from = start[slot];
-        final int to = start[slot + 1];
+        final int n = gatherVictims(slot, pods, priority, true);
         final int row = width + 1;
         for (int i = 0; i < width; i++)
         {
@@ -365,8 +571,7 @@ public final class DefaultPreemption
             free[i] = table.allocatable(r).get(slot) - table.requested(r).get(slot);
         }
         long freePods = table.allocatable(Resources.PODS).get(slot) - table.requested(Resources.PODS).get(slot);
-        int n = 0;
-        for (int v = from; v < to; v++)
+        for (int v = 0; v < n; v++)
         {
             final int base = v * row;
             for (int i = 0; i < width; i++)
@@ -374,14 +579,13 @@ public final class DefaultPreemption
                 free[i] += victimAmounts[base + i];
             }
             freePods += victimAmounts[base + width];
-            order[n++] = v;
         }
-        if (!fits(freePods))
+        if (portBlocked || !fits(freePods))
         {
             return false;
         }
-        sortMostImportantFirst(pods, n);
-        classifyPdbViolations(pods, pdbs, n);
+        sortMostImportantFirst(n);
+        classifyPdbViolations(pdbs, n);
 
         int violations = 0;
         for (int pass = 0; pass < 2; pass++)
@@ -399,7 +603,7 @@ public final class DefaultPreemption
                     free[i] -= victimAmounts[base + i];
                 }
                 freePods -= victimAmounts[base + width];
-                if (fits(freePods))
+                if (!portConflict[order[k]] && fits(freePods))
                 {
                     chosen[k] = false;
                     continue;
@@ -416,7 +620,98 @@ public final class DefaultPreemption
                 }
             }
         }
+        return fillCandidate(slot, n, violations);
+    }
 
+    /**
+     * kube's SelectVictimsOnNode with every filter: the lower-priority pods are taken off the engine (so the
+     * pod-to-pod plugins' counters, host ports and resources follow), the node is filtered, the pods are put back
+     * one by one from the most important while the preemptor still fits (PDB-violating ones first), and finally
+     * everything is restored. For nodes failing on host ports, pod anti-affinity or topology spread, and for
+     * preemptors with required pod affinity.
+     */
+    private boolean selectVictimsOnEngine(final PodObject pod, final int slot, final SchedulingEngine engine,
+        final PodTable pods, final List<PodDisruptionBudget> pdbs, final int priority)
+    {
+        final int n = gatherVictims(slot, pods, priority, true);
+        if (n == 0 || portBlocked || !fitsWithoutAll(slot, n))
+        {
+            return false; // necessary conditions, by arithmetic, before touching the engine
+        }
+        sortMostImportantFirst(n);
+        for (int k = 0; k < n; k++)
+        {
+            engine.removePod(victimObjects[order[k]].key());
+        }
+        if (!engine.fitsOn(pod, slot))
+        {
+            for (int k = 0; k < n; k++)
+            {
+                engine.addPodOn(victimObjects[order[k]], slot);
+            }
+            return false;
+        }
+        classifyPdbViolations(pdbs, n);
+        int violations = 0;
+        for (int pass = 0; pass < 2; pass++)
+        {
+            final boolean wantViolating = pass == 0;
+            for (int k = 0; k < n; k++)
+            {
+                if (violating[k] != wantViolating)
+                {
+                    continue;
+                }
+                final PodObject victim = victimObjects[order[k]];
+                engine.addPodOn(victim, slot);
+                if (engine.fitsOn(pod, slot))
+                {
+                    chosen[k] = false;
+                    continue;
+                }
+                engine.removePod(victim.key());
+                chosen[k] = true;
+                if (wantViolating)
+                {
+                    violations++;
+                }
+            }
+        }
+        for (int k = 0; k < n; k++)
+        {
+            if (chosen[k])
+            {
+                engine.addPodOn(victimObjects[order[k]], slot);
+            }
+        }
+        return fillCandidate(slot, n, violations);
+    }
+
+    /** The preemptor's resources fit on the node once all {@code n} gathered pods are gone. */
+    private boolean fitsWithoutAll(final int slot, final int n)
+    {
+        final int row = width + 1;
+        for (int i = 0; i < width; i++)
+        {
+            final int r = resourceIds[i];
+            free[i] = table.allocatable(r).get(slot) - table.requested(r).get(slot);
+        }
+        long freePods = table.allocatable(Resources.PODS).get(slot) - table.requested(Resources.PODS).get(slot);
+        for (int v = 0; v < n; v++)
+        {
+            final int base = v * row;
+            for (int i = 0; i < width; i++)
+            {
+                free[i] += victimAmounts[base + i];
+            }
+            freePods += victimAmounts[base + width];
+        }
+        return fits(freePods);
+    }
+
+    /** Fills {@link #current} from the chosen victims (in importance order); false when none is needed. */
+    private boolean fillCandidate(final int slot, final int n, final int violations)
+    {
         final Candidate c = current;
         c.slot = slot;
         c.pdbViolations = violations;
@@ -431,7 +726,7 @@ public final class DefaultPreemption
             {
                 continue;
             }
-            final PodObject victim = pods.podAt(victimPods[order[k]]);
+            final PodObject victim = victimObjects[order[k]];
             final int p = victim.priority();
             if (c.victims == 0)
             {
@@ -446,6 +741,16 @@ public final class DefaultPreemption
             c.keys.add(victim.key());
         }
         return c.victims > 0;
+    }
+
+    /** SplitMix64, seeded: kube's random offset into the potential nodes, reproducible. */
+    private int nextInt(final int bound)
+    {
+        long z = (rngState += 0x9E3779B97F4A7C15L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return (int)Math.floorMod(z, (long)bound);
     }
 
     private boolean fits(final long freePods)
@@ -465,14 +770,14 @@ public final class DefaultPreemption
     }
 
     /** kube's MoreImportantPod: higher priority first, then the earlier start time (absent: now, i.e. last). */
-    private void sortMostImportantFirst(final PodTable pods, final int n)
+    private void sortMostImportantFirst(final int n)
     {
         for (int i = 1; i < n; i++)
         {
             final int v = order[i];
-            final PodObject pv = pods.podAt(victimPods[v]);
+            final PodObject pv = victimObjects[v];
             int j = i - 1;
-            while (j >= 0 && moreImportant(pv, pods.podAt(victimPods[order[j]])))
+            while (j >= 0 && moreImportant(pv, victimObjects[order[j]]))
             {
                 order[j + 1] = order[j];
                 j--;
@@ -500,7 +805,7 @@ public final class DefaultPreemption
      * disruptionsAllowed is decremented per pod (pods in its disruptedPods excepted) and the pod violates when
      * one goes below zero.
      */
-    private void classifyPdbViolations(final PodTable pods, final List<PodDisruptionBudget> pdbs, final int n)
+    private void classifyPdbViolations(final List<PodDisruptionBudget> pdbs, final int n)
     {
         final int count = pdbs.size();
         if (pdbAllowed.length < count)
@@ -513,7 +818,7 @@ public final class DefaultPreemption
         }
         for (int k = 0; k < n; k++)
         {
-            final PodObject victim = pods.podAt(victimPods[order[k]]);
+            final PodObject victim = victimObjects[order[k]];
             boolean violated = false;
             if (!victim.labels().isEmpty())
             {

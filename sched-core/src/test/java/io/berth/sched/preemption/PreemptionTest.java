@@ -300,7 +300,7 @@ class PreemptionTest
 
     /** kube TestPickOneNodeForPreemption "latest start time" then "ties: first node". */
     @Test
-    void tieBreakByLatestStartTimeThenFirstNode()
+    void tieBreakByLatestStartTimeThenFirstCandidateInDryRunOrder()
     {
         final SchedulingEngine engine = engine("n0", "n1", "n2");
         bind(engine, "n0", podBuilder("a", 5, 4000).startTimeMs(1000).build());
@@ -312,7 +312,21 @@ class PreemptionTest
         final SchedulingEngine same = engine("n0", "n1");
         bind(same, "n0", podBuilder("a", 5, 4000).startTimeMs(1000).build());
         bind(same, "n1", podBuilder("b", 5, 4000).startTimeMs(1000).build());
-        assertThat(scheduleOrPreempt(same, pod("p", 50, 1000), List.of()).nominatedNodeName()).isEqualTo("n0");
+        // full tie: kube takes the first candidate of its dry run, which starts at a random offset (seeded here)
+        final String first = scheduleOrPreempt(same, pod("p", 50, 1000), List.of()).nominatedNodeName();
+        assertThat(first).isIn("n0", "n1");
+        final SchedulingEngine again = engine("n0", "n1");
+        bind(again, "n0", podBuilder("a", 5, 4000).startTimeMs(1000).build());
+        bind(again, "n1", podBuilder("b", 5, 4000).startTimeMs(1000).build());
+        assertThat(scheduleOrPreempt(again, pod("p", 50, 1000), List.of()).nominatedNodeName()).isEqualTo(first);
+    }
+
+    @Test
+    void numCandidatesAsKube()
+    {
+        assertThat(DefaultPreemption.numCandidates(50)).isEqualTo(50);
+        assertThat(DefaultPreemption.numCandidates(500)).isEqualTo(100);
+        assertThat(DefaultPreemption.numCandidates(5000)).isEqualTo(500);
     }
 
     @Test

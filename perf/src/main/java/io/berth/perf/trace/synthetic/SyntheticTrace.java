@@ -56,6 +56,11 @@ public final class SyntheticTrace
         final List<NodeObject> nodes = nodes(spec);
         final SplittableRandom rng = new SplittableRandom(spec.seed() * 0x9E3779B97F4A7C15L + 0x5EED);
         final List<TraceEvent> events = new ArrayList<>(spec.pods());
+        final App[] apps = new App[spec.apps()];
+        for (int a = 0; a < apps.length; a++)
+        {
+            apps[a] = new App("app-" + a);
+        }
         double clockMs = 0;
         for (int i = 0; i < spec.pods(); i++)
         {
@@ -69,7 +74,7 @@ public final class SyntheticTrace
             {
                 timeMs = (long)(i / spec.burstSize()) * spec.burstGapMs();
             }
-            events.add(TraceEvent.podCreate(timeMs, pod(spec, rng, i, timeMs), runMs(spec, rng)));
+            events.add(TraceEvent.podCreate(timeMs, pod(spec, rng, apps, i, timeMs), runMs(spec, rng)));
         }
         return new Trace("synthetic:" + spec, nodes, List.copyOf(events), List.of());
     }
@@ -116,9 +121,31 @@ public final class SyntheticTrace
         return m.isEmpty() ? "GPU" : m;
     }
 
-    private static PodObject pod(final SyntheticSpec spec, final SplittableRandom rng, final int i, final long timeMs)
+    /** The labels and terms of one app, shared by its pods (one selector per app, as a Deployment has). */
+    private static final class App
     {
-        final String app = "app-" + rng.nextInt(spec.apps());
+        final Map<String, String> labels;
+        final PodAffinity antiAffinity;
+        final PodAffinity preferredAffinity;
+        final List<TopologySpreadConstraint> spread;
+
+        App(final String name)
+        {
+            labels = Map.of(APP_LABEL, name);
+            final LabelSelector sameApp = new LabelSelector(labels, List.of());
+            antiAffinity = new PodAffinity(List.of(new PodAffinityTerm(sameApp, List.of(),
+                ClusterGenerator.HOSTNAME_LABEL, null, List.of(), List.of())), List.of());
+            preferredAffinity = new PodAffinity(List.of(), List.of(new WeightedPodAffinityTerm(50,
+                new PodAffinityTerm(sameApp, List.of(), ClusterGenerator.ZONE_LABEL, null, List.of(), List.of()))));
+            spread = List.of(new TopologySpreadConstraint(1, ClusterGenerator.ZONE_LABEL, "DoNotSchedule", sameApp,
+                null, "", "", List.of()));
+        }
+    }
+
+    private static PodObject pod(final SyntheticSpec spec, final SplittableRandom rng, final App[] apps, final int i,
+        final long timeMs)
+    {
+        final App app = apps[rng.nextInt(apps.length)];
         final long cpu = logUniform(rng, spec.cpuMinMilli(), spec.cpuMaxMilli());
         final long memoryMib = Math.max(1, (long)(cpu * spec.memoryMibPerCore() / 1000.0 * Math.exp((rng.nextDouble() * 2 - 1) * Math.log(2))));
         final Map<String, String> annotations = new LinkedHashMap<>();
@@ -137,29 +164,20 @@ public final class SyntheticTrace
             }
             tolerations.add(GPU_TOLERATION);
         }
-        final LabelSelector sameApp = new LabelSelector(Map.of(APP_LABEL, app), List.of());
-        PodAffinity antiAffinity = PodAffinity.NONE;
-        PodAffinity affinity = PodAffinity.NONE;
-        List<TopologySpreadConstraint> spread = List.of();
-        if (rng.nextDouble() < spec.antiAffinityFraction())
-        {
-            antiAffinity = new PodAffinity(List.of(new PodAffinityTerm(sameApp, List.of(),
-                ClusterGenerator.HOSTNAME_LABEL, null, List.of(), List.of())), List.of());
-        }
-        if (rng.nextDouble() < spec.spreadFraction())
-        {
-            spread = List.of(new TopologySpreadConstraint(1, ClusterGenerator.ZONE_LABEL, "DoNotSchedule", sameApp,
-                null, "", "", List.of()));
-        }
-        if (rng.nextDouble() < spec.preferredAffinityFraction())
-        {
-            affinity = new PodAffinity(List.of(), List.of(new WeightedPodAffinityTerm(50, new PodAffinityTerm(sameApp,
-                List.of(), ClusterGenerator.ZONE_LABEL, null, List.of(), List.of()))));
-        }
-        return PodObject.builder(NAMESPACE, String.format("pod-%08d", i)).labels(Map.of(APP_LABEL, app))
+        final PodAffinity antiAffinity = rng.nextDouble() < spec.antiAffinityFraction() ? app.antiAffinity : PodAffinity.NONE;
+        final List<TopologySpreadConstraint> spread = rng.nextDouble() < spec.spreadFraction() ? app.spread : List.of();
+        final PodAffinity affinity = rng.nextDouble() < spec.preferredAffinityFraction() ? app.preferredAffinity : PodAffinity.NONE;
+        return PodObject.builder(NAMESPACE, podName(i)).labels(app.labels)
             .creationTimestampMs(timeMs).annotations(annotations).tolerations(tolerations)
             .containers(List.of(new Container("main", "", ResourceList.ofMilli("cpu", cpu, "memory", memoryMib * MIB * 1000))))
             .podAffinity(affinity).podAntiAffinity(antiAffinity).topologySpreadConstraints(spread).build();
+    }
+
+    /** {@code pod-} and the index zero-padded to 8 digits. */
+    static String podName(final int i)
+    {
+        final String digits = Integer.toString(i);
+        return digits.length() >= 8 ? "pod-" + digits : "pod-" + "00000000".substring(digits.length()) + digits;
     }
 
     private static long runMs(final SyntheticSpec spec, final SplittableRandom rng)

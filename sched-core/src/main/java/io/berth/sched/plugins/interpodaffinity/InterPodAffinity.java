@@ -90,6 +90,11 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
     private final Map<ExistingKey, ExistingTerm> existingIndex = new HashMap<>();
     private ExistingTerm[] existing = new ExistingTerm[8];
     private int existingCount;
+    private final Map<String, Map<String, List<ExistingTerm>>> termsByLabel = new HashMap<>();
+    private final List<ExistingTerm> unindexedTerms = new ArrayList<>();
+    private final java.util.function.BiConsumer<String, String> candidatesForLabel = this::addCandidatesForLabel;
+    private ExistingTerm[] candidateTerms = new ExistingTerm[16];
+    private int candidateCount;
 
     // ---------------------------------------------------------------- accounted pods
     private final ObjectIntHashMap<String> entryByKey = new ObjectIntHashMap<>();
@@ -221,9 +226,10 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         }
         final Map<String, String> nsLabels = namespaceLabels.get(pod.namespace());
         boolean existingAnti = false;
-        for (int i = 0; i < existingCount; i++)
+        final int candidates = collectCandidates(pod);
+        for (int i = 0; i < candidates; i++)
         {
-            final ExistingTerm t = existing[i];
+            final ExistingTerm t = candidateTerms[i];
             final DomainCounts anti = t.antiPods;
             if (anti.size() == 0 || !t.matcher.matches(pod, nsLabels))
             {
@@ -357,6 +363,20 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         }
     }
 
+    /**
+     * kube: unmet required affinity (and a broken term) is {@code UnschedulableAndUnresolvable}; the pod's own
+     * anti-affinity and existing pods' anti-affinity are {@code Unschedulable}, which preemption may cure.
+     */
+    @Override
+    public boolean preemptionMayHelp(final NodeTable table, final int slot)
+    {
+        if (parseError != null || affinityFailAll)
+        {
+            return false;
+        }
+        return (bitsAt(table, slot, filterKeys.count) & BIT_AFFINITY) == 0;
+    }
+
     private long bitsAt(final NodeTable table, final int slot, final int n)
     {
         long bits = 0;
@@ -407,9 +427,10 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
             any = true;
         }
         final Map<String, String> nsLabels = namespaceLabels.get(pod.namespace());
-        for (int i = 0; i < existingCount; i++)
+        final int candidates = collectCandidates(pod);
+        for (int i = 0; i < candidates; i++)
         {
-            final ExistingTerm t = existing[i];
+            final ExistingTerm t = candidateTerms[i];
             final DomainCounts weights = t.weights;
             if (weights.size() == 0 || !t.matcher.matches(pod, nsLabels))
             {
@@ -686,8 +707,73 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
                 existing = Arrays.copyOf(existing, existingCount * 2);
             }
             existing[existingCount++] = t;
+            indexTerm(t);
         }
         return t;
+    }
+
+    /**
+     * Existing terms are indexed by a label their selector requires exactly (most are {@code app=x}), so that an
+     * incoming pod visits only the terms that can match it: those indexed under one of its labels, and the few
+     * that require no exact label. Terms whose selector matches nothing are left out.
+     */
+    private void indexTerm(final ExistingTerm t)
+    {
+        final LabelMatcher selector = t.matcher.selector();
+        if (selector.matchesNothing())
+        {
+            return;
+        }
+        final String[] label = selector.requiredLabel();
+        if (label == null)
+        {
+            unindexedTerms.add(t);
+            return;
+        }
+        termsByLabel.computeIfAbsent(label[0], k -> new HashMap<>())
+            .computeIfAbsent(label[1], v -> new ArrayList<>()).add(t);
+    }
+
+    /** Fills {@link #candidateTerms} with the existing terms that may match {@code pod}; returns how many. */
+    private int collectCandidates(final PodObject pod)
+    {
+        candidateCount = 0;
+        for (int i = 0, n = unindexedTerms.size(); i < n; i++)
+        {
+            addCandidate(unindexedTerms.get(i));
+        }
+        if (!termsByLabel.isEmpty())
+        {
+            pod.labels().forEach(candidatesForLabel);
+        }
+        return candidateCount;
+    }
+
+    private void addCandidatesForLabel(final String key, final String value)
+    {
+        final Map<String, List<ExistingTerm>> byValue = termsByLabel.get(key);
+        if (byValue == null)
+        {
+            return;
+        }
+        final List<ExistingTerm> terms = byValue.get(value);
+        if (terms == null)
+        {
+            return;
+        }
+        for (int i = 0, n = terms.size(); i < n; i++)
+        {
+            addCandidate(terms.get(i));
+        }
+    }
+
+    private void addCandidate(final ExistingTerm t)
+    {
+        if (candidateCount == candidateTerms.length)
+        {
+            candidateTerms = Arrays.copyOf(candidateTerms, candidateCount * 2);
+        }
+        candidateTerms[candidateCount++] = t;
     }
 
     private TermMatcher matcher(final MatcherKey key)

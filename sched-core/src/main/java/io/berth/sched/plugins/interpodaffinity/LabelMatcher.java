@@ -103,6 +103,29 @@ final class LabelMatcher
         return new LabelMatcher(false, keys.toArray(new String[0]), o, vals.toArray(new String[0][]));
     }
 
+    /** True for kube's {@code labels.Nothing()}: matches no pod at all. */
+    boolean matchesNothing()
+    {
+        return nothing;
+    }
+
+    /**
+     * A label this selector requires with one exact value ({@code key=value} from matchLabels, or {@code In} with a
+     * single value), as {@code {key, value}}, or null when it requires none: a pod lacking that label never
+     * matches, which lets callers index selectors by it.
+     */
+    String[] requiredLabel()
+    {
+        for (int i = 0; i < keys.length; i++)
+        {
+            if (operators[i] == IN && values[i].length == 1)
+            {
+                return new String[] {keys[i], values[i][0]};
+            }
+        }
+        return null;
+    }
+
     /** kube's {@code Selector.Matches(labels.Set(labels))}; null labels are empty. */
     boolean matches(final Map<String, String> labels)
     {

@@ -23,6 +23,11 @@ final class TermMatcher
         this.namespaceSelector = namespaceSelector;
     }
 
+    LabelMatcher selector()
+    {
+        return selector;
+    }
+
     /** kube's {@code AffinityTerm.Matches(pod, nsLabels)}; {@code namespaceLabels} may be null (none). */
     boolean matches(final PodObject pod, final Map<String, String> namespaceLabels)
     {

@@ -150,4 +150,11 @@ public final class NodePorts implements FilterPlugin
     {
         out.add(REASON);
     }
+
+    /** kube: the port conflict is {@code Unschedulable}, so preemption may free the port. */
+    @Override
+    public boolean preemptionMayHelp(final NodeTable table, final int slot)
+    {
+        return true;
+    }
 }

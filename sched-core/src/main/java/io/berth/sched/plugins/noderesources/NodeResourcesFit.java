@@ -127,6 +127,24 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin
         return true;
     }
 
+    private String[] insufficientReasons = new String[0];
+
+    /** kube's "Insufficient <resource>", built once per resource. */
+    private String insufficient(final NodeTable table, final int resourceId)
+    {
+        if (resourceId >= insufficientReasons.length)
+        {
+            insufficientReasons = java.util.Arrays.copyOf(insufficientReasons, Math.max(resourceId + 1, insufficientReasons.length * 2));
+        }
+        String reason = insufficientReasons[resourceId];
+        if (reason == null)
+        {
+            reason = "Insufficient " + table.resources().name(resourceId);
+            insufficientReasons[resourceId] = reason;
+        }
+        return reason;
+    }
+
     public void reasons(final NodeTable table, final int slot, final List<String> out)
     {
         if (table.requested(Resources.PODS).get(slot) + 1 > table.allocatable(Resources.PODS).get(slot))
@@ -138,9 +156,30 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin
             final int r = resourceIds[i];
             if (amounts[i] > table.allocatable(r).get(slot) - table.requested(r).get(slot))
             {
-                out.add("Insufficient " + table.resources().name(r));
+                out.add(insufficient(table, r));
             }
         }
+    }
+
+    /**
+     * kube: insufficient resources are {@code Unschedulable}, except a request above the node's whole allocatable
+     * ({@code InsufficientResource.Unresolvable}), which no eviction can cure.
+     */
+    @Override
+    public boolean preemptionMayHelp(final NodeTable table, final int slot)
+    {
+        if (table.allocatable(Resources.PODS).get(slot) < 1)
+        {
+            return false;
+        }
+        for (int i = 0; i < requestCount; i++)
+        {
+            if (amounts[i] > table.allocatable(resourceIds[i]).get(slot))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     public boolean preScore(final PodObject pod, final PodRequests requests, final NodeTable table)

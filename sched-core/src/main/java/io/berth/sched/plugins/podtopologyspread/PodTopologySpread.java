@@ -491,6 +491,13 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         }
     }
 
+    /** kube: a node lacking a topology key is {@code UnschedulableAndUnresolvable}; a skew is {@code Unschedulable}. */
+    @Override
+    public boolean preemptionMayHelp(final NodeTable table, final int slot)
+    {
+        return REASON.equals(failsAt(hard, slot));
+    }
+
     /** For tests: the global minimum and eligible domain count of hard constraint {@code c} for the last pod. */
     long hardGlobalMin(final int c)
     {

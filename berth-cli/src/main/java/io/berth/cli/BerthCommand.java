@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code berth} command: {@code explain} shows how one pod would be scheduled and why, {@code schedule}
  * schedules every pending pod of a cluster (read from files or generated) and reports placements, reasons,
- * throughput, latency and utilization. Exit status 0 when all went well, 1 for a usage or input error (one
+ * throughput, latency and utilization, {@code replay} replays a trace under several profiles and compares them.
+ * Exit status 0 when all went well, 1 for a usage or input error (one
  * line on stderr; {@code --verbose} adds the stack trace).
  */
 @Command(
@@ -26,8 +27,8 @@ import picocli.CommandLine.Spec;
         "JVM: ${java.version} (${java.vendor} ${java.vm.name} ${java.vm.version})",
         "OS: ${os.name} ${os.version} ${os.arch}" },
     description = "Kubernetes-compatible scheduler core: explain and replay scheduling decisions.",
-    subcommands = { ExplainCommand.class, ScheduleCommand.class, ApplyCommand.class, GetCommand.class,
-        DeleteCommand.class, CommandLine.HelpCommand.class },
+    subcommands = { ExplainCommand.class, ScheduleCommand.class, ReplayCommand.class, ApplyCommand.class,
+        GetCommand.class, DeleteCommand.class, CommandLine.HelpCommand.class },
     usageHelpWidth = 100,
     footer = {
         "",

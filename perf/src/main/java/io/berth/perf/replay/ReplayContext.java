@@ -1,0 +1,164 @@
+package io.berth.perf.replay;
+
+import io.berth.sched.queue.SchedulingQueueConfig;
+
+/**
+ * Settings of a {@link ReplayDriver}, defaults in one place, validated once by {@link #conclude()}.
+ * <ul>
+ * <li>{@code speed}: 0 (default) replays in virtual time as fast as possible; N &gt; 0 paces the replay so that
+ * virtual time runs N times as fast as the wall clock (the driver waits until wall time = virtual time / N).</li>
+ * <li>{@code samples} [200]: points of the time series, evenly spread over the trace's span.</li>
+ * <li>{@code seed} [1]: the engines' tie-break seed (every profile gets the same).</li>
+ * <li>{@code parallelProfiles} [false]: one thread per profile instead of one profile after the other.</li>
+ * <li>{@code queueConfig} [kube's defaults: backoff 1 s doubling to 10 s, 5 min unschedulable flush].</li>
+ * <li>{@code vector} [true]: Vector API passes, or the scalar reference twins.</li>
+ * <li>{@code keepPods} [false]: bound pods are never deleted after their run time (trace deletions still apply):
+ * pods arrive and stay until the cluster is full, as the GPU-fragmentation paper replays openb.</li>
+ * <li>{@code clock} [{@link ReplayClock#SYSTEM}]: the wall clock, injected by tests.</li>
+ * <li>{@code progress} [{@link ReplayProgress#NONE}]: told of each profile's counters while it runs.</li>
+ * </ul>
+ */
+public final class ReplayContext
+{
+    /** Default points per time series. */
+    public static final int DEFAULT_SAMPLES = 200;
+    /** The most points per time series. */
+    public static final int MAX_SAMPLES = 100_000;
+
+    private double speed;
+    private int samples = DEFAULT_SAMPLES;
+    private long seed = 1;
+    private boolean parallelProfiles;
+    private SchedulingQueueConfig queueConfig = SchedulingQueueConfig.DEFAULT;
+    private boolean vector = true;
+    private boolean keepPods;
+    private ReplayClock clock = ReplayClock.SYSTEM;
+    private ReplayProgress progress = ReplayProgress.NONE;
+    private boolean concluded;
+
+    public ReplayContext speed(final double v)
+    {
+        speed = v;
+        return this;
+    }
+
+    public double speed()
+    {
+        return speed;
+    }
+
+    public ReplayContext samples(final int v)
+    {
+        samples = v;
+        return this;
+    }
+
+    public int samples()
+    {
+        return samples;
+    }
+
+    public ReplayContext seed(final long v)
+    {
+        seed = v;
+        return this;
+    }
+
+    public long seed()
+    {
+        return seed;
+    }
+
+    public ReplayContext parallelProfiles(final boolean v)
+    {
+        parallelProfiles = v;
+        return this;
+    }
+
+    public boolean parallelProfiles()
+    {
+        return parallelProfiles;
+    }
+
+    public ReplayContext queueConfig(final SchedulingQueueConfig v)
+    {
+        queueConfig = v;
+        return this;
+    }
+
+    public SchedulingQueueConfig queueConfig()
+    {
+        return queueConfig;
+    }
+
+    public ReplayContext vector(final boolean v)
+    {
+        vector = v;
+        return this;
+    }
+
+    public boolean vector()
+    {
+        return vector;
+    }
+
+    public ReplayContext keepPods(final boolean v)
+    {
+        keepPods = v;
+        return this;
+    }
+
+    public boolean keepPods()
+    {
+        return keepPods;
+    }
+
+    public ReplayContext clock(final ReplayClock v)
+    {
+        clock = v;
+        return this;
+    }
+
+    public ReplayClock clock()
+    {
+        return clock;
+    }
+
+    public ReplayContext progress(final ReplayProgress v)
+    {
+        progress = v;
+        return this;
+    }
+
+    public ReplayProgress progress()
+    {
+        return progress;
+    }
+
+    /**
+     * Validates every setting once; later calls do nothing.
+     *
+     * @throws IllegalArgumentException naming the setting that is out of range.
+     */
+    public ReplayContext conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        if (!(speed >= 0) || Double.isInfinite(speed))
+        {
+            throw new IllegalArgumentException("replay: speed must be 0 (as fast as possible) or a positive factor: " + speed);
+        }
+        if (samples < 2 || samples > MAX_SAMPLES)
+        {
+            throw new IllegalArgumentException("replay: samples must be in 2.." + MAX_SAMPLES + ": " + samples);
+        }
+        if (queueConfig == null || clock == null || progress == null)
+        {
+            throw new IllegalArgumentException("replay: queueConfig, clock and progress must not be null");
+        }
+        concluded = true;
+        return this;
+    }
+}

@@ -1,0 +1,78 @@
+package io.berth.perf.replay;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.berth.mirror.codec.ProfileReader;
+import io.berth.perf.replay.report.HtmlReport;
+import io.berth.perf.trace.Trace;
+import io.berth.perf.trace.TraceSource;
+
+/**
+ * The replay's perf harness: reads a trace, replays it under the given profiles (each profile file's first
+ * profile; none = kube's default) and writes the HTML report, {@code runs} times in one JVM, printing per run the
+ * parse, replay and report times, placed pods and attempts per second, and bytes allocated per scheduling attempt
+ * by the replay thread. Run:
+ * <pre>
+ * java $(cat perf/target/jvm.flags) -cp "perf/target/classes:perf/target/lib/*" io.berth.perf.replay.ReplayHarness \
+ *     openb:NODES.csv,PODS.csv 5 [PROFILE.yaml ...]
+ * </pre>
+ */
+public final class ReplayHarness
+{
+    private ReplayHarness()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        if (args.length < 2)
+        {
+            System.err.println("usage: ReplayHarness TRACE-SPEC RUNS [PROFILE.yaml ...]");
+            System.exit(1);
+        }
+        final int runs = Integer.parseInt(args[1]);
+        final List<ReplayProfile> profiles = new ArrayList<>();
+        for (int i = 2; i < args.length; i++)
+        {
+            final Path file = Path.of(args[i]);
+            profiles.add(new ReplayProfile(file.getFileName().toString(), new ProfileReader().read(file).profile(null)));
+        }
+        if (profiles.isEmpty())
+        {
+            profiles.add(ReplayProfile.defaultProfile());
+        }
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final Path html = Files.createTempFile("berth-replay", ".html");
+        for (int run = 1; run <= runs; run++)
+        {
+            final long t0 = System.nanoTime();
+            final Trace trace = TraceSource.open(args[0]);
+            final long t1 = System.nanoTime();
+            final long bytes0 = threads.getCurrentThreadAllocatedBytes();
+            final ReplayReport report = new ReplayDriver(new ReplayContext()).replay(trace, profiles);
+            final long bytes1 = threads.getCurrentThreadAllocatedBytes();
+            final long t2 = System.nanoTime();
+            HtmlReport.write(report, html);
+            final long t3 = System.nanoTime();
+            long placed = 0;
+            long attempts = 0;
+            for (final ReplayResult r : report.results())
+            {
+                placed += r.podsPlaced();
+                attempts += r.scheduleAttempts();
+            }
+            System.out.printf(Locale.ROOT, "run %d: parse %.3f s, replay %.3f s, html %.3f s, total %.3f s; " +
+                    "%,.0f placed/s, %,.0f attempts/s, %.1f B/attempt (%d profiles, %,d placed, %,d attempts)%n",
+                run, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t3 - t0) / 1e9, placed / ((t2 - t1) / 1e9),
+                attempts / ((t2 - t1) / 1e9), (bytes1 - bytes0) / (double)Math.max(1, attempts), profiles.size(),
+                placed, attempts);
+        }
+        Files.deleteIfExists(html);
+    }
+}

@@ -135,7 +135,8 @@ final class SchedulerCommand implements Callable<Integer>
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread hook = new Thread(() ->
         {
-            runner.close();
+            runner.close(); // the agent's onClose commits and closes the checkpoint
+            line(out, status(agent));
             stopped.countDown();
         }, "berth-scheduler-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -163,6 +164,7 @@ final class SchedulerCommand implements Callable<Integer>
                 {
                     line(out, status(agent));
                 }
+                return reportedErrors.get() > 0 ? 1 : 0; // the hook printed the last status; the JVM is exiting
             }
         }
         catch (final InterruptedException ex)

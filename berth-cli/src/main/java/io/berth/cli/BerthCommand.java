@@ -28,11 +28,11 @@ import picocli.CommandLine.Spec;
         "OS: ${os.name} ${os.version} ${os.arch}" },
     description = "Kubernetes-compatible scheduler core: explain and replay scheduling decisions.",
     subcommands = { ExplainCommand.class, ScheduleCommand.class, ReplayCommand.class, ApplyCommand.class,
-        GetCommand.class, DeleteCommand.class, CommandLine.HelpCommand.class },
+        GetCommand.class, DeleteCommand.class, SchedulerCommand.class, CommandLine.HelpCommand.class },
     usageHelpWidth = 100,
     footer = {
         "",
-        "Exit status: 0 ok; 1 usage or input error; 2 no etcd answered (apply, get, delete). Objects that cannot " +
+        "Exit status: 0 ok; 1 usage or input error; 2 no etcd answered (apply, get, delete, scheduler). Objects that cannot " +
             "be read are reported on stderr and skipped; the others are still used, and the exit status is 1." })
 public final class BerthCommand implements Callable<Integer>
 {

@@ -238,6 +238,54 @@ class EtcdCommandsTest
             " \u2014 start one with scripts/etcd start; the single-process commands (berth schedule --cluster FILE) " +
             "use the embedded store");
         assertThat(run.out()).isEmpty();
+
+        final Run scheduler = berthRaw("scheduler", "--once", "--etcd", "http://127.0.0.1:" + port);
+        assertThat(scheduler.exit()).isEqualTo(EtcdOptions.EXIT_NO_ETCD);
+        assertThat(scheduler.err()).startsWith("berth: no etcd at http://127.0.0.1:" + port);
+    }
+
+    @Test
+    void schedulerOnceBindsThePendingPodsThatFitAndGetShowsTheirNodes(@TempDir final Path dir) throws Exception
+    {
+        assertThat(berth("apply", "-f", CLUSTER, "-f", PODS).exit()).isZero();
+        final String checkpoint = dir.resolve("scheduler.cm").toString();
+        final Run scheduled = berth("scheduler", "--once", "--checkpoint", checkpoint);
+        assertThat(scheduled.exit()).as(scheduled.err()).isZero();
+        final List<String> bound = scheduled.out().lines().filter(l -> l.contains(" -> ")).toList();
+        assertThat(bound).contains("default/tiny -> " + nodeOf("tiny")).allMatch(l -> l.matches("\\S+/\\S+ -> node-[a-d]"));
+        assertThat(scheduled.out().lines().toList().getLast()).startsWith("status: ").contains("bound " + bound.size());
+
+        // as many as the single-process scheduler places from the same files
+        final Run offline = berthRaw("schedule", "--cluster", CLUSTER, "--pods", PODS, "--json");
+        assertThat(offline.exit()).as(offline.err()).isZero();
+        assertThat(bound).hasSize(new ObjectMapper().readTree(offline.out()).path("placed").asInt());
+
+        final Run wide = berth("get", "pods", "-A", "-o", "wide");
+        assertThat(wide.exit()).as(wide.err()).isZero();
+        for (final String line : bound)
+        {
+            final String pod = line.substring(line.indexOf('/') + 1, line.indexOf(' '));
+            final String node = line.substring(line.indexOf("-> ") + 3);
+            assertThat(wide.out().lines()).anySatisfy(l -> assertThat(l.split("\\s+")).contains(pod, node));
+        }
+
+        // restarted on the checkpoint: nothing left to bind, and it says so
+        final Run again = berth("scheduler", "--once", "--checkpoint", checkpoint);
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).doesNotContain(" -> ").contains("bound 0");
+    }
+
+    private String nodeOf(final String pod)
+    {
+        final KeyValue kv = direct.get(prefix + "/pods/default/" + pod);
+        try
+        {
+            return new ObjectMapper().readTree(kv.value()).path("spec").path("nodeName").asText();
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 
     @Test

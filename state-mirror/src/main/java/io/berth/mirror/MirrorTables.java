@@ -30,6 +30,7 @@ public final class MirrorTables
     private final Map<String, PodDisruptionBudget> podDisruptionBudgets = new HashMap<>();
     private final Map<String, Entry> entries = new HashMap<>();
     private final CorruptValueListener corruptValueListener;
+    private TableChangeListener changeListener = TableChangeListener.NONE;
     private CheckpointFile checkpoint;
     private long checksum;
     private long generation;
@@ -128,6 +129,12 @@ public final class MirrorTables
         return checkpointCommits;
     }
 
+    /** Who hears of changes as they are applied (one listener; {@link TableChangeListener#NONE} by default). */
+    public void changeListener(final TableChangeListener listener)
+    {
+        this.changeListener = listener == null ? TableChangeListener.NONE : listener;
+    }
+
     void checkpoint(final CheckpointFile checkpoint)
     {
         this.checkpoint = checkpoint;
@@ -190,6 +197,7 @@ public final class MirrorTables
             entry.generation = generation; // listed unchanged
             return;
         }
+        final boolean added = entry == null || entry.corrupt;
         if (entry == null)
         {
             entry = new Entry();
@@ -216,7 +224,7 @@ public final class MirrorTables
         else
         {
             entry.corrupt = false;
-            place(entry, event.decoded);
+            place(entry, event.decoded, added);
         }
 
         if (checkpoint != null)
@@ -277,32 +285,63 @@ public final class MirrorTables
         synced = true;
     }
 
-    private void place(final Entry entry, final Object object)
+    private void place(final Entry entry, final Object object, final boolean added)
     {
         switch (entry.kind)
         {
-            case NODE -> engine.upsertNode((NodeObject)object);
-            case POD ->
+            case NODE ->
             {
-                final PodObject pod = (PodObject)object;
-                engine.removePod(entry.name);
-                pending.remove(entry.name);
-                if (!pod.isTerminal())
-                {
-                    if (pod.isBound())
-                    {
-                        engine.addBoundPod(pod);
-                    }
-                    else
-                    {
-                        pending.put(entry.name, pod);
-                    }
-                }
+                engine.upsertNode((NodeObject)object);
+                changeListener.onNode(entry.name, added);
             }
+            case POD -> placePod(entry.name, (PodObject)object);
             case NAMESPACE -> namespaces.put(entry.name, (NamespaceObject)object);
-            case PRIORITY_CLASS -> priorityClasses.put(entry.name, (PriorityClass)object);
+            case PRIORITY_CLASS ->
+            {
+                priorityClasses.put(entry.name, (PriorityClass)object);
+                changeListener.onPriorityClassesChanged();
+            }
             case POD_DISRUPTION_BUDGET -> podDisruptionBudgets.put(entry.name, (PodDisruptionBudget)object);
             case OTHER -> { }
+        }
+    }
+
+    /**
+     * A new version of a pod. A pod already accounted on the node it is now bound to (the scheduler's own assumption
+     * confirmed by the watch, or a relabel) is replaced in place: forget, then account the new version, which is exact
+     * because {@code PodTable} undoes precisely what it added; the queue hears nothing of it.
+     */
+    private void placePod(final String key, final PodObject pod)
+    {
+        final int previousNode = engine.pods().nodeSlotOf(key);
+        final boolean wasAccounted = engine.removePod(key);
+        final boolean wasPending = pending.remove(key) != null;
+        final boolean live = !pod.isTerminal();
+        if (live && pod.isBound())
+        {
+            engine.addBoundPod(pod);
+            if (wasPending)
+            {
+                changeListener.onPendingPodGone(key);
+            }
+            if (wasAccounted && engine.pods().nodeSlotOf(key) != previousNode)
+            {
+                changeListener.onAssignedPodGone(key);
+            }
+            return;
+        }
+        if (live)
+        {
+            pending.put(key, pod);
+            changeListener.onPendingPod(pod);
+        }
+        else if (wasPending)
+        {
+            changeListener.onPendingPodGone(key);
+        }
+        if (wasAccounted)
+        {
+            changeListener.onAssignedPodGone(key);
         }
     }
 
@@ -313,11 +352,21 @@ public final class MirrorTables
             case NODE -> engine.removeNode(entry.name);
             case POD ->
             {
-                engine.removePod(entry.name);
-                pending.remove(entry.name);
+                if (engine.removePod(entry.name))
+                {
+                    changeListener.onAssignedPodGone(entry.name);
+                }
+                if (pending.remove(entry.name) != null)
+                {
+                    changeListener.onPendingPodGone(entry.name);
+                }
             }
             case NAMESPACE -> namespaces.remove(entry.name);
-            case PRIORITY_CLASS -> priorityClasses.remove(entry.name);
+            case PRIORITY_CLASS ->
+            {
+                priorityClasses.remove(entry.name);
+                changeListener.onPriorityClassesChanged();
+            }
             case POD_DISRUPTION_BUDGET -> podDisruptionBudgets.remove(entry.name);
             case OTHER -> { }
         }

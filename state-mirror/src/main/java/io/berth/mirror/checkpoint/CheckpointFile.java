@@ -91,6 +91,7 @@ public final class CheckpointFile implements AutoCloseable
             .averageKeySize(sizing.averageKeyBytes())
             .averageValueSize(sizing.averageValueBytes() + REVISION_BYTES)
             .maxBloatFactor(4.0)
+            .skipCloseOnExitHook(true) // the owner commits the header, then closes, from its own shutdown path
             .createPersistedTo(file.toFile());
         final CheckpointFile checkpoint = new CheckpointFile(file, map);
         checkpoint.writeHeader(STATE_CLEAN, 0, 0, 0);
@@ -116,6 +117,7 @@ public final class CheckpointFile implements AutoCloseable
             // file): the header and checksum below decide whether its content is trusted.
             map = ChronicleMap.of(String.class, byte[].class)
                 .name("berth-mirror-checkpoint")
+                .skipCloseOnExitHook(true)
                 .createPersistedTo(file.toFile());
             final CheckpointFile checkpoint = new CheckpointFile(file, map);
             problem = checkpoint.verify();

@@ -1,0 +1,364 @@
+package io.berth.mirror.scheduler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.mirror.Mirror;
+import io.berth.mirror.MirrorTables;
+import io.berth.mirror.TableChangeListener;
+import io.berth.mirror.source.ClusterSource;
+import io.berth.mirror.source.KeyLayout;
+import io.berth.mirror.source.KeyValue;
+import io.berth.sched.framework.SchedulingEngine;
+import io.berth.sched.model.PodDisruptionBudget;
+import io.berth.sched.model.PodObject;
+import io.berth.sched.preemption.DefaultPreemption;
+import io.berth.sched.queue.ClusterEvent;
+import io.berth.sched.queue.PriorityClasses;
+import io.berth.sched.queue.SchedulingQueue;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The scheduler against a store (etcd): one agent, one thread, owning the mirror's tables, kube's scheduling queue
+ * and the engine. Each duty cycle applies the watch events the ring has decoded (the tables report what changed to
+ * the queue: new or updated pending pods, pods bound or gone, nodes added or changed, assigned pods deleted), then
+ * pops and schedules up to {@link SchedulerContext#scheduleLimit()} pods.
+ * <p>
+ * A placed pod is assumed in the engine and bound in the store: its stored JSON gets {@code spec.nodeName} (and the
+ * admitted {@code spec.priority} when absent) and is written with a compare-and-swap on the mod revision the mirror
+ * decided on. When the swap loses (the pod changed meanwhile) the assumption is forgotten and the pod requeued after
+ * error; the mirror delivers the new version. When it wins, the watch later delivers the bound pod and the tables
+ * replace the assumed pod by it, which leaves the node's accounting as it was. A pod that fits nowhere may preempt
+ * (kube's DefaultPreemption): its victims are deleted from the store and it is requeued nominated to the node. Errors
+ * on this thread are counted and reported to the error handler; the loop goes on.
+ */
+public final class SchedulerAgent implements Agent, TableChangeListener
+{
+    private final SchedulerContext context;
+    private final Mirror mirror;
+    private final MirrorTables tables;
+    private final SchedulingEngine engine;
+    private final SchedulingQueue queue;
+    private final DefaultPreemption preemption;
+    private final ClusterSource source;
+    private final KeyLayout layout;
+    private final NanoClock clock;
+    private final SchedulerListener listener;
+    private final ErrorHandler errorHandler;
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<PodDisruptionBudget> disruptionBudgets = new ArrayList<>();
+    private long nextCheckpointNs;
+    private long lastWriteRevision;
+    private boolean priorityClassesChanged;
+    private boolean mirrorStarted;
+
+    private volatile long bound;
+    private volatile long preempted;
+    private volatile long conflicts;
+    private volatile long unschedulableAttempts;
+    private volatile long errors;
+    private volatile int pendingPods;
+    private volatile boolean settled;
+
+    public SchedulerAgent(final SchedulerContext context)
+    {
+        this.context = context.conclude();
+        this.mirror = new Mirror(context.mirrorContext());
+        this.tables = mirror.tables();
+        this.engine = tables.engine();
+        this.source = context.mirrorContext().source();
+        this.layout = context.mirrorContext().layout();
+        this.clock = context.clock();
+        this.listener = context.listener();
+        this.errorHandler = context.errorHandler();
+        this.queue = new SchedulingQueue(context.queueConfig(), PriorityClasses.NONE, clock::nanoTime);
+        this.preemption = context.preemption() ? new DefaultPreemption(context.preemptionSeed()) : null;
+        this.nextCheckpointNs = clock.nanoTime() + context.checkpointIntervalNs();
+        tables.changeListener(this);
+    }
+
+    /** Starts the mirror (list or checkpoint load, then watch); the agent runner calls it on the agent's thread. */
+    @Override
+    public void onStart()
+    {
+        if (!mirrorStarted)
+        {
+            mirrorStarted = true;
+            mirror.start();
+        }
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = mirror.poll(context.applyLimit());
+        final long now = clock.nanoTime();
+        if (now - nextCheckpointNs >= 0)
+        {
+            mirror.checkpoint();
+            nextCheckpointNs = now + context.checkpointIntervalNs();
+            work++;
+        }
+        if (mirror.isSynced())
+        {
+            work += scheduleBatch();
+        }
+        pendingPods = tables.pendingPods().size();
+        settled = mirror.isSynced() && mirror.backlog() == 0 && mirror.revision() >= lastWriteRevision &&
+            queue.activeSize() == 0 && queue.backoffSize() == 0 && queue.inFlightSize() == 0;
+        return work;
+    }
+
+    /** Stops the mirror and commits its checkpoint. */
+    @Override
+    public void onClose()
+    {
+        mirror.close();
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "berth-scheduler";
+    }
+
+    // ---------------------------------------------------------------- scheduling
+
+    private int scheduleBatch()
+    {
+        if (priorityClassesChanged)
+        {
+            readmitPendingPods();
+        }
+        final int limit = context.scheduleLimit();
+        int work = 0;
+        while (work < limit)
+        {
+            final PodObject pod = queue.pop();
+            if (pod == null)
+            {
+                break;
+            }
+            work++;
+            try
+            {
+                schedule(pod);
+            }
+            catch (final RuntimeException ex)
+            {
+                errors++;
+                engine.removePod(pod.key());
+                queue.requeueAfterError(pod);
+                errorHandler.onError(new IllegalStateException("scheduling pod " + pod.key() + ": " + ex, ex));
+            }
+        }
+        return work;
+    }
+
+    private void schedule(final PodObject pod)
+    {
+        final int slot = engine.schedule(pod);
+        if (slot >= 0)
+        {
+            bind(pod, engine.table().name(slot));
+            return;
+        }
+        unschedulableAttempts++;
+        if (preemption != null && preempt(pod))
+        {
+            return;
+        }
+        queue.requeueUnschedulable(pod);
+    }
+
+    /** Writes {@code spec.nodeName} with a compare-and-swap on the mod revision the decision was made on. */
+    private void bind(final PodObject pod, final String nodeName)
+    {
+        final String key = layout.pod(pod.namespace(), pod.name());
+        final long expected = tables.modRevision(key);
+        final KeyValue current = source.get(key);
+        long revision = ClusterSource.CAS_FAILED;
+        if (current != null && current.modRevision() == expected)
+        {
+            revision = source.compareAndSwap(key, expected, withNodeName(key, current.value(), nodeName, pod));
+        }
+        if (revision == ClusterSource.CAS_FAILED)
+        {
+            // lost to another writer (or deleted): forget the assumption; the watch brings the new version
+            conflicts++;
+            engine.removePod(pod.key());
+            queue.requeueAfterError(pod);
+            return;
+        }
+        lastWriteRevision = Math.max(lastWriteRevision, revision);
+        queue.done(pod.key());
+        bound++;
+        listener.onBound(pod.key(), nodeName, revision);
+    }
+
+    private byte[] withNodeName(final String key, final byte[] value, final String nodeName, final PodObject pod)
+    {
+        try
+        {
+            final JsonNode tree = json.readTree(value);
+            if (!(tree instanceof ObjectNode object))
+            {
+                throw new IllegalStateException("pod " + key + ": stored value is not a JSON object");
+            }
+            final JsonNode spec = object.get("spec");
+            final ObjectNode specObject = spec instanceof ObjectNode s ? s : object.putObject("spec");
+            specObject.put("nodeName", nodeName);
+            if (!specObject.has("priority"))
+            {
+                specObject.put("priority", pod.priority()); // as kube's Priority admission would have
+            }
+            return json.writeValueAsBytes(object);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("pod " + key + ": stored value is not readable JSON: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * kube's PostFilter: when lower-priority pods can be removed to make room, deletes them from the store and
+     * requeues the pod nominated to the node (the deletion is a cluster event, so it goes to backoffQ).
+     */
+    private boolean preempt(final PodObject pod)
+    {
+        disruptionBudgets.clear();
+        disruptionBudgets.addAll(tables.podDisruptionBudgets().values());
+        final DefaultPreemption.Result result = preemption.preempt(pod, engine, disruptionBudgets);
+        if (!result.preempted())
+        {
+            return false;
+        }
+        for (final DefaultPreemption.Victim victim : result.victims())
+        {
+            final String victimKey = victim.podKey();
+            final int slash = victimKey.indexOf('/');
+            final long revision = source.delete(layout.pod(victimKey.substring(0, slash), victimKey.substring(slash + 1)));
+            if (revision != ClusterSource.CAS_FAILED)
+            {
+                lastWriteRevision = Math.max(lastWriteRevision, revision);
+            }
+            preempted++;
+            listener.onPreempted(victimKey, victim.nodeName(), pod.key());
+        }
+        queue.onClusterEvent(ClusterEvent.ASSIGNED_POD_DELETE);
+        queue.update(pod.toBuilder().nominatedNodeName(result.nominatedNodeName()).build());
+        queue.requeueUnschedulable(pod);
+        return true;
+    }
+
+    private void readmitPendingPods()
+    {
+        priorityClassesChanged = false;
+        queue.priorityClasses(PriorityClasses.of(tables.priorityClasses().values()));
+        for (final PodObject pod : tables.pendingPods().values())
+        {
+            if (engine.pods().contains(pod.key()))
+            {
+                continue; // assumed, its binding not yet seen
+            }
+            queue.add(pod);
+        }
+    }
+
+    // ---------------------------------------------------------------- changes applied by the mirror
+
+    @Override
+    public void onPendingPod(final PodObject pod)
+    {
+        queue.add(pod);
+    }
+
+    @Override
+    public void onPendingPodGone(final String podKey)
+    {
+        queue.delete(podKey);
+    }
+
+    @Override
+    public void onAssignedPodGone(final String podKey)
+    {
+        queue.onClusterEvent(ClusterEvent.ASSIGNED_POD_DELETE);
+    }
+
+    @Override
+    public void onNode(final String nodeName, final boolean added)
+    {
+        queue.onClusterEvent(added ? ClusterEvent.NODE_ADD : ClusterEvent.NODE_UPDATE);
+    }
+
+    @Override
+    public void onPriorityClassesChanged()
+    {
+        priorityClassesChanged = true;
+    }
+
+    // ---------------------------------------------------------------- observers (any thread)
+
+    /** The mirror; its tables, queue state and engine are for this agent's thread only. */
+    public Mirror mirror()
+    {
+        return mirror;
+    }
+
+    /** The scheduling queue (agent's thread only). */
+    public SchedulingQueue queue()
+    {
+        return queue;
+    }
+
+    /** Pods bound in the store by this agent. */
+    public long bound()
+    {
+        return bound;
+    }
+
+    /** Pods deleted from the store as preemption victims. */
+    public long preempted()
+    {
+        return preempted;
+    }
+
+    /** Bindings that lost their compare-and-swap (the pod changed or vanished between decision and write). */
+    public long conflicts()
+    {
+        return conflicts;
+    }
+
+    /** Scheduling attempts that found no feasible node. */
+    public long unschedulableAttempts()
+    {
+        return unschedulableAttempts;
+    }
+
+    /** Errors on the agent's thread (each reported to the error handler). */
+    public long errors()
+    {
+        return errors;
+    }
+
+    /** Pods without a node in the mirror as of the last duty cycle. */
+    public int pendingPods()
+    {
+        return pendingPods;
+    }
+
+    /**
+     * True when, as of the last duty cycle, the mirror is synced and has applied this agent's own writes, and no pod
+     * waits in activeQ or backoffQ: the pods still pending are unschedulable (or gated) until the cluster changes.
+     */
+    public boolean isSettled()
+    {
+        return settled;
+    }
+}

@@ -677,41 +677,60 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
      * + 2), or log(nodes + 2) for hostname. Scalar in both twins (a distinct count). Returns nothing; fills
      * {@code weights}.
      */
+    /**
+     * kube's topology normalizing weights: {@code log(size + 2)} with size the number of distinct values of the
+     * constraint's key among the scored nodes (for hostname: the scored nodes). The scan of a key stops as soon as
+     * every value the live nodes carry has been seen (a zone key is complete after a few hundred nodes), and the
+     * scored nodes are counted with the Vector API.
+     */
     private void weights(final long[] scores, final long[] failBits, final int limit, final double[] weights)
     {
         final Constraints cs = soft;
         final int n = cs.count;
-        long nodes = 0;
+        final long nodes = countScored(scores, failBits, limit);
+        int open = 0;
         for (int c = 0; c < n; c++)
         {
             weights[c] = 0;
-        }
-        stamp++;
-        if (stamp == Integer.MAX_VALUE)
-        {
-            for (final int[] s : stamps)
+            if (!cs.hostname[c])
             {
-                Arrays.fill(s, 0);
+                open++;
             }
-            stamp = 1;
         }
-        for (int slot = 0; slot < limit; slot++)
+        if (open > 0)
         {
-            if (failBits[slot] != 0 || scores[slot] < 0)
+            stamp++;
+            if (stamp == Integer.MAX_VALUE)
             {
-                continue;
-            }
-            nodes++;
-            for (int c = 0; c < n; c++)
-            {
-                if (!cs.hostname[c])
+                for (final int[] s : stamps)
                 {
-                    final long value = cs.column[c] == null ? NodeTable.ABSENT : cs.column[c].get(slot);
-                    final int index = value == NodeTable.ABSENT ? emptyValueIndex : (int)value + 1;
-                    if (stamps[c][index] != stamp)
+                    Arrays.fill(s, 0);
+                }
+                stamp = 1;
+            }
+            final int[] bound = distinctBounds(cs);
+            scan:
+            for (int slot = 0; slot < limit; slot++)
+            {
+                if (failBits[slot] != 0 || scores[slot] < 0)
+                {
+                    continue;
+                }
+                for (int c = 0; c < n; c++)
+                {
+                    if (!cs.hostname[c] && weights[c] < bound[c])
                     {
-                        stamps[c][index] = stamp;
-                        weights[c]++;
+                        final long value = cs.column[c] == null ? NodeTable.ABSENT : cs.column[c].get(slot);
+                        final int index = value == NodeTable.ABSENT ? emptyValueIndex : (int)value + 1;
+                        if (stamps[c][index] != stamp)
+                        {
+                            stamps[c][index] = stamp;
+                            weights[c]++;
+                            if (weights[c] == bound[c] && --open == 0)
+                            {
+                                break scan;
+                            }
+                        }
                     }
                 }
             }
@@ -720,6 +739,86 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         {
             weights[c] = GoMath.log((cs.hostname[c] ? nodes : (long)weights[c]) + 2);
         }
+    }
+
+    private static long countScored(final long[] scores, final long[] failBits, final int limit)
+    {
+        long nodes = 0;
+        for (int i = 0; i < limit; i += Kernels.LANES)
+        {
+            nodes += LongVector.fromArray(Kernels.LONGS, failBits, i).compare(VectorOperators.EQ, 0L)
+                .and(LongVector.fromArray(Kernels.LONGS, scores, i).compare(VectorOperators.GE, 0L)).trueCount();
+        }
+        return nodes;
+    }
+
+    // distinct domain values per constraint among live nodes, kept per node-table epoch (an upper bound of the
+    // values among scored nodes, which lets the weight scan stop early)
+    private LongColumn[] boundColumns = new LongColumn[4];
+    private long[] boundEpochs = {-1, -1, -1, -1};
+    private int[] bounds = new int[4];
+    private int[] boundStamps = new int[0];
+    private int boundStamp;
+
+    private int[] distinctBounds(final Constraints cs)
+    {
+        final NodeTable table = scoreTable;
+        final int n = cs.count;
+        if (bounds.length < n)
+        {
+            boundColumns = Arrays.copyOf(boundColumns, n);
+            final int old = boundEpochs.length;
+            boundEpochs = Arrays.copyOf(boundEpochs, n);
+            Arrays.fill(boundEpochs, old, n, -1L);
+            bounds = Arrays.copyOf(bounds, n);
+        }
+        final int values = table.labelValues().size() + 2;
+        for (int c = 0; c < n; c++)
+        {
+            if (cs.hostname[c])
+            {
+                continue;
+            }
+            if (cs.column[c] == null)
+            {
+                bounds[c] = 1; // no node has the key: every node is in the one "" domain
+                continue;
+            }
+            if (table.epoch() == boundEpochs[c] && boundColumns[c] == cs.column[c])
+            {
+                continue;
+            }
+            if (boundStamps.length < values)
+            {
+                boundStamps = new int[values + (values >> 1)];
+                boundStamp = 0;
+            }
+            boundStamp++;
+            int distinct = 0;
+            for (int slot = 0, limit = table.slotLimit(); slot < limit; slot++)
+            {
+                if (!table.isLive(slot))
+                {
+                    continue;
+                }
+                final long value = cs.column[c].get(slot);
+                final int index = value == NodeTable.ABSENT ? emptyValueIndex : (int)value + 1;
+                if (index < boundStamps.length && boundStamps[index] != boundStamp)
+                {
+                    boundStamps[index] = boundStamp;
+                    distinct++;
+                }
+                else if (index >= boundStamps.length)
+                {
+                    distinct = Integer.MAX_VALUE; // cannot bound: never stop early
+                    break;
+                }
+            }
+            bounds[c] = distinct;
+            boundEpochs[c] = table.epoch();
+            boundColumns[c] = cs.column[c];
+        }
+        return bounds;
     }
 
     private double[] weightScratch = new double[4];

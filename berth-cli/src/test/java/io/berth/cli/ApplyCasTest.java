@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
+import io.berth.mirror.source.DelegatingSource;
 import io.berth.mirror.codec.ObjectStorageCodec;
 import io.berth.mirror.codec.ObjectStorageCodec.FileObject;
 import io.berth.mirror.source.EmbeddedStore;

@@ -70,6 +70,7 @@ public final class DefaultPreemption
     private int[] pdbAllowed = new int[8];
 
     private long rngState;
+    private long freePodsWithoutAll;
     private PodObject preemptor;
     private boolean preemptorHasHostPorts;
     private boolean portBlocked;
@@ -580,25 +581,11 @@ public final class DefaultPreemption
     {
         final int n = gatherVictims(slot, pods, priority, true);
         final int row = width + 1;
-        for (int i = 0; i < width; i++)
-        {
-            final int r = resourceIds[i];
-            free[i] = table.allocatable(r).get(slot) - table.requested(r).get(slot);
-        }
-        long freePods = table.allocatable(Resources.PODS).get(slot) - table.requested(Resources.PODS).get(slot);
-        for (int v = 0; v < n; v++)
-        {
-            final int base = v * row;
-            for (int i = 0; i < width; i++)
-            {
-                free[i] += victimAmounts[base + i];
-            }
-            freePods += victimAmounts[base + width];
-        }
-        if (portBlocked || !fits(freePods))
+        if (portBlocked || !fitsWithoutAll(slot, n))
         {
             return false;
         }
+        long freePods = freePodsWithoutAll;
         sortMostImportantFirst(n);
         classifyPdbViolations(pdbs, n);
 
@@ -702,7 +689,10 @@ public final class DefaultPreemption
         return fillCandidate(slot, n, violations);
     }
 
-    /** The preemptor's resources fit on the node once all {@code n} gathered pods are gone. */
+    /**
+     * The preemptor's resources fit on the node once all {@code n} gathered pods are gone; leaves the free amounts
+     * in {@link #free} and {@link #freePodsWithoutAll}.
+     */
     private boolean fitsWithoutAll(final int slot, final int n)
     {
         final int row = width + 1;
@@ -721,6 +711,7 @@ public final class DefaultPreemption
             }
             freePods += victimAmounts[base + width];
         }
+        freePodsWithoutAll = freePods;
         return fits(freePods);
     }
 

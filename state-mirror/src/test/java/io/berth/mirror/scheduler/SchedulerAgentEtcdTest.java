@@ -3,6 +3,7 @@ package io.berth.mirror.scheduler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.mirror.source.DelegatingSource;
 import io.berth.mirror.MirrorContext;
 import io.berth.mirror.codec.KubeJsonWriter;
 import io.berth.mirror.source.ClusterSource;

@@ -1,17 +1,11 @@
-package io.berth.mirror.scheduler;
-
-import io.berth.mirror.source.ClusterSource;
-import io.berth.mirror.source.KeyValue;
-import io.berth.mirror.source.KeyValueVisitor;
-import io.berth.mirror.source.WatchHandle;
-import io.berth.mirror.source.WatchListener;
+package io.berth.mirror.source;
 
 /** Passes every call to a real source; tests override one call to interleave another writer. */
-class DelegatingSource implements ClusterSource
+public class DelegatingSource implements ClusterSource
 {
     private final ClusterSource delegate;
 
-    DelegatingSource(final ClusterSource delegate)
+    public DelegatingSource(final ClusterSource delegate)
     {
         this.delegate = delegate;
     }

@@ -24,11 +24,12 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * java @perf/target/jvm.flags -cp 'perf/target/berth-perf-0.1.0-SNAPSHOT.jar:perf/target/lib/*' \
  *   io.berth.perf.mirror.MirrorSyncHarness [--etcd URL] [--nodes N] [--pods N] [--decoders N] [--dir DIR]
+ *   [--page KEYS] [--list-only]
  * </pre>
  * (The protobuf 3 jar first: fenzo's protobuf-java 2.5.0 in perf/target/lib shadows jetcd's, prepend
  * {@code ~/.m2/repository/com/google/protobuf/protobuf-java/3.25.5/protobuf-java-3.25.5.jar}.)
  * The cluster is loaded once under the prefix {@code /berth-perf-<nodes>-<pods>} (64 writes in flight) and reused by
- * later runs (a marker key says it is complete).
+ * later runs (a marker key says it is complete). {@code --list-only} times {@code EtcdSource.list} alone, three times.
  */
 public final class MirrorSyncHarness
 {
@@ -43,6 +44,8 @@ public final class MirrorSyncHarness
         int pods = 150_000;
         int decoders = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
         Path dir = Path.of("build", "mirror-harness");
+        int pageSize = EtcdSource.Context.LIST_PAGE_SIZE_DEFAULT;
+        boolean listOnly = false;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -52,8 +55,10 @@ public final class MirrorSyncHarness
                 case "--pods" -> pods = Integer.parseInt(args[++i]);
                 case "--decoders" -> decoders = Integer.parseInt(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i]);
+                case "--page" -> pageSize = Integer.parseInt(args[++i]);
+                case "--list-only" -> listOnly = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] +
-                    " (--etcd URL, --nodes N, --pods N, --decoders N, --dir DIR)");
+                    " (--etcd URL, --nodes N, --pods N, --decoders N, --dir DIR, --page KEYS, --list-only)");
             }
         }
         final KeyLayout layout = new KeyLayout("/berth-perf-" + nodes + "-" + pods);
@@ -61,9 +66,25 @@ public final class MirrorSyncHarness
         final Path checkpoint = dir.resolve("mirror-" + nodes + "-" + pods + ".cm");
         Files.deleteIfExists(checkpoint);
 
-        try (EtcdSource source = new EtcdSource(new EtcdSource.Context().endpoint(endpoint)))
+        try (EtcdSource source = new EtcdSource(new EtcdSource.Context().endpoint(endpoint).listPageSize(pageSize)))
         {
             load(source, layout, nodes, pods);
+            if (listOnly)
+            {
+                for (int run = 0; run < 3; run++)
+                {
+                    final long[] counts = new long[2];
+                    final long start = System.nanoTime();
+                    source.list(layout.root(), (key, value, modRevision) ->
+                    {
+                        counts[0]++;
+                        counts[1] += value.length;
+                    });
+                    System.out.printf("list of %d keys (%.1f MB) in pages of %d: %.3f s%n", counts[0], counts[1] / 1e6,
+                        pageSize, (System.nanoTime() - start) / 1e9);
+                }
+                return;
+            }
             final long revision = source.currentRevision();
 
             final double coldNoCheckpointS = sync(source, layout, null, decoders, revision, "cold, no checkpoint", nodes, pods);

@@ -33,6 +33,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class MirrorSyncHarness
 {
+    /** Process CPU time: on a shared machine it says how much work a run took when wall time only says who else ran. */
+    private static final com.sun.management.OperatingSystemMXBean CPU =
+        (com.sun.management.OperatingSystemMXBean)java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
     private MirrorSyncHarness()
     {
     }
@@ -101,11 +105,13 @@ public final class MirrorSyncHarness
         final String label, final int nodes, final int pods)
     {
         final long start = System.nanoTime();
+        final long cpuStart = CPU.getProcessCpuTime();
         final MirrorContext context = new MirrorContext().source(source).layout(layout).decoderThreads(decoders)
             .initialNodeCapacity(8192).checkpointFile(checkpoint)
             .checkpointMaxEntries((long)((nodes + pods) * 1.3)).checkpointAverageValueBytes(800);
         try (Mirror mirror = new Mirror(context).start())
         {
+            final double startS = (System.nanoTime() - start) / 1e9;
             while (!mirror.isSynced() || mirror.revision() < revision)
             {
                 if (mirror.poll(4096) == 0)
@@ -114,9 +120,12 @@ public final class MirrorSyncHarness
                 }
             }
             final double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("%-32s %.3f s: %d nodes live, %d pods bound, %d pending, warm start %s, %d corrupt%n",
-                label, seconds, mirror.tables().engine().table().liveCount(), mirror.tables().engine().pods().count(),
-                mirror.tables().pendingPods().size(), mirror.warmStart(), mirror.corruptValues());
+            final double cpuS = (CPU.getProcessCpuTime() - cpuStart) / 1e9;
+            System.out.printf("%-32s %.3f s (start %.3f s; %.1f s of CPU, load %.1f): %d nodes live, %d pods bound, " +
+                "%d pending, warm start %s, %d corrupt%n",
+                label, seconds, startS, cpuS, CPU.getSystemLoadAverage(), mirror.tables().engine().table().liveCount(),
+                mirror.tables().engine().pods().count(), mirror.tables().pendingPods().size(), mirror.warmStart(),
+                mirror.corruptValues());
             return seconds;
         }
     }

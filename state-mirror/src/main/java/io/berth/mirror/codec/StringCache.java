@@ -13,6 +13,8 @@ final class StringCache
     static final int MAX_CACHED_CHARS = 96;
 
     private final String[] slots;
+    /** The hash of each slot's string, kept here: String.hashCode would hash every evicted unique string once more. */
+    private final int[] hashes;
     private final int mask;
 
     /** {@code slots} is rounded up to a power of two. */
@@ -24,6 +26,7 @@ final class StringCache
         }
         final int size = Integer.highestOneBit(slots - 1 == 0 ? 1 : (slots - 1) << 1);
         this.slots = new String[size];
+        this.hashes = new int[size];
         this.mask = size - 1;
     }
 
@@ -45,13 +48,14 @@ final class StringCache
         }
         final int slot = (hash ^ hash >>> 16) & mask;
         final String cached = slots[slot];
-        if (cached != null && cached.length() == length && cached.hashCode() == hash &&
+        if (cached != null && hashes[slot] == hash && cached.length() == length &&
             sameChars(cached, chars, offset, length))
         {
             return cached;
         }
         final String made = new String(chars, offset, length);
         slots[slot] = made;
+        hashes[slot] = hash;
         return made;
     }
 

@@ -24,12 +24,13 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * java @perf/target/jvm.flags -cp 'perf/target/berth-perf-0.1.0-SNAPSHOT.jar:perf/target/lib/*' \
  *   io.berth.perf.mirror.MirrorSyncHarness [--etcd URL] [--nodes N] [--pods N] [--decoders N] [--dir DIR]
- *   [--page KEYS] [--list-only]
+ *   [--page KEYS] [--list-only] [--warm-only]
  * </pre>
  * (The protobuf 3 jar first: fenzo's protobuf-java 2.5.0 in perf/target/lib shadows jetcd's, prepend
  * {@code ~/.m2/repository/com/google/protobuf/protobuf-java/3.25.5/protobuf-java-3.25.5.jar}.)
  * The cluster is loaded once under the prefix {@code /berth-perf-<nodes>-<pods>} (64 writes in flight) and reused by
- * later runs (a marker key says it is complete). {@code --list-only} times {@code EtcdSource.list} alone, three times.
+ * later runs (a marker key says it is complete). {@code --list-only} times {@code EtcdSource.list} alone, three times; {@code --warm-only} restarts from the checkpoint
+ * an earlier run left, in this fresh JVM (what a restarted scheduler pays: Chronicle's and the decoder's first use).
  */
 public final class MirrorSyncHarness
 {
@@ -50,6 +51,7 @@ public final class MirrorSyncHarness
         Path dir = Path.of("build", "mirror-harness");
         int pageSize = EtcdSource.Context.LIST_PAGE_SIZE_DEFAULT;
         boolean listOnly = false;
+        boolean warmOnly = false;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -61,14 +63,22 @@ public final class MirrorSyncHarness
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "--page" -> pageSize = Integer.parseInt(args[++i]);
                 case "--list-only" -> listOnly = true;
+                case "--warm-only" -> warmOnly = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] +
-                    " (--etcd URL, --nodes N, --pods N, --decoders N, --dir DIR, --page KEYS, --list-only)");
+                    " (--etcd URL, --nodes N, --pods N, --decoders N, --dir DIR, --page KEYS, --list-only, --warm-only)");
             }
         }
         final KeyLayout layout = new KeyLayout("/berth-perf-" + nodes + "-" + pods);
         Files.createDirectories(dir);
         final Path checkpoint = dir.resolve("mirror-" + nodes + "-" + pods + ".cm");
-        Files.deleteIfExists(checkpoint);
+        if (!warmOnly)
+        {
+            Files.deleteIfExists(checkpoint);
+        }
+        else if (!Files.exists(checkpoint))
+        {
+            throw new IllegalStateException("--warm-only needs the checkpoint an earlier run left: " + checkpoint);
+        }
 
         try (EtcdSource source = new EtcdSource(new EtcdSource.Context().endpoint(endpoint).listPageSize(pageSize)))
         {
@@ -90,6 +100,14 @@ public final class MirrorSyncHarness
                 return;
             }
             final long revision = source.currentRevision();
+            if (warmOnly)
+            {
+                final double warmS = sync(source, layout, checkpoint, decoders, revision,
+                    "warm, fresh JVM", nodes, pods);
+                System.out.printf("%d nodes + %d pods, %d decoders: warm restart in a fresh JVM %.2f s; target <= 1 s%n",
+                    nodes, pods, decoders, warmS);
+                return;
+            }
 
             final double coldNoCheckpointS = sync(source, layout, null, decoders, revision, "cold, no checkpoint", nodes, pods);
             final double coldS = sync(source, layout, checkpoint, decoders, revision, "cold, writing the checkpoint", nodes, pods);

@@ -173,6 +173,42 @@ class MirrorCheckpointTest
     }
 
     @Test
+    void anOpenedFileHandsOutExactlyItsEntriesOnceVerifiedAndAgainFromTheMap() throws Exception
+    {
+        final Path file = dir.resolve("entries.cm");
+        final Map<String, String> expected = new java.util.TreeMap<>();
+        long sum = 0;
+        try (CheckpointFile checkpoint = CheckpointFile.create(file, new CheckpointFile.Sizing(1000, 40, 200)))
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                final String key = "/registry/pods/ns-é/p" + i; // a non-ASCII key: stored as UTF-8
+                final String json = "{\"i\":" + i + ",\"pad\":\"" + "x".repeat(i % 50) + "\"}";
+                sum += checkpoint.put(key, key.getBytes(StandardCharsets.UTF_8), 1000 + i,
+                    json.getBytes(StandardCharsets.UTF_8));
+                expected.put(key, (1000 + i) + " " + json);
+            }
+            checkpoint.remove("/registry/pods/ns-é/p7");
+            sum -= checkpoint.entryHash("/registry/pods/ns-é/p7".getBytes(StandardCharsets.UTF_8), 1007,
+                expected.remove("/registry/pods/ns-é/p7").substring(5).getBytes(StandardCharsets.UTF_8));
+            checkpoint.commit(2000, expected.size(), sum);
+        }
+        final CheckpointFile.Opened opened = CheckpointFile.open(file);
+        assertThat(opened.problem()).isNull();
+        try (CheckpointFile checkpoint = opened.file())
+        {
+            assertThat(checkpoint.revision()).isEqualTo(2000);
+            for (int pass = 0; pass < 2; pass++) // the verified entries first, then a read of the map
+            {
+                final Map<String, String> seen = new java.util.TreeMap<>();
+                checkpoint.forEach((key, json, modRevision) -> assertThat(seen.put(new String(key,
+                    StandardCharsets.UTF_8), modRevision + " " + new String(json, StandardCharsets.UTF_8))).isNull());
+                assertThat(seen).as("pass %d", pass).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void aFileChangedAfterItsLastCommitIsNotTrusted() throws Exception
     {
         final Path file = dir.resolve("cp.cm");

@@ -24,14 +24,20 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * java @perf/target/jvm.flags -cp 'perf/target/berth-perf-0.1.0-SNAPSHOT.jar:perf/target/lib/*' \
  *   io.berth.perf.mirror.MirrorSyncHarness [--etcd URL] [--nodes N] [--pods N] [--decoders N] [--dir DIR]
+ *   [--page KEYS] [--list-only] [--warm-only]
  * </pre>
  * (The protobuf 3 jar first: fenzo's protobuf-java 2.5.0 in perf/target/lib shadows jetcd's, prepend
  * {@code ~/.m2/repository/com/google/protobuf/protobuf-java/3.25.5/protobuf-java-3.25.5.jar}.)
  * The cluster is loaded once under the prefix {@code /berth-perf-<nodes>-<pods>} (64 writes in flight) and reused by
- * later runs (a marker key says it is complete).
+ * later runs (a marker key says it is complete). {@code --list-only} times {@code EtcdSource.list} alone, three times; {@code --warm-only} restarts from the checkpoint
+ * an earlier run left, in this fresh JVM (what a restarted scheduler pays: Chronicle's and the decoder's first use).
  */
 public final class MirrorSyncHarness
 {
+    /** Process CPU time: on a shared machine it says how much work a run took when wall time only says who else ran. */
+    private static final com.sun.management.OperatingSystemMXBean CPU =
+        (com.sun.management.OperatingSystemMXBean)java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
     private MirrorSyncHarness()
     {
     }
@@ -43,6 +49,9 @@ public final class MirrorSyncHarness
         int pods = 150_000;
         int decoders = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
         Path dir = Path.of("build", "mirror-harness");
+        int pageSize = EtcdSource.Context.LIST_PAGE_SIZE_DEFAULT;
+        boolean listOnly = false;
+        boolean warmOnly = false;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -52,19 +61,53 @@ public final class MirrorSyncHarness
                 case "--pods" -> pods = Integer.parseInt(args[++i]);
                 case "--decoders" -> decoders = Integer.parseInt(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i]);
+                case "--page" -> pageSize = Integer.parseInt(args[++i]);
+                case "--list-only" -> listOnly = true;
+                case "--warm-only" -> warmOnly = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] +
-                    " (--etcd URL, --nodes N, --pods N, --decoders N, --dir DIR)");
+                    " (--etcd URL, --nodes N, --pods N, --decoders N, --dir DIR, --page KEYS, --list-only, --warm-only)");
             }
         }
         final KeyLayout layout = new KeyLayout("/berth-perf-" + nodes + "-" + pods);
         Files.createDirectories(dir);
         final Path checkpoint = dir.resolve("mirror-" + nodes + "-" + pods + ".cm");
-        Files.deleteIfExists(checkpoint);
+        if (!warmOnly)
+        {
+            Files.deleteIfExists(checkpoint);
+        }
+        else if (!Files.exists(checkpoint))
+        {
+            throw new IllegalStateException("--warm-only needs the checkpoint an earlier run left: " + checkpoint);
+        }
 
-        try (EtcdSource source = new EtcdSource(new EtcdSource.Context().endpoint(endpoint)))
+        try (EtcdSource source = new EtcdSource(new EtcdSource.Context().endpoint(endpoint).listPageSize(pageSize)))
         {
             load(source, layout, nodes, pods);
+            if (listOnly)
+            {
+                for (int run = 0; run < 3; run++)
+                {
+                    final long[] counts = new long[2];
+                    final long start = System.nanoTime();
+                    source.list(layout.root(), (key, value, modRevision) ->
+                    {
+                        counts[0]++;
+                        counts[1] += value.length;
+                    });
+                    System.out.printf("list of %d keys (%.1f MB) in pages of %d: %.3f s%n", counts[0], counts[1] / 1e6,
+                        pageSize, (System.nanoTime() - start) / 1e9);
+                }
+                return;
+            }
             final long revision = source.currentRevision();
+            if (warmOnly)
+            {
+                final double warmS = sync(source, layout, checkpoint, decoders, revision,
+                    "warm, fresh JVM", nodes, pods);
+                System.out.printf("%d nodes + %d pods, %d decoders: warm restart in a fresh JVM %.2f s; target <= 1 s%n",
+                    nodes, pods, decoders, warmS);
+                return;
+            }
 
             final double coldNoCheckpointS = sync(source, layout, null, decoders, revision, "cold, no checkpoint", nodes, pods);
             final double coldS = sync(source, layout, checkpoint, decoders, revision, "cold, writing the checkpoint", nodes, pods);
@@ -80,11 +123,13 @@ public final class MirrorSyncHarness
         final String label, final int nodes, final int pods)
     {
         final long start = System.nanoTime();
+        final long cpuStart = CPU.getProcessCpuTime();
         final MirrorContext context = new MirrorContext().source(source).layout(layout).decoderThreads(decoders)
             .initialNodeCapacity(8192).checkpointFile(checkpoint)
             .checkpointMaxEntries((long)((nodes + pods) * 1.3)).checkpointAverageValueBytes(800);
         try (Mirror mirror = new Mirror(context).start())
         {
+            final double startS = (System.nanoTime() - start) / 1e9;
             while (!mirror.isSynced() || mirror.revision() < revision)
             {
                 if (mirror.poll(4096) == 0)
@@ -93,9 +138,12 @@ public final class MirrorSyncHarness
                 }
             }
             final double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("%-32s %.3f s: %d nodes live, %d pods bound, %d pending, warm start %s, %d corrupt%n",
-                label, seconds, mirror.tables().engine().table().liveCount(), mirror.tables().engine().pods().count(),
-                mirror.tables().pendingPods().size(), mirror.warmStart(), mirror.corruptValues());
+            final double cpuS = (CPU.getProcessCpuTime() - cpuStart) / 1e9;
+            System.out.printf("%-32s %.3f s (start %.3f s; %.1f s of CPU, load %.1f): %d nodes live, %d pods bound, " +
+                "%d pending, warm start %s, %d corrupt%n",
+                label, seconds, startS, cpuS, CPU.getSystemLoadAverage(), mirror.tables().engine().table().liveCount(),
+                mirror.tables().engine().pods().count(), mirror.tables().pendingPods().size(), mirror.warmStart(),
+                mirror.corruptValues());
             return seconds;
         }
     }

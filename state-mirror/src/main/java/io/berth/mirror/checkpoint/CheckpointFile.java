@@ -10,7 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.zip.CRC32C;
 
 /**
@@ -22,7 +24,8 @@ import java.util.zip.CRC32C;
  * missing, dirty, of another version, or whose entries do not add up to its count and checksum is not trusted.
  * <p>
  * Values are stored whole (the JSON), so a warm start decodes them again through the ring's decoders; that keeps
- * one decoding path and meets the warm-restart target. Writes come from the applier thread; reads happen before
+ * one decoding path. Opening reads the entries once, as stored (no Chronicle-made strings or arrays to copy again),
+ * to verify them, and keeps them for the load that follows. Writes come from the applier thread; reads happen before
  * the applier starts writing.
  */
 public final class CheckpointFile implements AutoCloseable
@@ -37,6 +40,7 @@ public final class CheckpointFile implements AutoCloseable
     private static final int STATE_DIRTY = 2;
     private static final int HEADER_BYTES = 8 + 4 + 4 + 8 + 8 + 8;
     private static final int REVISION_BYTES = 8;
+    private static final byte[] HEADER_KEY_BYTES = HEADER_KEY.getBytes(StandardCharsets.UTF_8);
 
     private final Path file;
     private final ChronicleMap<String, byte[]> map;
@@ -45,6 +49,11 @@ public final class CheckpointFile implements AutoCloseable
     private long revision;
     private long entryCount;
     private long checksum;
+    /** The entries as verified on open, kept for the one {@link #forEach} that loads them; null after it. */
+    private byte[][] verifiedKeys;
+    private byte[][] verifiedJson;
+    private long[] verifiedRevisions;
+    private int verifiedCount;
 
     private CheckpointFile(final Path file, final ChronicleMap<String, byte[]> map)
     {
@@ -178,23 +187,20 @@ public final class CheckpointFile implements AutoCloseable
         final long headerRevision = h.getLong();
         final long headerCount = h.getLong();
         final long headerChecksum = h.getLong();
-        long count = 0;
-        long sum = 0;
-        for (final Map.Entry<String, byte[]> e : map.entrySet())
+        if (headerCount < 0 || headerCount > Integer.MAX_VALUE - 16)
         {
-            if (HEADER_KEY.equals(e.getKey()))
-            {
-                continue;
-            }
-            final byte[] value = e.getValue();
-            if (value == null || value.length < REVISION_BYTES)
-            {
-                return "entry " + e.getKey() + " is truncated";
-            }
-            count++;
-            sum += hash(e.getKey().getBytes(StandardCharsets.UTF_8), value, REVISION_BYTES, value.length - REVISION_BYTES,
-                ByteBuffer.wrap(value).getLong(0));
+            return "header says " + headerCount + " entries";
         }
+        // One pass over the raw entries (the key's UTF-8 and the value's bytes as stored, no String or value array
+        // made by Chronicle): checks them and keeps them for the load, so the load does not iterate the map again.
+        final Scan scan = new Scan((int)Math.min(headerCount, map.longSize()));
+        map.forEachEntryWhile(scan);
+        if (scan.problem != null)
+        {
+            return scan.problem;
+        }
+        final long count = scan.count;
+        final long sum = scan.sum;
         if (count != headerCount)
         {
             return count + " entries, header says " + headerCount;
@@ -206,7 +212,75 @@ public final class CheckpointFile implements AutoCloseable
         revision = headerRevision;
         entryCount = headerCount;
         checksum = headerChecksum;
+        verifiedKeys = scan.keys;
+        verifiedJson = scan.json;
+        verifiedRevisions = scan.revisions;
+        verifiedCount = scan.count;
         return null;
+    }
+
+    /** Reads, checks and keeps every entry but the header; stops at the first problem. */
+    private final class Scan implements Predicate<MapEntry<String, byte[]>>
+    {
+        private final byte[] revisionBytes = new byte[REVISION_BYTES];
+        byte[][] keys;
+        byte[][] json;
+        long[] revisions;
+        int count;
+        long sum;
+        String problem;
+
+        Scan(final int expected)
+        {
+            final int capacity = Math.max(16, expected);
+            keys = new byte[capacity][];
+            json = new byte[capacity][];
+            revisions = new long[capacity];
+        }
+
+        @Override
+        public boolean test(final MapEntry<String, byte[]> entry)
+        {
+            final Data<String> k = entry.key();
+            final Data<byte[]> v = entry.value();
+            if (k.size() > Integer.MAX_VALUE || v.size() > Integer.MAX_VALUE)
+            {
+                problem = "an entry of " + k.size() + " + " + v.size() + " bytes";
+                return false;
+            }
+            final byte[] key = new byte[(int)k.size()];
+            k.bytes().read(k.offset(), key, 0, key.length);
+            if (Arrays.equals(key, HEADER_KEY_BYTES))
+            {
+                return true;
+            }
+            if (v.size() < REVISION_BYTES)
+            {
+                problem = "entry " + new String(key, StandardCharsets.UTF_8) + " is truncated";
+                return false;
+            }
+            v.bytes().read(v.offset(), revisionBytes, 0, REVISION_BYTES);
+            final long modRevision = ByteBuffer.wrap(revisionBytes).getLong(0);
+            final byte[] value = new byte[(int)v.size() - REVISION_BYTES];
+            v.bytes().read(v.offset() + REVISION_BYTES, value, 0, value.length);
+            if (count == keys.length)
+            {
+                if (count >= Integer.MAX_VALUE / 2)
+                {
+                    problem = "more than " + count + " entries";
+                    return false;
+                }
+                keys = Arrays.copyOf(keys, count * 2);
+                json = Arrays.copyOf(json, count * 2);
+                revisions = Arrays.copyOf(revisions, count * 2);
+            }
+            keys[count] = key;
+            json[count] = value;
+            revisions[count] = modRevision;
+            count++;
+            sum += hash(key, value, 0, value.length, modRevision);
+            return true;
+        }
     }
 
     /** The revision the entries reflect, as of the last commit (or as verified on open). */
@@ -230,9 +304,33 @@ public final class CheckpointFile implements AutoCloseable
         return file;
     }
 
-    /** Visits every entry (not the header); for the loader, before the applier writes. */
+    /**
+     * Visits every entry (not the header); for the loader, before the applier writes. The first call after
+     * {@link #open} hands out the entries read by its verification (and lets them go as it goes); any other call
+     * reads the map.
+     */
     public void forEach(final EntryVisitor visitor)
     {
+        if (verifiedKeys != null)
+        {
+            final byte[][] keys = verifiedKeys;
+            final byte[][] json = verifiedJson;
+            final long[] revisions = verifiedRevisions;
+            final int count = verifiedCount;
+            verifiedKeys = null;
+            verifiedJson = null;
+            verifiedRevisions = null;
+            verifiedCount = 0;
+            for (int i = 0; i < count; i++)
+            {
+                final byte[] key = keys[i];
+                final byte[] value = json[i];
+                keys[i] = null;
+                json[i] = null;
+                visitor.onEntry(key, value, revisions[i]);
+            }
+            return;
+        }
         for (final Map.Entry<String, byte[]> e : map.entrySet())
         {
             if (HEADER_KEY.equals(e.getKey()))

@@ -83,6 +83,7 @@ public final class JsonObjectDecoder
         .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
         .build();
     private static final Map<String, String> NO_STRINGS = Map.of();
+    private static final int STRING_CACHE_SLOTS = 8192;
     private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
     private static final NodeSelectorTerm EMPTY_TERM = new NodeSelectorTerm(List.of(), List.of());
     private static final PodAffinityTerm EMPTY_POD_AFFINITY_TERM =
@@ -90,6 +91,8 @@ public final class JsonObjectDecoder
 
     private final ObjectDecoder treeDecoder = new ObjectDecoder();
     private final FieldPath path = new FieldPath();
+    /** Repeated string values (namespaces, label values, images, node names) as one instance per decoder. */
+    private final StringCache strings = new StringCache(STRING_CACHE_SLOTS);
     private JsonParser p;
     private String errorField = "";
     private String errorMessage = "";
@@ -1345,7 +1348,7 @@ public final class JsonObjectDecoder
         else if (t == JsonToken.VALUE_STRING)
         {
             checkLength(null);
-            text = p.getText().strip();
+            text = text().strip();
         }
         else if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT)
         {
@@ -1475,13 +1478,19 @@ public final class JsonObjectDecoder
         if (t == JsonToken.VALUE_STRING)
         {
             checkLength(field);
-            return p.getText();
+            return text();
         }
         if (t == JsonToken.VALUE_NULL)
         {
             return null;
         }
         throw wrongType(field, "a string");
+    }
+
+    /** The current string value, from the parser's characters through the cache (no String when cached). */
+    private String text() throws IOException
+    {
+        return strings.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
     }
 
     /** Text of a string, number or boolean; null for null. */
@@ -1493,7 +1502,7 @@ public final class JsonObjectDecoder
             case VALUE_STRING ->
             {
                 checkLength(field);
-                yield p.getText();
+                yield text();
             }
             case VALUE_NULL -> null;
             case VALUE_TRUE -> "true";

@@ -1,0 +1,61 @@
+package io.berth.mirror.codec;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.constraints.StringLength;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StringCacheTest
+{
+    @Property
+    void alwaysReturnsTheSameCharacters(
+        @ForAll @Size(max = 200) final List<@StringLength(max = 150) String> values,
+        @ForAll @IntRange(min = 1, max = 64) final int slots,
+        @ForAll @IntRange(max = 5) final int padding)
+    {
+        final StringCache cache = new StringCache(slots);
+        for (final String value : values)
+        {
+            final char[] chars = new char[padding + value.length() + padding];
+            value.getChars(0, value.length(), chars, padding);
+            assertThat(cache.get(chars, padding, value.length())).isEqualTo(value);
+        }
+    }
+
+    @Test
+    void repeatedCharactersComeBackAsOneInstance()
+    {
+        final StringCache cache = new StringCache(1024);
+        final String first = cache.get("xxdefaultyy".toCharArray(), 2, 7);
+        final String again = cache.get("default".toCharArray(), 0, 7);
+        assertThat(first).isEqualTo("default");
+        assertThat(again).isSameAs(first);
+        final String longText = "a".repeat(StringCache.MAX_CACHED_CHARS + 1);
+        assertThat(cache.get(longText.toCharArray(), 0, longText.length()))
+            .isEqualTo(longText)
+            .isNotSameAs(cache.get(longText.toCharArray(), 0, longText.length()));
+    }
+
+    @Test
+    void collidingStringsEvictEachOtherWithoutMixingUp()
+    {
+        final StringCache cache = new StringCache(1); // every string in one slot
+        assertThat(cache.get("Aa".toCharArray(), 0, 2)).isEqualTo("Aa");
+        assertThat(cache.get("BB".toCharArray(), 0, 2)).isEqualTo("BB"); // same hashCode as "Aa"
+        assertThat(cache.get("Aa".toCharArray(), 0, 2)).isEqualTo("Aa");
+    }
+
+    @Test
+    void rejectsHostileSizes()
+    {
+        assertThatThrownBy(() -> new StringCache(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new StringCache(1 << 25)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -556,31 +556,30 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
             stamp = 0;
         }
         final int limit = table.slotLimit();
-        nodes:
-        for (int slot = 0; slot < limit; slot++)
+        // per-domain counts of the zone-like constraints (hostname ones are read per node by the pass), constraint
+        // by constraint over a per-epoch column of each live node's domain index: no segment reads, no dead nodes
+        boolean[] complete = null;
+        for (int c = 0; c < n; c++)
         {
-            if (!table.isLive(slot))
+            if (cs.hostname[c])
             {
                 continue;
             }
-            if (requireAll)
+            if (requireAll && complete == null)
             {
-                for (int c = 0; c < n; c++)
-                {
-                    if (cs.column[c] == null || cs.column[c].get(slot) == NodeTable.ABSENT)
-                    {
-                        continue nodes;
-                    }
-                }
+                complete = nodesWithAllKeys(cs, table, limit);
             }
-            for (int c = 0; c < n; c++)
+            final int[] domains = domainIndexes(cs, c, table, limit);
+            final long[] perNode = counters.perNode(cs.selector[c]);
+            final boolean checkInclusion = cs.affinityHonor[c] || cs.taintsHonor[c];
+            for (int slot = 0; slot < limit; slot++)
             {
-                if (!cs.hostname[c] && included(cs, c, slot))
+                final int index = domains[slot];
+                if (index < 0 || complete != null && !complete[slot] || checkInclusion && !included(cs, c, slot))
                 {
-                    final long value = cs.column[c] == null ? NodeTable.ABSENT : cs.column[c].get(slot);
-                    final int index = value == NodeTable.ABSENT ? emptyValueIndex : (int)value + 1;
-                    cs.addToDomain(c, index, counters.perNode(cs.selector[c])[slot]);
+                    continue;
                 }
+                cs.addToDomain(c, index, perNode[slot]);
             }
         }
         for (int c = 0; c < n; c++)
@@ -819,6 +818,81 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
             boundColumns[c] = cs.column[c];
         }
         return bounds;
+    }
+
+    // per constraint: each slot's domain index (value id + 1, the "" index when it lacks the key, -1 when not live),
+    // rebuilt when the node table's epoch, the column or the "" index changes
+    private int[][] domainIndexes = new int[4][];
+    private LongColumn[] domainColumns = new LongColumn[4];
+    private long[] domainEpochs = {-1, -1, -1, -1};
+    private int[] domainEmpty = new int[4];
+    private boolean[] completeScratch = new boolean[0];
+
+    private int[] domainIndexes(final Constraints cs, final int c, final NodeTable table, final int limit)
+    {
+        if (domainIndexes.length <= c)
+        {
+            final int old = domainEpochs.length;
+            domainIndexes = Arrays.copyOf(domainIndexes, c + 1);
+            domainColumns = Arrays.copyOf(domainColumns, c + 1);
+            domainEpochs = Arrays.copyOf(domainEpochs, c + 1);
+            Arrays.fill(domainEpochs, old, c + 1, -1L);
+            domainEmpty = Arrays.copyOf(domainEmpty, c + 1);
+        }
+        int[] d = domainIndexes[c];
+        if (d != null && d.length >= limit && domainEpochs[c] == table.epoch() && domainColumns[c] == cs.column[c] &&
+            domainEmpty[c] == emptyValueIndex)
+        {
+            return d;
+        }
+        if (d == null || d.length < table.capacity())
+        {
+            d = new int[table.capacity()];
+            domainIndexes[c] = d;
+        }
+        final LongColumn column = cs.column[c];
+        for (int slot = 0; slot < limit; slot++)
+        {
+            if (!table.isLive(slot))
+            {
+                d[slot] = -1;
+                continue;
+            }
+            final long value = column == null ? NodeTable.ABSENT : column.get(slot);
+            d[slot] = value == NodeTable.ABSENT ? emptyValueIndex : (int)value + 1;
+        }
+        domainEpochs[c] = table.epoch();
+        domainColumns[c] = column;
+        domainEmpty[c] = emptyValueIndex;
+        return d;
+    }
+
+    /** Live nodes having every constraint's key (kube's requireAllTopologies for a pod's own constraints). */
+    private boolean[] nodesWithAllKeys(final Constraints cs, final NodeTable table, final int limit)
+    {
+        if (completeScratch.length < limit)
+        {
+            completeScratch = new boolean[table.capacity()];
+        }
+        final boolean[] ok = completeScratch;
+        nodes:
+        for (int slot = 0; slot < limit; slot++)
+        {
+            ok[slot] = false;
+            if (!table.isLive(slot))
+            {
+                continue;
+            }
+            for (int c = 0; c < cs.count; c++)
+            {
+                if (cs.column[c] == null || cs.column[c].get(slot) == NodeTable.ABSENT)
+                {
+                    continue nodes;
+                }
+            }
+            ok[slot] = true;
+        }
+        return ok;
     }
 
     private double[] weightScratch = new double[4];

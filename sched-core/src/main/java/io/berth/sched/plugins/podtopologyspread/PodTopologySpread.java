@@ -397,26 +397,21 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         final int n = cs.count;
         cs.resetDomains(table.labelValues().size() + 1);
         final int limit = table.slotLimit();
-        nodes:
-        for (int slot = 0; slot < limit; slot++)
+        // nodes count only when they have every hard constraint's key; then per constraint over its per-epoch
+        // domain index column (see the score side)
+        final boolean[] complete = nodesWithAllKeys(cs, table, limit);
+        for (int c = 0; c < n; c++)
         {
-            if (!table.isLive(slot))
+            final int[] domains = domainIndexes(cs, 2 * c, c, table, limit);
+            final long[] perNode = counters.perNode(cs.selector[c]);
+            final boolean checkInclusion = cs.affinityHonor[c] || cs.taintsHonor[c];
+            for (int slot = 0; slot < limit; slot++)
             {
-                continue;
-            }
-            for (int c = 0; c < n; c++)
-            {
-                if (cs.column[c] == null || cs.column[c].get(slot) == NodeTable.ABSENT)
+                if (!complete[slot] || checkInclusion && !included(cs, c, slot))
                 {
-                    continue nodes;
+                    continue;
                 }
-            }
-            for (int c = 0; c < n; c++)
-            {
-                if (included(cs, c, slot))
-                {
-                    cs.addToDomain(c, (int)cs.column[c].get(slot) + 1, counters.perNode(cs.selector[c])[slot]);
-                }
+                cs.addToDomain(c, domains[slot], perNode[slot]);
             }
         }
         for (int c = 0; c < n; c++)
@@ -569,7 +564,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
             {
                 complete = nodesWithAllKeys(cs, table, limit);
             }
-            final int[] domains = domainIndexes(cs, c, table, limit);
+            final int[] domains = domainIndexes(cs, 2 * c + 1, c, table, limit);
             final long[] perNode = counters.perNode(cs.selector[c]);
             final boolean checkInclusion = cs.affinityHonor[c] || cs.taintsHonor[c];
             for (int slot = 0; slot < limit; slot++)
@@ -828,27 +823,28 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
     private int[] domainEmpty = new int[4];
     private boolean[] completeScratch = new boolean[0];
 
-    private int[] domainIndexes(final Constraints cs, final int c, final NodeTable table, final int limit)
+    /** {@code cache}: 2c for hard constraint c, 2c + 1 for soft constraint c (their columns differ). */
+    private int[] domainIndexes(final Constraints cs, final int cache, final int c, final NodeTable table, final int limit)
     {
-        if (domainIndexes.length <= c)
+        if (domainIndexes.length <= cache)
         {
             final int old = domainEpochs.length;
-            domainIndexes = Arrays.copyOf(domainIndexes, c + 1);
-            domainColumns = Arrays.copyOf(domainColumns, c + 1);
-            domainEpochs = Arrays.copyOf(domainEpochs, c + 1);
-            Arrays.fill(domainEpochs, old, c + 1, -1L);
-            domainEmpty = Arrays.copyOf(domainEmpty, c + 1);
+            domainIndexes = Arrays.copyOf(domainIndexes, cache + 1);
+            domainColumns = Arrays.copyOf(domainColumns, cache + 1);
+            domainEpochs = Arrays.copyOf(domainEpochs, cache + 1);
+            Arrays.fill(domainEpochs, old, cache + 1, -1L);
+            domainEmpty = Arrays.copyOf(domainEmpty, cache + 1);
         }
-        int[] d = domainIndexes[c];
-        if (d != null && d.length >= limit && domainEpochs[c] == table.epoch() && domainColumns[c] == cs.column[c] &&
-            domainEmpty[c] == emptyValueIndex)
+        int[] d = domainIndexes[cache];
+        if (d != null && d.length >= limit && domainEpochs[cache] == table.epoch() &&
+            domainColumns[cache] == cs.column[c] && domainEmpty[cache] == emptyValueIndex)
         {
             return d;
         }
         if (d == null || d.length < table.capacity())
         {
             d = new int[table.capacity()];
-            domainIndexes[c] = d;
+            domainIndexes[cache] = d;
         }
         final LongColumn column = cs.column[c];
         for (int slot = 0; slot < limit; slot++)
@@ -861,9 +857,9 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
             final long value = column == null ? NodeTable.ABSENT : column.get(slot);
             d[slot] = value == NodeTable.ABSENT ? emptyValueIndex : (int)value + 1;
         }
-        domainEpochs[c] = table.epoch();
-        domainColumns[c] = column;
-        domainEmpty[c] = emptyValueIndex;
+        domainEpochs[cache] = table.epoch();
+        domainColumns[cache] = column;
+        domainEmpty[cache] = emptyValueIndex;
         return d;
     }
 

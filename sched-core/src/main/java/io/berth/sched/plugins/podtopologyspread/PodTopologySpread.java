@@ -81,6 +81,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
     private PodObject inclusionPod;
     private long inclusionEpoch = -1;
     private boolean affinityDone;
+    private boolean affinityRequired = true;
     private boolean taintsDone;
     private boolean[] affinityOk = new boolean[0];
     private boolean[] taintsOk = new boolean[0];
@@ -354,6 +355,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         if (!affinityDone && cs.anyAffinityHonor())
         {
             final boolean any = NodeInclusion.hasRequiredAffinity(pod);
+            affinityRequired = any;
             for (int slot = 0; slot < limit; slot++)
             {
                 final NodeObject node = table.object(slot);
@@ -399,12 +401,13 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         final int limit = table.slotLimit();
         // nodes count only when they have every hard constraint's key; then per constraint over its per-epoch
         // domain index column (see the score side)
-        final boolean[] complete = nodesWithAllKeys(cs, table, limit);
+        final boolean[] complete = nodesWithAllKeys(cs, 0, table, limit);
         for (int c = 0; c < n; c++)
         {
             final int[] domains = domainIndexes(cs, 2 * c, c, table, limit);
             final long[] perNode = counters.perNode(cs.selector[c]);
-            final boolean checkInclusion = cs.affinityHonor[c] || cs.taintsHonor[c];
+            // a pod without required node affinity includes every live node under nodeAffinityPolicy Honor
+            final boolean checkInclusion = cs.affinityHonor[c] && affinityRequired || cs.taintsHonor[c];
             for (int slot = 0; slot < limit; slot++)
             {
                 if (!complete[slot] || checkInclusion && !included(cs, c, slot))
@@ -562,11 +565,12 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
             }
             if (requireAll && complete == null)
             {
-                complete = nodesWithAllKeys(cs, table, limit);
+                complete = nodesWithAllKeys(cs, 1, table, limit);
             }
             final int[] domains = domainIndexes(cs, 2 * c + 1, c, table, limit);
             final long[] perNode = counters.perNode(cs.selector[c]);
-            final boolean checkInclusion = cs.affinityHonor[c] || cs.taintsHonor[c];
+            // a pod without required node affinity includes every live node under nodeAffinityPolicy Honor
+            final boolean checkInclusion = cs.affinityHonor[c] && affinityRequired || cs.taintsHonor[c];
             for (int slot = 0; slot < limit; slot++)
             {
                 final int index = domains[slot];
@@ -821,7 +825,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
     private LongColumn[] domainColumns = new LongColumn[4];
     private long[] domainEpochs = {-1, -1, -1, -1};
     private int[] domainEmpty = new int[4];
-    private boolean[] completeScratch = new boolean[0];
+    private int[] domainLimits = new int[4];
 
     /** {@code cache}: 2c for hard constraint c, 2c + 1 for soft constraint c (their columns differ). */
     private int[] domainIndexes(final Constraints cs, final int cache, final int c, final NodeTable table, final int limit)
@@ -834,9 +838,10 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
             domainEpochs = Arrays.copyOf(domainEpochs, cache + 1);
             Arrays.fill(domainEpochs, old, cache + 1, -1L);
             domainEmpty = Arrays.copyOf(domainEmpty, cache + 1);
+            domainLimits = Arrays.copyOf(domainLimits, cache + 1);
         }
         int[] d = domainIndexes[cache];
-        if (d != null && d.length >= limit && domainEpochs[cache] == table.epoch() &&
+        if (d != null && domainLimits[cache] == limit && domainEpochs[cache] == table.epoch() &&
             domainColumns[cache] == cs.column[c] && domainEmpty[cache] == emptyValueIndex)
         {
             return d;
@@ -860,17 +865,35 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         domainEpochs[cache] = table.epoch();
         domainColumns[cache] = column;
         domainEmpty[cache] = emptyValueIndex;
+        domainLimits[cache] = limit;
         return d;
     }
 
+    // live nodes having every key of the hard (0) / soft (1) constraints, kept per epoch and set of key columns
+    private boolean[][] completeMasks = new boolean[2][0];
+    private long[] completeEpochs = {-1, -1};
+    private int[] completeLimits = new int[2];
+    private LongColumn[][] completeColumns = new LongColumn[2][0];
+
     /** Live nodes having every constraint's key (kube's requireAllTopologies for a pod's own constraints). */
-    private boolean[] nodesWithAllKeys(final Constraints cs, final NodeTable table, final int limit)
+    private boolean[] nodesWithAllKeys(final Constraints cs, final int which, final NodeTable table, final int limit)
     {
-        if (completeScratch.length < limit)
+        boolean[] ok = completeMasks[which];
+        final LongColumn[] seen = completeColumns[which];
+        boolean same = completeEpochs[which] == table.epoch() && completeLimits[which] == limit && seen.length == cs.count;
+        for (int c = 0; same && c < cs.count; c++)
         {
-            completeScratch = new boolean[table.capacity()];
+            same = seen[c] == cs.column[c];
         }
-        final boolean[] ok = completeScratch;
+        if (same)
+        {
+            return ok;
+        }
+        if (ok.length < table.capacity())
+        {
+            ok = new boolean[table.capacity()];
+            completeMasks[which] = ok;
+        }
         nodes:
         for (int slot = 0; slot < limit; slot++)
         {
@@ -888,6 +911,9 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
             }
             ok[slot] = true;
         }
+        completeEpochs[which] = table.epoch();
+        completeLimits[which] = limit;
+        completeColumns[which] = Arrays.copyOf(cs.column, cs.count);
         return ok;
     }
 

@@ -312,14 +312,20 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         final MemorySegment[] segs = segments;
         final long[][] arrays = filterKeys.arrays;
         final int[] index = gatherIndex;
-        for (int slot = from; slot < to; slot += Kernels.LANES)
+        // key by key (a node fails when any key's domain bits are set): no vector carried across an inner loop and
+        // no helper taking vectors, either of which C2 may leave boxed
+        for (int k = 0; k < n; k++)
         {
-            LongVector acc = gather(arrays[0], segs[0], slot, index);
-            for (int k = 1; k < n; k++)
+            final long[] values = arrays[k];
+            final MemorySegment column = segs[k];
+            for (int slot = from; slot < to; slot += Kernels.LANES)
             {
-                acc = acc.or(gather(arrays[k], segs[k], slot, index));
+                ((IntVector)Kernels.load(column, slot).convert(VectorOperators.L2I, 0)).intoArray(index, 0);
+                final VectorMask<Long> fails = LongVector.fromArray(Kernels.LONGS, values, 1, index, 0)
+                    .compare(VectorOperators.NE, 0L);
+                LongVector.fromArray(Kernels.LONGS, failBits, slot)
+                    .or(((LongVector)fails.toVector()).and(failBit)).intoArray(failBits, slot);
             }
-            Kernels.orBits(failBits, slot, acc.compare(VectorOperators.NE, 0L), failBit);
         }
     }
 
@@ -463,14 +469,26 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         final MemorySegment[] segs = segments;
         final long[][] arrays = scoreKeys.arrays;
         final int[] index = gatherIndex;
-        for (int slot = from; slot < to; slot += Kernels.LANES)
+        // key by key into the scores (see filter: nothing carried across an inner loop, no vector helper calls)
+        for (int k = 0; k < n; k++)
         {
-            LongVector acc = gather(arrays[0], segs[0], slot, index);
-            for (int k = 1; k < n; k++)
+            final long[] values = arrays[k];
+            final MemorySegment column = segs[k];
+            if (k == 0)
             {
-                acc = acc.add(gather(arrays[k], segs[k], slot, index));
+                for (int slot = from; slot < to; slot += Kernels.LANES)
+                {
+                    ((IntVector)Kernels.load(column, slot).convert(VectorOperators.L2I, 0)).intoArray(index, 0);
+                    LongVector.fromArray(Kernels.LONGS, values, 1, index, 0).intoArray(scores, slot);
+                }
+                continue;
             }
-            acc.intoArray(scores, slot);
+            for (int slot = from; slot < to; slot += Kernels.LANES)
+            {
+                ((IntVector)Kernels.load(column, slot).convert(VectorOperators.L2I, 0)).intoArray(index, 0);
+                LongVector.fromArray(Kernels.LONGS, values, 1, index, 0)
+                    .add(LongVector.fromArray(Kernels.LONGS, scores, slot)).intoArray(scores, slot);
+            }
         }
     }
 
@@ -573,13 +591,6 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
             segments[k] = table.labelValueColumn(keys.keyIds[k]).segment();
         }
         return n;
-    }
-
-    /** {@code values[id + 1]} per lane, {@code id} the lane's label value id (ABSENT = -1 reads index 0). */
-    private static LongVector gather(final long[] values, final MemorySegment column, final int slot, final int[] index)
-    {
-        ((IntVector)Kernels.load(column, slot).convert(VectorOperators.L2I, 0)).intoArray(index, 0);
-        return LongVector.fromArray(Kernels.LONGS, values, 1, index, 0);
     }
 
     // ---------------------------------------------------------------- counters

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
 /**
@@ -51,9 +52,15 @@ public final class EventLogReader
     /** Reads a whole file. */
     public static Result read(final Path file, final EventLogVisitor visitor)
     {
+        return read(file, header -> { }, visitor);
+    }
+
+    /** Reads a whole file, handing its header to {@code onHeader} before the first record. */
+    public static Result read(final Path file, final Consumer<EventLogHeader> onHeader, final EventLogVisitor visitor)
+    {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16))
         {
-            return new EventLogReader(file.toString(), in).read(visitor);
+            return new EventLogReader(file.toString(), in).read(onHeader, visitor);
         }
         catch (final IOException ex)
         {
@@ -64,7 +71,14 @@ public final class EventLogReader
     /** Reads the header, then every record to the end or to the first unusable one. */
     public Result read(final EventLogVisitor visitor)
     {
+        return read(header -> { }, visitor);
+    }
+
+    /** {@link #read(EventLogVisitor)}, handing the header to {@code onHeader} before the first record. */
+    public Result read(final Consumer<EventLogHeader> onHeader, final EventLogVisitor visitor)
+    {
         final EventLogHeader header = header();
+        onHeader.accept(header);
         long number = 0;
         while (true)
         {

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
         "JVM: ${java.version} (${java.vendor} ${java.vm.name} ${java.vm.version})",
         "OS: ${os.name} ${os.version} ${os.arch}" },
     description = "Kubernetes-compatible scheduler core: explain and replay scheduling decisions.",
-    subcommands = { ExplainCommand.class, ScheduleCommand.class, ReplayCommand.class, ApplyCommand.class,
+    subcommands = { ExplainCommand.class, ScheduleCommand.class, ReplayCommand.class, RecordCommand.class,
+        ApplyCommand.class,
         GetCommand.class, DeleteCommand.class, SchedulerCommand.class, CommandLine.HelpCommand.class },
     usageHelpWidth = 100,
     footer = {

@@ -8,7 +8,9 @@ import java.util.List;
 import io.berth.mirror.codec.KubeObjectReader;
 import io.berth.mirror.codec.ObjectError;
 import io.berth.mirror.codec.ReadResult;
+import io.berth.mirror.record.EventLogException;
 import io.berth.perf.trace.openb.OpenbTraceReader;
+import io.berth.perf.trace.record.RecordedTraceReader;
 import io.berth.perf.trace.synthetic.SyntheticSpec;
 import io.berth.perf.trace.synthetic.SyntheticTrace;
 import io.berth.sched.model.PodObject;
@@ -16,7 +18,7 @@ import io.berth.sched.queue.PriorityClasses;
 
 /**
  * Opens a trace named by a spec, as {@code berth replay --trace} takes it: {@code openb:NODES.csv,PODS.csv},
- * {@code synthetic:KEY=V,...}, or the path of a YAML/JSON cluster file (nodes at time 0, pods created at time 0 in
+ * {@code synthetic:KEY=V,...}, {@code record:FILE} (an event log of {@code berth record}), or the path of a YAML/JSON cluster file (nodes at time 0, pods created at time 0 in
  * file order and never deleted; bound pods are accounted where they are; priorities resolved by the file's
  * PriorityClasses).
  */
@@ -24,6 +26,7 @@ public final class TraceSource
 {
     public static final String OPENB = "openb:";
     public static final String SYNTHETIC = "synthetic:";
+    public static final String RECORD = "record:";
 
     private TraceSource()
     {
@@ -48,6 +51,22 @@ public final class TraceSource
         if (spec.startsWith(SYNTHETIC))
         {
             return SyntheticTrace.generate(SyntheticSpec.parse(spec.substring(SYNTHETIC.length())));
+        }
+        if (spec.startsWith(RECORD))
+        {
+            final String file = spec.substring(RECORD.length()).strip();
+            if (file.isEmpty())
+            {
+                throw new IllegalArgumentException("--trace " + spec + ": expected record:FILE");
+            }
+            try
+            {
+                return new RecordedTraceReader().read(readable(Path.of(file)));
+            }
+            catch (final EventLogException ex)
+            {
+                throw new IllegalArgumentException(ex.getMessage(), ex);
+            }
         }
         return clusterFile(Path.of(spec));
     }

@@ -90,6 +90,8 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
     private final Map<ExistingKey, ExistingTerm> existingIndex = new HashMap<>();
     private ExistingTerm[] existing = new ExistingTerm[8];
     private int existingCount;
+    /** The last entry compiled or reused: the next pod of the same workload shares its interned terms. */
+    private PodEntry lastEntry;
     private final Map<String, Map<String, List<ExistingTerm>>> termsByLabel = new HashMap<>();
     private final List<ExistingTerm> unindexedTerms = new ArrayList<>();
     private final java.util.function.BiConsumer<String, String> candidatesForLabel = this::addCandidatesForLabel;
@@ -818,6 +820,43 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         {
             return new PodEntry(pod, slot, false, NO_TERMS, NO_FLAGS, NO_WEIGHTS);
         }
+        // pods of one workload carry equal terms: their interned terms are compiled once (labels take part only
+        // when a term reads them through matchLabelKeys / mismatchLabelKeys)
+        final PodEntry last = lastEntry;
+        if (last != null && last.hasTerms() && last.pod().namespace().equals(pod.namespace()) &&
+            last.pod().podAffinity().equals(aff) && last.pod().podAntiAffinity().equals(anti) &&
+            (!readsLabelKeys(aff) && !readsLabelKeys(anti) || last.pod().labels().equals(pod.labels())))
+        {
+            lastEntry = new PodEntry(pod, slot, true, last.terms(), last.anti(), last.weights());
+            return lastEntry;
+        }
+        lastEntry = compileEntry(pod, slot, aff, anti);
+        return lastEntry;
+    }
+
+    private static boolean readsLabelKeys(final PodAffinity affinity)
+    {
+        for (int i = 0, n = affinity.required().size(); i < n; i++)
+        {
+            final PodAffinityTerm t = affinity.required().get(i);
+            if (!t.matchLabelKeys().isEmpty() || !t.mismatchLabelKeys().isEmpty())
+            {
+                return true;
+            }
+        }
+        for (int i = 0, n = affinity.preferred().size(); i < n; i++)
+        {
+            final PodAffinityTerm t = affinity.preferred().get(i).term();
+            if (!t.matchLabelKeys().isEmpty() || !t.mismatchLabelKeys().isEmpty())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private PodEntry compileEntry(final PodObject pod, final int slot, final PodAffinity aff, final PodAffinity anti)
+    {
         final List<ExistingTerm> terms = new ArrayList<>();
         final List<Boolean> antiFlags = new ArrayList<>();
         final List<Long> weights = new ArrayList<>();

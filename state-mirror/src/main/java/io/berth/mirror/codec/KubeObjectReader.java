@@ -238,10 +238,9 @@ public final class KubeObjectReader
 
         void document(final JsonNode document)
         {
-            if (document == null || document.isNull() || document.isMissingNode() ||
-                (document.isTextual() && document.textValue().isEmpty()))
+            if (DocumentShape.isEmpty(document))
             {
-                return; // an empty YAML document, as between two '---' lines, which Jackson reads as ""
+                return;
             }
             if (document instanceof ArrayNode array)
             {
@@ -263,7 +262,7 @@ public final class KubeObjectReader
             catch (final RuntimeException ex)
             {
                 // A bug of ours rather than bad content; report it with the object instead of losing the source.
-                errors.add(new ObjectError(source, "", unnamed(objectCount), "", "cannot map object: " + ex));
+                errors.add(new ObjectError(source, "", DocumentShape.unnamed(objectCount), "", "cannot map object: " + ex));
             }
         }
 
@@ -272,31 +271,23 @@ public final class KubeObjectReader
         {
             if (!(node instanceof ObjectNode obj))
             {
-                errors.add(new ObjectError(source, "", unnamed(++objectCount), "",
+                errors.add(new ObjectError(source, "", DocumentShape.unnamed(++objectCount), "",
                     "expected a Kubernetes object, got " + ObjectDecoder.describe(node)));
                 return;
             }
 
-            final JsonNode kindNode = obj.get("kind");
-            final String kind;
-            if (kindNode != null && kindNode.isTextual() && !kindNode.textValue().isEmpty())
+            final String kind = DocumentShape.kindOf(obj, impliedKind);
+            if (kind == null)
             {
-                kind = kindNode.textValue();
-            }
-            else if ((kindNode == null || kindNode.isNull()) && impliedKind != null)
-            {
-                kind = impliedKind;
-            }
-            else
-            {
+                final JsonNode kindNode = obj.get("kind");
                 final int ordinal = ++objectCount;
                 final String message = kindNode == null || kindNode.isNull() || kindNode.isTextual() ?
                     "missing kind" : "expected a string, got " + ObjectDecoder.describe(kindNode);
-                errors.add(new ObjectError(source, "", displayName(obj, false, ordinal), "kind", message));
+                errors.add(new ObjectError(source, "", DocumentShape.displayName(obj, false, ordinal), "kind", message));
                 return;
             }
 
-            if (isList(kind, obj))
+            if (DocumentShape.isList(kind, obj))
             {
                 list(kind, obj);
                 return;
@@ -327,7 +318,7 @@ public final class KubeObjectReader
             catch (final FieldException ex)
             {
                 final boolean namespaced = "Pod".equals(kind) || "PodDisruptionBudget".equals(kind);
-                errors.add(new ObjectError(source, kind, displayName(obj, namespaced, ordinal), ex.field(),
+                errors.add(new ObjectError(source, kind, DocumentShape.displayName(obj, namespaced, ordinal), ex.field(),
                     ex.getMessage()));
             }
         }
@@ -361,11 +352,11 @@ public final class KubeObjectReader
             }
             if (!(items instanceof ArrayNode array))
             {
-                errors.add(new ObjectError(source, kind, displayName(list, false, ++objectCount), "items",
+                errors.add(new ObjectError(source, kind, DocumentShape.displayName(list, false, ++objectCount), "items",
                     "expected a list, got " + ObjectDecoder.describe(items)));
                 return;
             }
-            final String impliedKind = "List".equals(kind) ? null : kind.substring(0, kind.length() - "List".length());
+            final String impliedKind = DocumentShape.itemKind(kind);
             for (final JsonNode item : array)
             {
                 object(item, impliedKind);
@@ -398,35 +389,6 @@ public final class KubeObjectReader
         ReadResult result()
         {
             return new ReadResult(nodes, pods, priorityClasses, namespaces, podDisruptionBudgets, others, errors);
-        }
-
-        private static boolean isList(final String kind, final ObjectNode obj)
-        {
-            return "List".equals(kind) || (kind.endsWith("List") && kind.length() > "List".length() && obj.has("items"));
-        }
-
-        /** {@code namespace/name} for a pod, the name otherwise, or {@code <unnamed #k>}; cut to a readable length. */
-        private static String displayName(final ObjectNode obj, final boolean namespaced, final int ordinal)
-        {
-            final JsonNode metadata = obj.get("metadata");
-            final JsonNode name = metadata == null ? null : metadata.get("name");
-            if (name == null || !name.isTextual() || name.textValue().isEmpty())
-            {
-                return unnamed(ordinal);
-            }
-            String display = name.textValue();
-            if (namespaced)
-            {
-                final JsonNode namespace = metadata.get("namespace");
-                display = (namespace != null && namespace.isTextual() && !namespace.textValue().isEmpty() ?
-                    namespace.textValue() : "default") + "/" + display;
-            }
-            return display.length() <= 512 ? display : display.substring(0, 512) + "...";
-        }
-
-        private static String unnamed(final int ordinal)
-        {
-            return "<unnamed #" + ordinal + ">";
         }
     }
 }

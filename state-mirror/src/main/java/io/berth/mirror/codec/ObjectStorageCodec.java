@@ -503,8 +503,7 @@ public final class ObjectStorageCodec
 
         void document(final JsonNode document)
         {
-            if (document == null || document.isNull() || document.isMissingNode() ||
-                (document.isTextual() && document.textValue().isEmpty()))
+            if (DocumentShape.isEmpty(document))
             {
                 return;
             }
@@ -527,7 +526,7 @@ public final class ObjectStorageCodec
             }
             catch (final RuntimeException ex)
             {
-                errors.add(new ObjectError(source, "", unnamed(ordinal), "", "cannot read object: " + ex));
+                errors.add(new ObjectError(source, "", DocumentShape.unnamed(ordinal), "", "cannot read object: " + ex));
             }
         }
 
@@ -535,26 +534,17 @@ public final class ObjectStorageCodec
         {
             if (!(node instanceof ObjectNode obj))
             {
-                errors.add(new ObjectError(source, "", unnamed(++ordinal), "",
+                errors.add(new ObjectError(source, "", DocumentShape.unnamed(++ordinal), "",
                     "expected a Kubernetes object, got " + ObjectDecoder.describe(node)));
                 return;
             }
-            final JsonNode kindNode = obj.get("kind");
-            final String kindName;
-            if (kindNode != null && kindNode.isTextual() && !kindNode.textValue().isEmpty())
+            final String kindName = DocumentShape.kindOf(obj, impliedKind);
+            if (kindName == null)
             {
-                kindName = kindNode.textValue();
-            }
-            else if ((kindNode == null || kindNode.isNull()) && impliedKind != null)
-            {
-                kindName = impliedKind;
-            }
-            else
-            {
-                errors.add(new ObjectError(source, "", displayName(obj, false, ++ordinal), "kind", "missing kind"));
+                errors.add(new ObjectError(source, "", DocumentShape.displayName(obj, false, ++ordinal), "kind", "missing kind"));
                 return;
             }
-            if ("List".equals(kindName) || (kindName.endsWith("List") && kindName.length() > 4 && obj.has("items")))
+            if (DocumentShape.isList(kindName, obj))
             {
                 list(kindName, obj);
                 return;
@@ -566,13 +556,13 @@ public final class ObjectStorageCodec
                 apiVersionNode.isTextual() ? apiVersionNode.textValue() : null;
             if (kind == null || apiVersion == null || !kind.acceptsApiVersion(apiVersion))
             {
-                errors.add(new ObjectError(source, kindName, displayName(obj, false, number), "",
+                errors.add(new ObjectError(source, kindName, DocumentShape.displayName(obj, false, number), "",
                     "kind " + kindName + (apiVersion == null || apiVersion.isEmpty() ? "" : " of " + apiVersion) +
                         " is not stored by berth; it stores Node, Pod, Namespace, Service, Endpoints, PriorityClass " +
                         "and PodDisruptionBudget"));
                 return;
             }
-            final String display = displayName(obj, kind.namespaced(), number);
+            final String display = DocumentShape.displayName(obj, kind.namespaced(), number);
             final JsonNode metadataNode = obj.get("metadata");
             if (!(metadataNode instanceof ObjectNode metadata))
             {
@@ -661,11 +651,11 @@ public final class ObjectStorageCodec
             }
             if (!(items instanceof ArrayNode array))
             {
-                errors.add(new ObjectError(source, kindName, displayName(list, false, ++ordinal), "items",
+                errors.add(new ObjectError(source, kindName, DocumentShape.displayName(list, false, ++ordinal), "items",
                     "expected a list, got " + ObjectDecoder.describe(items)));
                 return;
             }
-            final String impliedKind = "List".equals(kindName) ? null : kindName.substring(0, kindName.length() - 4);
+            final String impliedKind = DocumentShape.itemKind(kindName);
             for (final JsonNode item : array)
             {
                 object(item, impliedKind);
@@ -685,29 +675,6 @@ public final class ObjectStorageCodec
                 sb.append(": ").append(detail);
             }
             errors.add(new ObjectError(source, "", "", "", sb.toString()));
-        }
-
-        private static String displayName(final ObjectNode obj, final boolean namespaced, final int number)
-        {
-            final JsonNode metadata = obj.get("metadata");
-            final JsonNode name = metadata == null ? null : metadata.get("name");
-            if (name == null || !name.isTextual() || name.textValue().isEmpty())
-            {
-                return unnamed(number);
-            }
-            String display = name.textValue();
-            if (namespaced)
-            {
-                final JsonNode namespace = metadata.get("namespace");
-                display = (namespace != null && namespace.isTextual() && !namespace.textValue().isEmpty() ?
-                    namespace.textValue() : "default") + "/" + display;
-            }
-            return display.length() <= 512 ? display : display.substring(0, 512) + "...";
-        }
-
-        private static String unnamed(final int number)
-        {
-            return "<unnamed #" + number + ">";
         }
     }
 }

@@ -87,6 +87,13 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
     private int counterCount;
     private Counter[] pending = new Counter[8];
     private int pendingCount;
+    /** Counters by a label their terms require (most are {@code app=x}): a pod updates only those it can match. */
+    private final Map<String, Map<String, List<Counter>>> countersByLabel = new HashMap<>();
+    private final List<Counter> unindexedCounters = new ArrayList<>();
+    private final java.util.function.BiConsumer<String, String> applyCountersForLabel = this::applyCountersForLabel;
+    private PodEntry applyingEntry;
+    private int applyingSign;
+    private NodeTable applyingTable;
     private final Map<ExistingKey, ExistingTerm> existingIndex = new HashMap<>();
     private ExistingTerm[] existing = new ExistingTerm[8];
     private int existingCount;
@@ -100,6 +107,15 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
 
     // ---------------------------------------------------------------- accounted pods
     private final ObjectIntHashMap<String> entryByKey = new ObjectIntHashMap<>();
+    /**
+     * Accounted pods by label, built when the first counter that requires a label is interned, so that a new
+     * counter starts from the pods carrying its label instead of every pod. Removed pods leave lazily.
+     */
+    private final Map<String, Map<String, EntryList>> entriesByLabel = new HashMap<>();
+    private boolean entriesIndexed;
+    private final java.util.function.BiConsumer<String, String> indexEntryLabel = this::indexEntryLabel;
+    private final java.util.function.BiConsumer<String, String> unindexEntryLabel = this::unindexEntryLabel;
+    private PodEntry indexingEntry;
     private PodEntry[] entries = new PodEntry[64];
     private int entryCount;
     private int podsWithTerms;
@@ -159,6 +175,12 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         }
         entryByKey.put(pod.key(), entryCount);
         entries[entryCount++] = e;
+        if (entriesIndexed)
+        {
+            indexingEntry = e;
+            pod.labels().forEach(indexEntryLabel);
+            indexingEntry = null;
+        }
         if (e.hasTerms)
         {
             podsWithTerms++;
@@ -187,6 +209,10 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         {
             entries[at] = last;
             entryByKey.put(last.pod.key(), at);
+        }
+        if (entriesIndexed)
+        {
+            e.pod.labels().forEach(unindexEntryLabel);
         }
         if (e.hasTerms)
         {
@@ -430,7 +456,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
             for (int d = 0, n = counts.size(); d < n; d++)
             {
                 final int domain = counts.domain(d);
-                sums[domain + 1] += weight * counts.value(domain);
+                sums[domain + 1] += weight * counts.valueAt(d);
             }
             any = true;
         }
@@ -453,7 +479,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
             for (int d = 0, n = weights.size(); d < n; d++)
             {
                 final int domain = weights.domain(d);
-                sums[domain + 1] += weights.value(domain);
+                sums[domain + 1] += weights.valueAt(d);
             }
             any = true;
         }
@@ -604,10 +630,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
             // counters interned since the last call start from the pods accounted now
             for (int i = 0; i < pendingCount; i++)
             {
-                for (int e = 0; e < entryCount; e++)
-                {
-                    applyCounter(pending[i], entries[e], 1, table);
-                }
+                startCounter(pending[i], table);
                 pending[i] = null;
             }
             pendingCount = 0;
@@ -637,10 +660,25 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
 
     private void apply(final PodEntry e, final int sign, final NodeTable table)
     {
-        for (int i = 0; i < counterCount; i++)
+        for (int i = 0, n = unindexedCounters.size(); i < n; i++)
         {
-            applyCounter(counters[i], e, sign, table);
+            applyCounter(unindexedCounters.get(i), e, sign, table);
         }
+        if (!countersByLabel.isEmpty())
+        {
+            applyingEntry = e;
+            applyingSign = sign;
+            applyingTable = table;
+            e.pod.labels().forEach(applyCountersForLabel);
+            applyingEntry = null;
+            applyingTable = null;
+        }
+        applyTerms(e, sign, table);
+    }
+
+    /** The entry's own terms (existing anti-affinity and preferred weights per domain). */
+    private static void applyTerms(final PodEntry e, final int sign, final NodeTable table)
+    {
         final ExistingTerm[] terms = e.terms;
         for (int i = 0; i < terms.length; i++)
         {
@@ -658,6 +696,77 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
             {
                 t.weights.add(domain, sign * e.weights[i], sign);
             }
+        }
+    }
+
+    private void applyCountersForLabel(final String key, final String value)
+    {
+        final Map<String, List<Counter>> byValue = countersByLabel.get(key);
+        if (byValue == null)
+        {
+            return;
+        }
+        final List<Counter> list = byValue.get(value);
+        if (list == null)
+        {
+            return;
+        }
+        for (int i = 0, n = list.size(); i < n; i++)
+        {
+            applyCounter(list.get(i), applyingEntry, applyingSign, applyingTable);
+        }
+    }
+
+    /** A counter interned since the last cycle starts from the accounted pods that can match it. */
+    private void startCounter(final Counter c, final NodeTable table)
+    {
+        if (c.requiredLabel == null)
+        {
+            if (!c.matchesNothing)
+            {
+                for (int e = 0; e < entryCount; e++)
+                {
+                    applyCounter(c, entries[e], 1, table);
+                }
+            }
+            return;
+        }
+        if (!entriesIndexed)
+        {
+            for (int e = 0; e < entryCount; e++)
+            {
+                indexingEntry = entries[e];
+                entries[e].pod.labels().forEach(indexEntryLabel);
+            }
+            indexingEntry = null;
+            entriesIndexed = true;
+        }
+        final Map<String, EntryList> byValue = entriesByLabel.get(c.requiredLabel[0]);
+        final EntryList list = byValue == null ? null : byValue.get(c.requiredLabel[1]);
+        if (list == null)
+        {
+            return;
+        }
+        list.compact(entries, entryByKey);
+        for (int i = 0; i < list.size; i++)
+        {
+            applyCounter(c, list.entries[i], 1, table);
+        }
+    }
+
+    private void indexEntryLabel(final String key, final String value)
+    {
+        entriesByLabel.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(value, v -> new EntryList())
+            .add(indexingEntry, entries, entryByKey);
+    }
+
+    private void unindexEntryLabel(final String key, final String value)
+    {
+        final Map<String, EntryList> byValue = entriesByLabel.get(key);
+        final EntryList list = byValue == null ? null : byValue.get(value);
+        if (list != null)
+        {
+            list.removed++;
         }
     }
 
@@ -693,6 +802,15 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
             }
             c = new Counter(terms, topologyKey);
             counterIndex.put(key, c);
+            if (c.requiredLabel != null)
+            {
+                countersByLabel.computeIfAbsent(c.requiredLabel[0], k -> new HashMap<>())
+                    .computeIfAbsent(c.requiredLabel[1], v -> new ArrayList<>()).add(c);
+            }
+            else if (!c.matchesNothing)
+            {
+                unindexedCounters.add(c);
+            }
             if (counterCount == counters.length)
             {
                 counters = Arrays.copyOf(counters, counterCount * 2);
@@ -1133,6 +1251,33 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         return sb.toString();
     }
 
+    /**
+     * Test hook: rebuilds every counter and term the slow way, matching every counter against every accounted pod
+     * (no label index), and returns {@link #countersSnapshot}: what the indexed, incremental counters must equal.
+     */
+    String countersRebuiltByScan(final NodeTable table)
+    {
+        ensureFresh(table);
+        for (int i = 0; i < counterCount; i++)
+        {
+            counters[i].counts.clear();
+        }
+        for (int i = 0; i < existingCount; i++)
+        {
+            existing[i].antiPods.clear();
+            existing[i].weights.clear();
+        }
+        for (int e = 0; e < entryCount; e++)
+        {
+            for (int i = 0; i < counterCount; i++)
+            {
+                applyCounter(counters[i], entries[e], 1, table);
+            }
+            applyTerms(entries[e], 1, table);
+        }
+        return countersSnapshot(table);
+    }
+
     /** Test hook: forces a rebuild from the plugin's list of accounted pods at the next use. */
     void invalidate()
     {
@@ -1176,11 +1321,27 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         final TermMatcher[] terms;
         final String topologyKey;
         final DomainCounts counts = new DomainCounts();
+        /** A label every pod it counts carries (key, value), or null when its terms require none exactly. */
+        final String[] requiredLabel;
+        /** No pod can match (no terms, or a selector that matches nothing). */
+        final boolean matchesNothing;
 
         Counter(final TermMatcher[] terms, final String topologyKey)
         {
             this.terms = terms;
             this.topologyKey = topologyKey;
+            boolean nothing = terms.length == 0;
+            String[] label = null;
+            for (final TermMatcher t : terms)
+            {
+                nothing |= t.selector().matchesNothing();
+                if (label == null)
+                {
+                    label = t.selector().requiredLabel();
+                }
+            }
+            this.matchesNothing = nothing;
+            this.requiredLabel = nothing ? null : label;
         }
 
         /** kube's podMatchesAllAffinityTerms (namespace selectors already merged: no namespace labels). */
@@ -1215,6 +1376,51 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
     /** An accounted pod, its node slot and its interned terms. */
     private record PodEntry(PodObject pod, int slot, boolean hasTerms, ExistingTerm[] terms, boolean[] anti, long[] weights)
     {
+    }
+
+    /**
+     * Accounted pods carrying one label, appended as they are added; removed ones are only counted and dropped
+     * by {@link #compact} (an entry is live while the key map still points at that very entry).
+     */
+    private static final class EntryList
+    {
+        PodEntry[] entries = new PodEntry[4];
+        int size;
+        int removed;
+
+        void add(final PodEntry e, final PodEntry[] live, final ObjectIntHashMap<String> entryByKey)
+        {
+            if (removed > 16 && removed > size / 2)
+            {
+                compact(live, entryByKey);
+            }
+            if (size == entries.length)
+            {
+                entries = Arrays.copyOf(entries, size * 2);
+            }
+            entries[size++] = e;
+        }
+
+        void compact(final PodEntry[] live, final ObjectIntHashMap<String> entryByKey)
+        {
+            if (removed == 0)
+            {
+                return;
+            }
+            int kept = 0;
+            for (int i = 0; i < size; i++)
+            {
+                final PodEntry e = entries[i];
+                final int at = entryByKey.getIfAbsent(e.pod.key(), -1);
+                if (at >= 0 && live[at] == e)
+                {
+                    entries[kept++] = e;
+                }
+            }
+            Arrays.fill(entries, kept, size, null);
+            size = kept;
+            removed = 0;
+        }
     }
 
     /** The incoming pod compiled. */

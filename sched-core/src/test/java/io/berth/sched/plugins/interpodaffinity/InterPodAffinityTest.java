@@ -780,6 +780,9 @@ final class InterPodAffinityTest
                 final String incremental = p.countersSnapshot(e.table());
                 p.invalidate();
                 assertThat(p.countersSnapshot(e.table())).as("round %d step %d", round, step).isEqualTo(incremental);
+                // the label indexes of counters and pods against a scan of every counter and every pod
+                assertThat(p.countersRebuiltByScan(e.table())).as("scan, round %d step %d", round, step)
+                    .isEqualTo(incremental);
             }
         }
     }

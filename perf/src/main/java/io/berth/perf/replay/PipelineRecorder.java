@@ -133,9 +133,9 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
     @Override
     public int doWork()
     {
-        if (result != null)
+        if (result != null || !feeder.started())
         {
-            return 0;
+            return 0; // before the feeder starts, virtual time is not yet 0
         }
         final long nowNs = clock.nanoTime();
         int work = 0;

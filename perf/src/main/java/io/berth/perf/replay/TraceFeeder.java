@@ -88,6 +88,7 @@ final class TraceFeeder implements Agent
     private long compactedRevision;
     private long virtualNowNs;
 
+    private volatile boolean started;
     private volatile long idleAtRevision = -1;
     private volatile long eventsWritten;
     private volatile long lastTraceRevision;
@@ -139,6 +140,13 @@ final class TraceFeeder implements Agent
         {
             put(layout.node(node.name()), writer.node(node), "node " + node.name());
         }
+        started = true;
+    }
+
+    /** True once {@link #start()} has set virtual time 0: before, the virtual clock means nothing. */
+    boolean started()
+    {
+        return started;
     }
 
     @Override

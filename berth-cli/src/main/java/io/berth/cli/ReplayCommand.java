@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.berth.mirror.codec.ProfileReader;
 import io.berth.perf.replay.ReplayContext;
@@ -65,8 +66,10 @@ final class ReplayCommand implements Callable<Integer>
     List<Path> profiles = new ArrayList<>();
 
     @Option(names = "--speed", paramLabel = "max|N", defaultValue = "max",
-        description = "max: virtual time as fast as possible (default); N: scaled real time, N virtual seconds " +
-            "per wall second.")
+        description = "max: virtual time as fast as possible, in process (default); N: scaled real time, N " +
+            "virtual seconds per wall second, through the watch path: the trace is written into an embedded store " +
+            "as Kubernetes objects, the mirror watches it and the scheduler agent (as berth scheduler runs) binds " +
+            "pods there; one store, mirror and scheduler per profile. Preemption is off in both modes.")
     String speed;
 
     @Option(names = "--json", description = "Print the report as JSON on stdout instead of the summary table.")
@@ -121,8 +124,22 @@ final class ReplayCommand implements Callable<Integer>
         final boolean showProgress = progress != null ? progress : TerminalProgress.terminalAttached();
         final ReplayProgress bar = showProgress ? new TerminalProgress(new PrintStream(System.err, true), 200) :
             ReplayProgress.NONE;
+        final AtomicLong replayErrors = new AtomicLong();
         final ReplayContext ctx = new ReplayContext().speed(factor).seed(seed).samples(samples)
-            .parallelProfiles(parallel).vector(!scalar).keepPods(keepPods).progress(bar);
+            .parallelProfiles(parallel).vector(!scalar).keepPods(keepPods).progress(bar)
+            .errorHandler(ex ->
+            {
+                replayErrors.incrementAndGet();
+                synchronized (err)
+                {
+                    err.println("berth: " + ex.getMessage());
+                    if (verbose)
+                    {
+                        ex.printStackTrace(err);
+                    }
+                    err.flush();
+                }
+            });
         final ReplayReport report = new ReplayDriver(ctx).replay(t, replayProfiles);
 
         if (json)
@@ -142,7 +159,7 @@ final class ReplayCommand implements Callable<Integer>
             }
         }
         out.flush();
-        return t.errors().isEmpty() ? 0 : BerthCommand.EXIT_INPUT_ERROR;
+        return t.errors().isEmpty() && replayErrors.get() == 0 ? 0 : BerthCommand.EXIT_INPUT_ERROR;
     }
 
     private double parseSpeed()

@@ -328,6 +328,7 @@ public final class MirrorTables
             {
                 changeListener.onAssignedPodGone(key);
             }
+            changeListener.onBoundPod(pod);
             return;
         }
         if (live)

@@ -32,6 +32,15 @@ public interface TableChangeListener
     {
     }
 
+    /**
+     * A pod bound to a node was applied: the watch (or a list) brought a version with {@code spec.nodeName} set, the
+     * scheduler's own binding included. Told after the pod is accounted, and after {@link #onPendingPodGone} when it
+     * was pending.
+     */
+    default void onBoundPod(final PodObject pod)
+    {
+    }
+
     /** A node was added ({@code added}) or changed. */
     default void onNode(final String nodeName, final boolean added)
     {

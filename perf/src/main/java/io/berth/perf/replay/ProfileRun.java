@@ -142,6 +142,12 @@ final class ProfileRun
         return bindNs[id];
     }
 
+    /** The run's engine: where its pods ended up (tests compare placements with {@link PipelineRun}'s). */
+    SchedulingEngine engine()
+    {
+        return engine;
+    }
+
     long virtualNowNs()
     {
         return nowNs;

@@ -1,12 +1,15 @@
 package io.berth.perf.replay;
 
+import org.agrona.ErrorHandler;
+
 import io.berth.sched.queue.SchedulingQueueConfig;
 
 /**
  * Settings of a {@link ReplayDriver}, defaults in one place, validated once by {@link #conclude()}.
  * <ul>
- * <li>{@code speed}: 0 (default) replays in virtual time as fast as possible; N &gt; 0 paces the replay so that
- * virtual time runs N times as fast as the wall clock (the driver waits until wall time = virtual time / N).</li>
+ * <li>{@code speed}: 0 (default) replays in virtual time as fast as possible; N &gt; 0 replays in scaled real time,
+ * virtual time running N times as fast as the wall clock, through an embedded store, the mirror and the scheduler
+ * agent ({@link PipelineRun}).</li>
  * <li>{@code samples} [200]: points of the time series, evenly spread over the trace's span.</li>
  * <li>{@code seed} [1]: the engines' tie-break seed (every profile gets the same).</li>
  * <li>{@code parallelProfiles} [false]: one thread per profile instead of one profile after the other.</li>
@@ -16,6 +19,8 @@ import io.berth.sched.queue.SchedulingQueueConfig;
  * pods arrive and stay until the cluster is full, as the GPU-fragmentation paper replays openb.</li>
  * <li>{@code clock} [{@link ReplayClock#SYSTEM}]: the wall clock, injected by tests.</li>
  * <li>{@code progress} [{@link ReplayProgress#NONE}]: told of each profile's counters while it runs.</li>
+ * <li>{@code errorHandler} [a line on standard error]: told of errors on the threads of a scaled-real-time replay
+ * (a failed store write, a corrupt value); each is counted and the replay goes on.</li>
  * </ul>
  */
 public final class ReplayContext
@@ -34,6 +39,7 @@ public final class ReplayContext
     private boolean keepPods;
     private ReplayClock clock = ReplayClock.SYSTEM;
     private ReplayProgress progress = ReplayProgress.NONE;
+    private ErrorHandler errorHandler = ex -> System.err.println("berth replay: " + ex.getMessage());
     private boolean concluded;
 
     public ReplayContext speed(final double v)
@@ -135,6 +141,17 @@ public final class ReplayContext
         return progress;
     }
 
+    public ReplayContext errorHandler(final ErrorHandler v)
+    {
+        errorHandler = v;
+        return this;
+    }
+
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
     /**
      * Validates every setting once; later calls do nothing.
      *
@@ -154,9 +171,9 @@ public final class ReplayContext
         {
             throw new IllegalArgumentException("replay: samples must be in 2.." + MAX_SAMPLES + ": " + samples);
         }
-        if (queueConfig == null || clock == null || progress == null)
+        if (queueConfig == null || clock == null || progress == null || errorHandler == null)
         {
-            throw new IllegalArgumentException("replay: queueConfig, clock and progress must not be null");
+            throw new IllegalArgumentException("replay: queueConfig, clock, progress and errorHandler must not be null");
         }
         concluded = true;
         return this;

@@ -2,6 +2,7 @@ package io.berth.perf.replay;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,9 +16,11 @@ import io.berth.perf.trace.TraceError;
  * scheduling queue (kube's queue: backoff 1 s doubling to 10 s, unschedulable pods moved back by node and
  * assigned-pod-delete events, all in virtual time), and reports what each measured.
  * <p>
- * Time is virtual and discrete: the replay jumps from one instant to the next among the trace's events, the
- * deletions of bound pods ({@code runMs} after their binding) and the queue's flushes; with a speed set in the
- * {@link ReplayContext} it waits for the wall clock to reach virtual time / speed before each instant. Profiles
+ * With no speed set in the {@link ReplayContext}, time is virtual and discrete ({@link ProfileRun}): the replay jumps
+ * from one instant to the next among the trace's events, the deletions of bound pods ({@code runMs} after their
+ * binding) and the queue's flushes. With a speed N, each profile is replayed in scaled real time through the full
+ * watch path ({@link PipelineRun}): the trace written into an embedded store at virtual time = wall time × N, the
+ * mirror watching it and the scheduler agent binding pods in it, one store, mirror and scheduler per profile. Profiles
  * run one after the other, or one thread each ({@link ReplayContext#parallelProfiles}).
  */
 public final class ReplayDriver
@@ -37,33 +40,54 @@ public final class ReplayDriver
             throw new IllegalArgumentException("replay: no profile given");
         }
         final TracePlan plan = new TracePlan(trace);
-        final List<ProfileRun> runs = new ArrayList<>(profiles.size());
+        final List<Callable<ReplayResult>> runs = new ArrayList<>(profiles.size());
         final List<ReplayCounters> counters = new ArrayList<>(profiles.size());
-        for (final ReplayProfile p : profiles)
-        {
-            final ProfileRun run = new ProfileRun(plan, p, ctx);
-            runs.add(run);
-            counters.add(run.counters());
-        }
-        final List<ReplayResult> results = new ArrayList<>(runs.size());
-        ctx.progress().start(trace.name(), counters, plan.events.length);
+        final List<PipelineRun> pipelines = new ArrayList<>();
+        final List<ReplayResult> results = new ArrayList<>(profiles.size());
         try
         {
-            if (ctx.parallelProfiles() && runs.size() > 1)
+            for (final ReplayProfile p : profiles)
             {
-                runParallel(runs, results);
-            }
-            else
-            {
-                for (final ProfileRun run : runs)
+                if (ctx.speed() > 0)
                 {
-                    results.add(run.run());
+                    final PipelineRun run = new PipelineRun(plan, p, ctx);
+                    pipelines.add(run);
+                    runs.add(run::run);
+                    counters.add(run.counters());
                 }
+                else
+                {
+                    final ProfileRun run = new ProfileRun(plan, p, ctx);
+                    runs.add(run::run);
+                    counters.add(run.counters());
+                }
+            }
+            ctx.progress().start(trace.name(), counters, plan.events.length);
+            try
+            {
+                if (ctx.parallelProfiles() && runs.size() > 1)
+                {
+                    runParallel(runs, results);
+                }
+                else
+                {
+                    for (final Callable<ReplayResult> run : runs)
+                    {
+                        results.add(call(run));
+                    }
+                }
+            }
+            finally
+            {
+                ctx.progress().stop();
             }
         }
         finally
         {
-            ctx.progress().stop();
+            for (final PipelineRun run : pipelines)
+            {
+                run.close();
+            }
         }
         final List<String> errors = new ArrayList<>();
         for (final TraceError e : trace.errors())
@@ -84,7 +108,23 @@ public final class ReplayDriver
         return replay(trace, List.of(profile)).results().getFirst();
     }
 
-    private static void runParallel(final List<ProfileRun> runs, final List<ReplayResult> results)
+    private static ReplayResult call(final Callable<ReplayResult> run)
+    {
+        try
+        {
+            return run.call();
+        }
+        catch (final RuntimeException ex)
+        {
+            throw ex;
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("replay failed: " + ex, ex);
+        }
+    }
+
+    private static void runParallel(final List<Callable<ReplayResult>> runs, final List<ReplayResult> results)
     {
         final ExecutorService pool = Executors.newFixedThreadPool(runs.size(), r ->
         {
@@ -95,9 +135,9 @@ public final class ReplayDriver
         try
         {
             final List<Future<ReplayResult>> futures = new ArrayList<>();
-            for (final ProfileRun run : runs)
+            for (final Callable<ReplayResult> run : runs)
             {
-                futures.add(pool.submit(run::run));
+                futures.add(pool.submit(run));
             }
             for (final Future<ReplayResult> f : futures)
             {

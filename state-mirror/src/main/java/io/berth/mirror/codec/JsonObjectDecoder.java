@@ -67,6 +67,8 @@ public final class JsonObjectDecoder
     public static final int MAX_VALUE_BYTES = 1536 * 1024;
     /** A label key is an optional DNS-subdomain prefix (253) and a slash before a name of 63: 317 characters. */
     public static final int MAX_LABEL_KEY_CHARS = 317;
+    /** Pod annotations with this prefix (GPU sharing's) are decoded; the others are skipped. */
+    static final String GPU_ANNOTATION_PREFIX = "alibabacloud.com/gpu-";
     /** A label value has at most 63 characters. */
     public static final int MAX_LABEL_VALUE_CHARS = 63;
 
@@ -557,7 +559,16 @@ public final class JsonObjectDecoder
         }
         endRoot();
         b.priority(priority).hasPriority(hasPriority);
-        PodObject pod = b.build();
+        PodObject pod;
+        try
+        {
+            pod = b.build();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // the only check the model makes: GPU sharing annotations (GpuRequest.of)
+            throw new FieldException("metadata.annotations", ex.getMessage());
+        }
         if (pod.name().isEmpty())
         {
             throw new FieldException("metadata.name", "missing name");
@@ -588,12 +599,47 @@ public final class JsonObjectDecoder
                 case "name" -> b.name(string(field));
                 case "namespace" -> b.namespace(string(field));
                 case "labels" -> b.labels(stringMap(field, true));
+                case "annotations" -> b.annotations(gpuAnnotations(field));
                 case "creationTimestamp" -> b.creationTimestampMs(timestamp(field));
                 case "deletionTimestamp" -> b.deletionTimestampMs(timestamp(field));
                 default -> p.skipChildren();
             }
         }
         path.pop();
+    }
+
+    /**
+     * The annotations the model reads: GPU sharing's ({@code alibabacloud.com/gpu-*}); the others (often large, such
+     * as kubectl's last-applied-configuration) are skipped unread.
+     */
+    private Map<String, String> gpuAnnotations(final String field) throws IOException, FieldException
+    {
+        if (!beginObject(field))
+        {
+            return NO_STRINGS;
+        }
+        path.push(field);
+        Map<String, String> map = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME)
+        {
+            final String key = p.currentName();
+            p.nextToken();
+            if (!key.startsWith(GPU_ANNOTATION_PREFIX))
+            {
+                p.skipChildren();
+                continue;
+            }
+            path.pushKey(key);
+            final String value = scalarText(null);
+            path.pop();
+            if (map == null)
+            {
+                map = new LinkedHashMap<>();
+            }
+            map.put(key, value == null ? "" : value);
+        }
+        path.pop();
+        return map == null ? NO_STRINGS : Collections.unmodifiableMap(map);
     }
 
     private void podSpec(final PodObject.Builder b) throws IOException, FieldException

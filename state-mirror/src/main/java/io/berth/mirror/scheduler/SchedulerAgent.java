@@ -49,7 +49,9 @@ public final class SchedulerAgent implements Agent, TableChangeListener
     private final ClusterSource source;
     private final KeyLayout layout;
     private final NanoClock clock;
+    private final NanoClock cycleClock;
     private final SchedulerListener listener;
+    private final TableChangeListener changeObserver;
     private final ErrorHandler errorHandler;
     private final ObjectMapper json = new ObjectMapper();
     private final List<PodDisruptionBudget> disruptionBudgets = new ArrayList<>();
@@ -75,7 +77,9 @@ public final class SchedulerAgent implements Agent, TableChangeListener
         this.source = context.mirrorContext().source();
         this.layout = context.mirrorContext().layout();
         this.clock = context.clock();
+        this.cycleClock = context.cycleClock();
         this.listener = context.listener();
+        this.changeObserver = context.changeObserver();
         this.errorHandler = context.errorHandler();
         this.queue = new SchedulingQueue(context.queueConfig(), PriorityClasses.NONE, clock::nanoTime);
         this.preemption = context.preemption() ? new DefaultPreemption(context.preemptionSeed()) : null;
@@ -163,7 +167,9 @@ public final class SchedulerAgent implements Agent, TableChangeListener
 
     private void schedule(final PodObject pod)
     {
+        final long startNs = cycleClock.nanoTime();
         final int slot = engine.schedule(pod);
+        listener.onAttempt(pod, slot, cycleClock.nanoTime() - startNs);
         if (slot >= 0)
         {
             bind(pod, engine.table().name(slot));
@@ -277,30 +283,41 @@ public final class SchedulerAgent implements Agent, TableChangeListener
     public void onPendingPod(final PodObject pod)
     {
         queue.add(pod);
+        changeObserver.onPendingPod(pod);
     }
 
     @Override
     public void onPendingPodGone(final String podKey)
     {
         queue.delete(podKey);
+        changeObserver.onPendingPodGone(podKey);
     }
 
     @Override
     public void onAssignedPodGone(final String podKey)
     {
         queue.onClusterEvent(ClusterEvent.ASSIGNED_POD_DELETE);
+        changeObserver.onAssignedPodGone(podKey);
+    }
+
+    @Override
+    public void onBoundPod(final PodObject pod)
+    {
+        changeObserver.onBoundPod(pod);
     }
 
     @Override
     public void onNode(final String nodeName, final boolean added)
     {
         queue.onClusterEvent(added ? ClusterEvent.NODE_ADD : ClusterEvent.NODE_UPDATE);
+        changeObserver.onNode(nodeName, added);
     }
 
     @Override
     public void onPriorityClassesChanged()
     {
         priorityClassesChanged = true;
+        changeObserver.onPriorityClassesChanged();
     }
 
     // ---------------------------------------------------------------- observers (any thread)

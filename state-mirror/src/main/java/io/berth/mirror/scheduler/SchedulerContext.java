@@ -1,6 +1,7 @@
 package io.berth.mirror.scheduler;
 
 import io.berth.mirror.MirrorContext;
+import io.berth.mirror.TableChangeListener;
 import io.berth.sched.queue.SchedulingQueueConfig;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -30,6 +31,8 @@ public final class SchedulerContext
     private long preemptionSeed = PREEMPTION_SEED_DEFAULT;
     private SchedulingQueueConfig queueConfig = SchedulingQueueConfig.DEFAULT;
     private NanoClock clock;
+    private NanoClock cycleClock;
+    private TableChangeListener changeObserver;
     private IdleStrategy idleStrategy;
     private SchedulerListener listener;
     private ErrorHandler errorHandler;
@@ -128,6 +131,33 @@ public final class SchedulerContext
         return clock;
     }
 
+    /** The clock that times each scheduling cycle for {@link SchedulerListener#onAttempt}; default the system's. */
+    public SchedulerContext cycleClock(final NanoClock cycleClock)
+    {
+        this.cycleClock = cycleClock;
+        return this;
+    }
+
+    public NanoClock cycleClock()
+    {
+        return cycleClock;
+    }
+
+    /**
+     * Told, on the agent's thread, of every change the mirror applies, after the agent has handled it (so the queue
+     * already reflects it); default none. Observers read the tables, never write them.
+     */
+    public SchedulerContext changeObserver(final TableChangeListener changeObserver)
+    {
+        this.changeObserver = changeObserver;
+        return this;
+    }
+
+    public TableChangeListener changeObserver()
+    {
+        return changeObserver;
+    }
+
     /** How the agent's thread idles when a duty cycle did nothing; default a backoff to 1 ms parks. */
     public SchedulerContext idleStrategy(final IdleStrategy idleStrategy)
     {
@@ -186,6 +216,14 @@ public final class SchedulerContext
         if (clock == null)
         {
             clock = new SystemNanoClock();
+        }
+        if (cycleClock == null)
+        {
+            cycleClock = SystemNanoClock.INSTANCE;
+        }
+        if (changeObserver == null)
+        {
+            changeObserver = TableChangeListener.NONE;
         }
         mirrorContext.conclude();
         if (idleStrategy == null)

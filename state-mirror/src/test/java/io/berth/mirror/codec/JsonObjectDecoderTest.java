@@ -261,6 +261,31 @@ class JsonObjectDecoderTest
         assertThat(decoder.errorMessage()).startsWith("invalid JSON");
     }
 
+    @Test
+    void gpuSharingAnnotationsRoundTripAndOtherAnnotationsAreSkipped()
+    {
+        final PodObject pod = PodObject.builder("ns", "gpu")
+            .annotations(Map.of("alibabacloud.com/gpu-milli", "300", "alibabacloud.com/gpu-card-model", "V100"))
+            .build();
+        final byte[] json = writer.pod(pod);
+        final JsonObjectDecoder decoder = new JsonObjectDecoder();
+        final PodObject decoded = decoder.decodePod(json, 0, json.length);
+        assertThat(decoder.error()).isEmpty();
+        assertThat(decoded).isEqualTo(pod);
+        assertThat(decoded.gpuRequest().milliPerDevice()).isEqualTo(300);
+
+        final byte[] large = pod("\"metadata\":{\"name\":\"p\",\"namespace\":\"d\",\"annotations\":" +
+            "{\"kubectl.kubernetes.io/last-applied-configuration\":\"" + "x".repeat(300_000) + "\"," +
+            "\"alibabacloud.com/gpu-milli\":\"500\"}}");
+        final PodObject kept = decoder.decodePod(large, 0, large.length);
+        assertThat(decoder.error()).isEmpty();
+        assertThat(kept.annotations()).containsOnlyKeys("alibabacloud.com/gpu-milli");
+        assertThat(kept.gpuRequest().milliPerDevice()).isEqualTo(500);
+
+        assertError(pod("\"metadata\":{\"name\":\"p\",\"namespace\":\"d\",\"annotations\":" +
+            "{\"alibabacloud.com/gpu-milli\":\"lots\"}}"), "metadata.annotations", "gpu-milli");
+    }
+
     private static void assertError(final byte[] json, final String field, final String message)
     {
         final JsonObjectDecoder decoder = new JsonObjectDecoder();

@@ -34,6 +34,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code --repeat N} runs the warm restart N times (the first of {@code --warm-only} in a fresh JVM, the later ones
  * with the JIT warm) and prints their median; each run's tables are collected before the next starts. Each run
  * prints its wall and CPU seconds, the part spent opening and verifying the checkpoint, and the load average.
+ * Everything a sync allocates stays live, so size the young generation for it ({@code -Xms4g -Xmn2g} for this
+ * cluster): with a small initial heap G1 evacuates the growing tables again at every young collection
+ * (docs/PERFORMANCE.md, issue 4).
  */
 public final class MirrorSyncHarness
 {

@@ -82,13 +82,8 @@ public final class RecordDecoder
             }
             return decoded;
         }
-        return decode(kind, buffer(record), 0, record.length);
-    }
-
-    private DirectBuffer buffer(final byte[] record)
-    {
         buffer.wrap(record);
-        return buffer;
+        return decodeWrapped(kind, record.length);
     }
 
     /**
@@ -97,16 +92,13 @@ public final class RecordDecoder
      */
     public Object decode(final KubeKind kind, final DirectBuffer source, final int offset, final int length)
     {
+        buffer.wrap(source, offset, length);
+        return decodeWrapped(kind, length);
+    }
+
+    private Object decodeWrapped(final KubeKind kind, final int length)
+    {
         error = null;
-        if (source != buffer)
-        {
-            buffer.wrap(source, offset, length);
-        }
-        else if (offset != 0 || length != buffer.capacity())
-        {
-            error = "a record must be the whole wrapped buffer";
-            return null;
-        }
         position = 0;
         limit = length;
         try

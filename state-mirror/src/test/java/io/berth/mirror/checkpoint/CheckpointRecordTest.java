@@ -182,6 +182,21 @@ class CheckpointRecordTest
     }
 
     @Test
+    void aRecordIsReadInPlaceFromAnyBufferAtAnyOffset()
+    {
+        final RandomObjects objects = new RandomObjects(3);
+        final PodObject pod = objects.pod("ns", "in-place");
+        final int length = encoder.encode(pod, NO_JSON);
+        assertThat(decoder.decode(KubeKind.POD, encoder.buffer(), 0, length)).isEqualTo(pod);
+        final org.agrona.concurrent.UnsafeBuffer offHeap =
+            new org.agrona.concurrent.UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(length + 100));
+        offHeap.putBytes(37, encoder.buffer(), 0, length);
+        assertThat(decoder.decode(KubeKind.POD, offHeap, 37, length)).isEqualTo(pod);
+        assertThat(decoder.decode(KubeKind.POD, offHeap, 37, length - 1)).isNull();
+        assertThat(decoder.error()).startsWith("checkpoint record: truncated");
+    }
+
+    @Test
     void repeatedStringsAreOneInstanceAndNamesAreNotCached()
     {
         final RandomObjects objects = new RandomObjects(7);

@@ -159,7 +159,10 @@ public final class MirrorContext
         return this;
     }
 
-    /** Average JSON value size a new checkpoint file is sized for. */
+    /**
+     * Average stored record size a new checkpoint file is sized for (a binary pod record is ~250 bytes, a node's
+     * ~2 KB with its image list; other kinds are their JSON).
+     */
     public MirrorContext checkpointAverageValueBytes(final double checkpointAverageValueBytes)
     {
         this.checkpointAverageValueBytes = checkpointAverageValueBytes;

@@ -231,7 +231,7 @@ public final class MirrorTables
         {
             final long hash = event.type == RawEvent.CHECKPOINT_ENTRY ?
                 checkpoint.entryHash(event.key, event.modRevision, event.value) :
-                checkpoint.put(key, event.key, event.modRevision, event.value);
+                checkpoint.put(key, event.key, event.modRevision, event.decoded, event.value);
             checksum += hash - entry.hash;
             entry.hash = hash;
         }

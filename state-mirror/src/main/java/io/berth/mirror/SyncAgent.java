@@ -92,8 +92,8 @@ final class SyncAgent implements Agent, WatchListener
                 waitPublishMarker(RawEvent.RELIST_BEGIN, 0);
                 try
                 {
-                    checkpointToLoad.forEach((key, json, modRevision) ->
-                        waitPublish(RawEvent.CHECKPOINT_ENTRY, key, json, modRevision));
+                    checkpointToLoad.forEach((key, record, modRevision) ->
+                        waitPublish(RawEvent.CHECKPOINT_ENTRY, key, record, modRevision));
                 }
                 catch (final Closing ex)
                 {

@@ -1,7 +1,11 @@
 package io.berth.mirror;
 
 import io.berth.mirror.checkpoint.CheckpointFile;
+import io.berth.mirror.checkpoint.CheckpointRecord;
+import io.berth.mirror.checkpoint.RecordEncoder;
 import io.berth.mirror.source.EmbeddedStore;
+import io.berth.sched.model.NodeObject;
+import io.berth.sched.model.PodObject;
 import net.openhft.chronicle.map.ChronicleMap;
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.Test;
@@ -177,6 +181,7 @@ class MirrorCheckpointTest
     {
         final Path file = dir.resolve("entries.cm");
         final Map<String, String> expected = new java.util.TreeMap<>();
+        final RecordEncoder encoder = new RecordEncoder();
         long sum = 0;
         try (CheckpointFile checkpoint = CheckpointFile.create(file, new CheckpointFile.Sizing(1000, 40, 200)))
         {
@@ -184,13 +189,17 @@ class MirrorCheckpointTest
             {
                 final String key = "/registry/pods/ns-é/p" + i; // a non-ASCII key: stored as UTF-8
                 final String json = "{\"i\":" + i + ",\"pad\":\"" + "x".repeat(i % 50) + "\"}";
-                sum += checkpoint.put(key, key.getBytes(StandardCharsets.UTF_8), 1000 + i,
+                // every third a pod's binary record, the others their JSON (what the applier stores for kinds it
+                // keeps as JSON and for values that did not decode)
+                final PodObject pod = i % 3 == 0 ? PodObject.builder("ns-é", "p" + i).nodeName("n" + i % 7).build() : null;
+                sum += checkpoint.put(key, key.getBytes(StandardCharsets.UTF_8), 1000 + i, pod,
                     json.getBytes(StandardCharsets.UTF_8));
-                expected.put(key, (1000 + i) + " " + json);
+                expected.put(key, (1000 + i) + " " + hex(encoder, pod, json));
             }
             checkpoint.remove("/registry/pods/ns-é/p7");
+            final String removed = expected.remove("/registry/pods/ns-é/p7");
             sum -= checkpoint.entryHash("/registry/pods/ns-é/p7".getBytes(StandardCharsets.UTF_8), 1007,
-                expected.remove("/registry/pods/ns-é/p7").substring(5).getBytes(StandardCharsets.UTF_8));
+                java.util.HexFormat.of().parseHex(removed.substring(5)));
             checkpoint.commit(2000, expected.size(), sum);
         }
         final CheckpointFile.Opened opened = CheckpointFile.open(file);
@@ -201,10 +210,110 @@ class MirrorCheckpointTest
             for (int pass = 0; pass < 2; pass++) // the verified entries first, then a read of the map
             {
                 final Map<String, String> seen = new java.util.TreeMap<>();
-                checkpoint.forEach((key, json, modRevision) -> assertThat(seen.put(new String(key,
-                    StandardCharsets.UTF_8), modRevision + " " + new String(json, StandardCharsets.UTF_8))).isNull());
+                checkpoint.forEach((key, record, modRevision) -> assertThat(seen.put(new String(key,
+                    StandardCharsets.UTF_8), modRevision + " " + java.util.HexFormat.of().formatHex(record))).isNull());
                 assertThat(seen).as("pass %d", pass).isEqualTo(expected);
             }
+        }
+    }
+
+    private static String hex(final RecordEncoder encoder, final PodObject pod, final String json)
+    {
+        final byte[] record = new byte[encoder.encode(pod, json.getBytes(StandardCharsets.UTF_8))];
+        encoder.buffer().getBytes(0, record);
+        assertThat(record[0]).isEqualTo(pod == null ? CheckpointRecord.TYPE_JSON : CheckpointRecord.TYPE_POD);
+        return java.util.HexFormat.of().formatHex(record);
+    }
+
+    @Test
+    void aRecordThatDoesNotDecodeIsACorruptValueOfItsKeyAndTheRestLoads() throws Exception
+    {
+        final Path file = dir.resolve("mirror.cm");
+        final List<Throwable> errors = new ArrayList<>();
+        final List<String> reports = new ArrayList<>();
+        final String victim = LAYOUT.pod("default", "victim");
+        try (EmbeddedStore store = new EmbeddedStore())
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                store.put(LAYOUT.node("n" + i), MirrorTest.WRITER.node(NodeObject.builder("n" + i).build()));
+            }
+            for (int i = 0; i < 5; i++)
+            {
+                store.put(LAYOUT.pod("default", "p" + i),
+                    MirrorTest.WRITER.pod(PodObject.builder("default", "p" + i).nodeName("n" + i % 3).build()));
+            }
+            final PodObject victimPod = PodObject.builder("default", "victim").nodeName("n1").build();
+            store.put(victim, MirrorTest.WRITER.pod(victimPod));
+            try (Mirror mirror = new Mirror(context(store, file, errors)).start())
+            {
+                catchUp(mirror, store.currentRevision());
+            }
+            // damage the victim's record and fix the header's checksum to match: only the record itself can tell
+            try (CheckpointFile scratch = CheckpointFile.create(dir.resolve("scratch.cm"),
+                new CheckpointFile.Sizing(10, 40, 40));
+                 ChronicleMap<String, byte[]> map = ChronicleMap.of(String.class, byte[].class)
+                     .recoverPersistedTo(file.toFile(), true))
+            {
+                final byte[] value = map.get(victim);
+                final long modRevision = java.nio.ByteBuffer.wrap(value).getLong(0);
+                final byte[] record = java.util.Arrays.copyOfRange(value, 8, value.length);
+                final byte[] truncated = java.util.Arrays.copyOf(record, record.length - 1);
+                assertThat(record[0]).isEqualTo(CheckpointRecord.TYPE_POD);
+                map.put(victim, java.util.Arrays.copyOf(value, value.length - 1));
+                final byte[] keyBytes = victim.getBytes(StandardCharsets.UTF_8);
+                final byte[] header = map.get(CheckpointFile.HEADER_KEY);
+                final java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(header);
+                h.putLong(32, h.getLong(32) - scratch.entryHash(keyBytes, modRevision, record) +
+                    scratch.entryHash(keyBytes, modRevision, truncated));
+                map.put(CheckpointFile.HEADER_KEY, header);
+            }
+            try (Mirror mirror = new Mirror(context(store, file, errors)
+                .corruptValueListener((key, revision, error) -> reports.add(key + ": " + error))).start())
+            {
+                catchUp(mirror, store.currentRevision());
+                assertThat(mirror.warmStart()).isTrue();
+                assertThat(mirror.corruptValues()).isEqualTo(1);
+                assertThat(reports).singleElement().asString().startsWith(victim + ": checkpoint record: truncated");
+                assertThat(mirror.tables().engine().pods().count()).isEqualTo(5);
+                assertThat(mirror.tables().engine().pods().contains("default/victim")).isFalse();
+                // the next change of the key heals it
+                store.put(victim, MirrorTest.WRITER.pod(victimPod.toBuilder().labels(Map.of("v", "2")).build()));
+                catchUp(mirror, store.currentRevision());
+                assertThat(mirror.tables().engine().pods().contains("default/victim")).isTrue();
+                new FreshList(store, LAYOUT).assertSameAs(mirror.tables());
+            }
+        }
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void aFileOfTheEarlierJsonFormatIsNotTrustedAndRebuilt() throws Exception
+    {
+        final Path file = dir.resolve("mirror.cm");
+        final List<Throwable> errors = new ArrayList<>();
+        try (EmbeddedStore store = new EmbeddedStore())
+        {
+            new MirrorTest.Workload(store, 13).run(100);
+            try (Mirror mirror = new Mirror(context(store, file, errors)).start())
+            {
+                catchUp(mirror, store.currentRevision());
+            }
+            try (ChronicleMap<String, byte[]> map = ChronicleMap.of(String.class, byte[].class)
+                .recoverPersistedTo(file.toFile(), true))
+            {
+                final byte[] header = map.get(CheckpointFile.HEADER_KEY);
+                java.nio.ByteBuffer.wrap(header).putInt(8, 1); // format version 1: values were JSON
+                map.put(CheckpointFile.HEADER_KEY, header);
+            }
+            try (Mirror mirror = new Mirror(context(store, file, errors)).start())
+            {
+                assertThat(mirror.warmStart()).isFalse();
+                catchUp(mirror, store.currentRevision());
+                new FreshList(store, LAYOUT).assertSameAs(mirror.tables());
+            }
+            assertThat(errors).singleElement().extracting(Throwable::getMessage).asString()
+                .contains("format version 1, expected " + CheckpointFile.FORMAT_VERSION);
         }
     }
 
@@ -215,10 +324,10 @@ class MirrorCheckpointTest
         try (CheckpointFile checkpoint = CheckpointFile.create(file, new CheckpointFile.Sizing(1000, 40, 200)))
         {
             final byte[] key = "/registry/minions/a".getBytes(StandardCharsets.UTF_8);
-            final long hash = checkpoint.put("/registry/minions/a", key, 5, "{}".getBytes(StandardCharsets.UTF_8));
+            final long hash = checkpoint.put("/registry/minions/a", key, 5, null, "{}".getBytes(StandardCharsets.UTF_8));
             checkpoint.commit(5, 1, hash);
             checkpoint.put("/registry/minions/b", "/registry/minions/b".getBytes(StandardCharsets.UTF_8), 6,
-                "{}".getBytes(StandardCharsets.UTF_8)); // a crash here: never committed
+                NodeObject.builder("b").build(), "{}".getBytes(StandardCharsets.UTF_8)); // a crash here: never committed
         }
         final CheckpointFile.Opened opened = CheckpointFile.open(file);
         assertThat(opened.file()).isNull();

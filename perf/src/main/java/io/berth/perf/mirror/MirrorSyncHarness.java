@@ -24,13 +24,19 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * java @perf/target/jvm.flags -cp 'perf/target/berth-perf-0.1.0-SNAPSHOT.jar:perf/target/lib/*' \
  *   io.berth.perf.mirror.MirrorSyncHarness [--etcd URL] [--nodes N] [--pods N] [--decoders N] [--dir DIR]
- *   [--page KEYS] [--list-only] [--warm-only]
+ *   [--page KEYS] [--list-only] [--warm-only] [--repeat N]
  * </pre>
  * (The protobuf 3 jar first: fenzo's protobuf-java 2.5.0 in perf/target/lib shadows jetcd's, prepend
  * {@code ~/.m2/repository/com/google/protobuf/protobuf-java/3.25.5/protobuf-java-3.25.5.jar}.)
  * The cluster is loaded once under the prefix {@code /berth-perf-<nodes>-<pods>} (64 writes in flight) and reused by
  * later runs (a marker key says it is complete). {@code --list-only} times {@code EtcdSource.list} alone, three times; {@code --warm-only} restarts from the checkpoint
  * an earlier run left, in this fresh JVM (what a restarted scheduler pays: Chronicle's and the decoder's first use).
+ * {@code --repeat N} runs the warm restart N times (the first of {@code --warm-only} in a fresh JVM, the later ones
+ * with the JIT warm) and prints their median; each run's tables are collected before the next starts. Each run
+ * prints its wall and CPU seconds, the part spent opening and verifying the checkpoint, and the load average.
+ * Everything a sync allocates stays live, so size the young generation for it ({@code -Xms4g -Xmn2g} for this
+ * cluster): with a small initial heap G1 evacuates the growing tables again at every young collection
+ * (docs/PERFORMANCE.md, issue 4).
  */
 public final class MirrorSyncHarness
 {
@@ -52,6 +58,7 @@ public final class MirrorSyncHarness
         int pageSize = EtcdSource.Context.LIST_PAGE_SIZE_DEFAULT;
         boolean listOnly = false;
         boolean warmOnly = false;
+        int repeat = 1;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -64,8 +71,10 @@ public final class MirrorSyncHarness
                 case "--page" -> pageSize = Integer.parseInt(args[++i]);
                 case "--list-only" -> listOnly = true;
                 case "--warm-only" -> warmOnly = true;
+                case "--repeat" -> repeat = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] +
-                    " (--etcd URL, --nodes N, --pods N, --decoders N, --dir DIR, --page KEYS, --list-only, --warm-only)");
+                     " (--etcd URL, --nodes N, --pods N, --decoders N, --dir DIR, --page KEYS, --list-only, --warm-only, " +
+                    "--repeat N)");
             }
         }
         final KeyLayout layout = new KeyLayout("/berth-perf-" + nodes + "-" + pods);
@@ -106,30 +115,54 @@ public final class MirrorSyncHarness
                     "warm, fresh JVM", nodes, pods);
                 System.out.printf("%d nodes + %d pods, %d decoders: warm restart in a fresh JVM %.2f s; target <= 1 s%n",
                     nodes, pods, decoders, warmS);
+                if (repeat > 1)
+                {
+                    final double medianS = warmRepeats(source, layout, checkpoint, decoders, revision, nodes, pods,
+                        repeat - 1);
+                    System.out.printf("warm restart, JIT warm: median %.3f s of %d%n", medianS, repeat - 1);
+                }
                 return;
             }
 
             final double coldNoCheckpointS = sync(source, layout, null, decoders, revision, "cold, no checkpoint", nodes, pods);
             final double coldS = sync(source, layout, checkpoint, decoders, revision, "cold, writing the checkpoint", nodes, pods);
-            final double warmS = sync(source, layout, checkpoint, decoders, revision, "warm, from the checkpoint", nodes, pods);
+            final double warmS = repeat > 1 ?
+                warmRepeats(source, layout, checkpoint, decoders, revision, nodes, pods, repeat) :
+                sync(source, layout, checkpoint, decoders, revision, "warm, from the checkpoint", nodes, pods);
             System.out.printf("%d nodes + %d pods, %d decoders: cold %.2f s (%.2f s without checkpoint), warm %.2f s, " +
                 "%.1fx faster; targets: cold <= 5 s, warm <= 1 s and >= 5x%n",
                 nodes, pods, decoders, coldS, coldNoCheckpointS, warmS, coldS / warmS);
         }
     }
 
+    /** The median wall seconds of {@code runs} warm restarts. */
+    private static double warmRepeats(
+        final EtcdSource source, final KeyLayout layout, final Path checkpoint, final int decoders, final long revision,
+        final int nodes, final int pods, final int runs)
+    {
+        final double[] seconds = new double[runs];
+        for (int run = 0; run < runs; run++)
+        {
+            seconds[run] = sync(source, layout, checkpoint, decoders, revision, "warm, from the checkpoint", nodes, pods);
+        }
+        java.util.Arrays.sort(seconds);
+        return runs % 2 == 1 ? seconds[runs / 2] : (seconds[runs / 2 - 1] + seconds[runs / 2]) / 2;
+    }
+
     private static double sync(
         final EtcdSource source, final KeyLayout layout, final Path checkpoint, final int decoders, final long revision,
         final String label, final int nodes, final int pods)
     {
+        System.gc(); // the previous run's tables are garbage: not this run's to collect
         final long start = System.nanoTime();
         final long cpuStart = CPU.getProcessCpuTime();
         final MirrorContext context = new MirrorContext().source(source).layout(layout).decoderThreads(decoders)
             .initialNodeCapacity(8192).checkpointFile(checkpoint)
-            .checkpointMaxEntries((long)((nodes + pods) * 1.3)).checkpointAverageValueBytes(800);
+            .checkpointMaxEntries((long)((nodes + pods) * 1.3)).checkpointAverageValueBytes(300); // binary records: 285 B on average here
         try (Mirror mirror = new Mirror(context).start())
         {
             final double startS = (System.nanoTime() - start) / 1e9;
+            final double startCpuS = (CPU.getProcessCpuTime() - cpuStart) / 1e9;
             while (!mirror.isSynced() || mirror.revision() < revision)
             {
                 if (mirror.poll(4096) == 0)
@@ -139,9 +172,10 @@ public final class MirrorSyncHarness
             }
             final double seconds = (System.nanoTime() - start) / 1e9;
             final double cpuS = (CPU.getProcessCpuTime() - cpuStart) / 1e9;
-            System.out.printf("%-32s %.3f s (start %.3f s; %.1f s of CPU, load %.1f): %d nodes live, %d pods bound, " +
-                "%d pending, warm start %s, %d corrupt%n",
-                label, seconds, startS, cpuS, CPU.getSystemLoadAverage(), mirror.tables().engine().table().liveCount(),
+            System.out.printf("%-32s %.3f s (start %.3f s; %.2f s of CPU, %.2f s of it in start; load %.1f): %d nodes " +
+                "live, %d pods bound, %d pending, warm start %s, %d corrupt%n",
+                label, seconds, startS, cpuS, startCpuS, CPU.getSystemLoadAverage(),
+                mirror.tables().engine().table().liveCount(),
                 mirror.tables().engine().pods().count(), mirror.tables().pendingPods().size(), mirror.warmStart(),
                 mirror.corruptValues());
             return seconds;

@@ -16,24 +16,25 @@ import java.util.function.Predicate;
 import java.util.zip.CRC32C;
 
 /**
- * The mirror's warm-restart checkpoint: a Chronicle Map file of etcd key → (mod revision, the value's JSON bytes),
+ * The mirror's warm-restart checkpoint: a Chronicle Map file of etcd key → (mod revision, {@link CheckpointRecord}),
  * plus a header entry under {@value #HEADER_KEY} (no etcd key starts with {@code #}): magic, format version, state
  * (clean or dirty), the revision the entries reflect, their count and an order-independent checksum (the sum of
  * one hash per entry). The mirror's applier writes entries as it applies changes, marks the header dirty at the
  * first change after a commit, and commits (clean header) on a period and at shutdown; a file whose header is
  * missing, dirty, of another version, or whose entries do not add up to its count and checksum is not trusted.
  * <p>
- * Values are stored whole (the JSON), so a warm start decodes them again through the ring's decoders; that keeps
- * one decoding path. Opening reads the entries once, as stored (no Chronicle-made strings or arrays to copy again),
- * to verify them, and keeps them for the load that follows. Writes come from the applier thread; reads happen before
- * the applier starts writing.
+ * Nodes and pods are stored as compact binary records of the model object the applier placed (every field it has),
+ * so a warm start rebuilds them without parsing JSON; other kinds, and values that did not decode, are stored as
+ * their JSON and decoded again. Opening reads the entries once, as stored (no Chronicle-made strings or arrays to
+ * copy again), to verify them, and keeps them for the load that follows. Writes come from the applier thread; reads
+ * happen before the applier starts writing.
  */
 public final class CheckpointFile implements AutoCloseable
 {
     /** The key of the header entry. */
     public static final String HEADER_KEY = "#berth-mirror-checkpoint";
     /** Bumped whenever the entry or header layout changes. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     private static final long MAGIC = 0x4245_5254_484D_4952L; // "BERTHMIR"
     private static final int STATE_CLEAN = 1;
@@ -45,13 +46,14 @@ public final class CheckpointFile implements AutoCloseable
     private final Path file;
     private final ChronicleMap<String, byte[]> map;
     private final CRC32C crc = new CRC32C();
+    private final RecordEncoder encoder = new RecordEncoder();
     private boolean dirty;
     private long revision;
     private long entryCount;
     private long checksum;
     /** The entries as verified on open, kept for the one {@link #forEach} that loads them; null after it. */
     private byte[][] verifiedKeys;
-    private byte[][] verifiedJson;
+    private byte[][] verifiedRecords;
     private long[] verifiedRevisions;
     private int verifiedCount;
 
@@ -79,11 +81,11 @@ public final class CheckpointFile implements AutoCloseable
     {
     }
 
-    /** Receives the entries of a verified file. */
+    /** Receives the entries of a verified file: the key's UTF-8, its {@link CheckpointRecord} and mod revision. */
     @FunctionalInterface
     public interface EntryVisitor
     {
-        void onEntry(byte[] key, byte[] json, long modRevision);
+        void onEntry(byte[] key, byte[] record, long modRevision);
     }
 
     /** Creates an empty file, replacing any file there; its header is clean at revision 0. */
@@ -213,7 +215,7 @@ public final class CheckpointFile implements AutoCloseable
         entryCount = headerCount;
         checksum = headerChecksum;
         verifiedKeys = scan.keys;
-        verifiedJson = scan.json;
+        verifiedRecords = scan.records;
         verifiedRevisions = scan.revisions;
         verifiedCount = scan.count;
         return null;
@@ -224,7 +226,7 @@ public final class CheckpointFile implements AutoCloseable
     {
         private final byte[] revisionBytes = new byte[REVISION_BYTES];
         byte[][] keys;
-        byte[][] json;
+        byte[][] records;
         long[] revisions;
         int count;
         long sum;
@@ -234,7 +236,7 @@ public final class CheckpointFile implements AutoCloseable
         {
             final int capacity = Math.max(16, expected);
             keys = new byte[capacity][];
-            json = new byte[capacity][];
+            records = new byte[capacity][];
             revisions = new long[capacity];
         }
 
@@ -271,11 +273,11 @@ public final class CheckpointFile implements AutoCloseable
                     return false;
                 }
                 keys = Arrays.copyOf(keys, count * 2);
-                json = Arrays.copyOf(json, count * 2);
+                records = Arrays.copyOf(records, count * 2);
                 revisions = Arrays.copyOf(revisions, count * 2);
             }
             keys[count] = key;
-            json[count] = value;
+            records[count] = value;
             revisions[count] = modRevision;
             count++;
             sum += hash(key, value, 0, value.length, modRevision);
@@ -314,19 +316,19 @@ public final class CheckpointFile implements AutoCloseable
         if (verifiedKeys != null)
         {
             final byte[][] keys = verifiedKeys;
-            final byte[][] json = verifiedJson;
+            final byte[][] records = verifiedRecords;
             final long[] revisions = verifiedRevisions;
             final int count = verifiedCount;
             verifiedKeys = null;
-            verifiedJson = null;
+            verifiedRecords = null;
             verifiedRevisions = null;
             verifiedCount = 0;
             for (int i = 0; i < count; i++)
             {
                 final byte[] key = keys[i];
-                final byte[] value = json[i];
+                final byte[] value = records[i];
                 keys[i] = null;
-                json[i] = null;
+                records[i] = null;
                 visitor.onEntry(key, value, revisions[i]);
             }
             return;
@@ -338,19 +340,24 @@ public final class CheckpointFile implements AutoCloseable
                 continue;
             }
             final byte[] value = e.getValue();
-            final byte[] json = new byte[value.length - REVISION_BYTES];
-            System.arraycopy(value, REVISION_BYTES, json, 0, json.length);
-            visitor.onEntry(e.getKey().getBytes(StandardCharsets.UTF_8), json, ByteBuffer.wrap(value).getLong(0));
+            final byte[] record = new byte[value.length - REVISION_BYTES];
+            System.arraycopy(value, REVISION_BYTES, record, 0, record.length);
+            visitor.onEntry(e.getKey().getBytes(StandardCharsets.UTF_8), record, ByteBuffer.wrap(value).getLong(0));
         }
     }
 
-    /** Stores a key's value; returns the entry's hash for the caller's running checksum. */
-    public long put(final String key, final byte[] keyBytes, final long modRevision, final byte[] json)
+    /**
+     * Stores a key's value as its record: {@code decoded} (a node or pod) in binary, anything else as {@code json}
+     * (see {@link RecordEncoder#encode}). Returns the entry's hash for the caller's running checksum.
+     */
+    public long put(final String key, final byte[] keyBytes, final long modRevision, final Object decoded,
+        final byte[] json)
     {
         markDirty();
-        final byte[] value = new byte[REVISION_BYTES + json.length];
+        final int length = encoder.encode(decoded, json);
+        final byte[] value = new byte[REVISION_BYTES + length];
         ByteBuffer.wrap(value).putLong(0, modRevision);
-        System.arraycopy(json, 0, value, REVISION_BYTES, json.length);
+        System.arraycopy(encoder.byteArray(), 0, value, REVISION_BYTES, length);
         try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(key))
         {
             c.updateLock().lock();
@@ -365,7 +372,7 @@ public final class CheckpointFile implements AutoCloseable
                 c.insert(c.absentEntry(), data);
             }
         }
-        return hash(keyBytes, json, 0, json.length, modRevision);
+        return hash(keyBytes, value, REVISION_BYTES, length, modRevision);
     }
 
     /** Removes a key. */
@@ -409,10 +416,10 @@ public final class CheckpointFile implements AutoCloseable
         map.put(HEADER_KEY, h.array());
     }
 
-    /** The hash of one entry, summed into the checksum. */
-    public long entryHash(final byte[] keyBytes, final long modRevision, final byte[] json)
+    /** The hash of one entry (its key's UTF-8, mod revision and record), summed into the checksum. */
+    public long entryHash(final byte[] keyBytes, final long modRevision, final byte[] record)
     {
-        return hash(keyBytes, json, 0, json.length, modRevision);
+        return hash(keyBytes, record, 0, record.length, modRevision);
     }
 
     private long hash(final byte[] key, final byte[] value, final int offset, final int length, final long modRevision)

@@ -1,5 +1,6 @@
 package io.berth.mirror.ring;
 
+import io.berth.mirror.checkpoint.RecordDecoder;
 import io.berth.mirror.codec.JsonObjectDecoder;
 import io.berth.mirror.codec.KubeKind;
 import io.berth.sched.model.NamespaceObject;
@@ -11,14 +12,15 @@ import io.berth.sched.model.PriorityClass;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The decode step of the ring, for one thread: key bytes to text, kind and name; value bytes to a model object or an
- * error. An object whose name does not match its key is an error too, so the mirror always finds what a key holds by
- * the key alone. Each ring decoder owns one; replays and benchmarks use one directly.
+ * The decode step of the ring, for one thread: key bytes to text, kind and name; value bytes (JSON, or a checkpoint
+ * entry's {@link io.berth.mirror.checkpoint.CheckpointRecord}) to a model object or an error. An object whose name
+ * does not match its key is an error too, so the mirror always finds what a key holds by the key alone. Each ring decoder owns one; replays and benchmarks use one directly.
  */
 public final class EventDecoder
 {
     private final KeyClassifier classifier;
     private final JsonObjectDecoder decoder = new JsonObjectDecoder();
+    private final RecordDecoder records = new RecordDecoder();
 
     public EventDecoder(final KeyClassifier classifier)
     {
@@ -49,10 +51,11 @@ public final class EventDecoder
             event.error = "key does not name a " + kind.kindName();
             return;
         }
+        final boolean fromCheckpoint = event.type == RawEvent.CHECKPOINT_ENTRY;
         final Object decoded;
         try
         {
-            decoded = decoder.decode(kind, event.value);
+            decoded = fromCheckpoint ? records.decode(kind, event.value, decoder) : decoder.decode(kind, event.value);
         }
         catch (final RuntimeException ex)
         {
@@ -61,7 +64,7 @@ public final class EventDecoder
         }
         if (decoded == null)
         {
-            event.error = decoder.error();
+            event.error = fromCheckpoint ? records.error() : decoder.error();
             return;
         }
         if (!name.equals(identity(decoded)))

@@ -23,7 +23,10 @@ public final class RawEvent
     public static final int RELIST_END = 5;
     /** Nothing changed up to {@link #modRevision} (a progress notification). */
     public static final int PROGRESS = 6;
-    /** One key loaded from the checkpoint file (already stored there, so not written back). */
+    /**
+     * One key loaded from the checkpoint file (already stored there, so not written back); {@link #value} is its
+     * {@link io.berth.mirror.checkpoint.CheckpointRecord}, not JSON.
+     */
     public static final int CHECKPOINT_ENTRY = 7;
 
     public int type;

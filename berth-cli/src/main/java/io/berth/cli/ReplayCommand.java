@@ -105,10 +105,6 @@ final class ReplayCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final double factor = parseSpeed();
-        if (html != null)
-        {
-            HtmlReport.warmUpInBackground(); // the chart drawing gets ready while the trace is read and replayed
-        }
         final List<ReplayProfile> replayProfiles = loadProfiles(err);
         final Trace t = loadTrace();
         for (final TraceError e : t.errors())

@@ -538,33 +538,6 @@ public final class HtmlReport
         }
     }
 
-    /**
-     * Starts loading and warming the chart drawing (XChart, Java2D, fonts, the SVG encoder) on a daemon thread by
-     * drawing a small chart that is thrown away, so that {@link #write} finds it ready; for callers that know a
-     * report will follow work of their own (a replay). Never fails: a problem shows up in {@link #write}.
-     */
-    public static void warmUpInBackground()
-    {
-        final Thread t = new Thread(() ->
-        {
-            try
-            {
-                final XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("warm-up")
-                    .xAxisTitle("x").yAxisTitle("y").build();
-                style(chart.getStyler());
-                chart.addSeries("warm-up", new double[] { 0, 1, 2 }, new double[] { 0, 2, 1 }).setMarker(SeriesMarkers.NONE);
-                inline(chart);
-            }
-            catch (final RuntimeException | LinkageError ignored)
-            {
-                // write() draws for real and reports any problem
-            }
-        }, "berth-html-warmup");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-    }
-
     /** The chart as inline SVG without XML prolog or namespace declarations, or as a PNG data URI. */
     static String inline(final Chart<?, ?> chart)
     {

@@ -96,6 +96,17 @@ class ReportsTest
     }
 
     @Test
+    void chartsPaintedOnSeveralThreadsGiveTheSamePage()
+    {
+        final String oneThread = HtmlReport.render(report, 1);
+        assertThat(oneThread).contains("<svg").doesNotContain("data:image/png");
+        for (int round = 0; round < 2; round++)
+        {
+            assertThat(HtmlReport.render(report, 4)).isEqualTo(oneThread);
+        }
+    }
+
+    @Test
     void terminalSummaryIsOneAlignedColumnPerProfile()
     {
         final StringWriter out = new StringWriter();

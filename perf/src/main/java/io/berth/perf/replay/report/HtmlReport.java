@@ -16,13 +16,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.intermediate.CommandSequence;
+import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
+import de.erichseifert.vectorgraphics2d.util.PageSize;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
@@ -35,10 +42,11 @@ import io.berth.perf.replay.ReplayResult;
 
 /**
  * The replay report as one self-contained HTML file, readable offline: no script, no stylesheet or font fetched,
- * no URL at all. Charts are drawn by XChart and inlined as SVG (XChart's {@link VectorGraphicsEncoder}; PNG in a
- * data URI if that fails): allocation of cpu, memory and GPU over time, pending and running pods over time, the
- * scheduling latency histogram, unschedulable reasons, and a per-profile comparison; then the measures as tables.
- * The file is well-formed XML (XHTML syntax), so tools can parse it.
+ * no URL at all. Charts are drawn by XChart and inlined as SVG (painted onto VectorGraphics2D as XChart's
+ * {@code VectorGraphicsEncoder} does, several charts at once; PNG in a data URI if that fails): allocation of cpu,
+ * memory and GPU over time, pending and running pods over time, the scheduling latency histogram, unschedulable
+ * reasons, and a per-profile comparison; then the measures as tables. The file is well-formed XML (XHTML syntax),
+ * so tools can parse it.
  */
 public final class HtmlReport
 {
@@ -57,8 +65,12 @@ public final class HtmlReport
     static final int HEIGHT = 380;
     static final int TOP_REASONS = 8;
     static final int REASON_LABEL_CHARS = 48;
+    /** Most threads drawing charts at once. */
+    static final int DRAWING_THREADS = 4;
 
     private static final Pattern XML_PROLOG = Pattern.compile("<\\?xml[^>]*\\?>|<!DOCTYPE[^>]*>");
+    /** Held while VectorGraphics2D writes SVG: it formats numbers with one shared, unsynchronized DecimalFormat. */
+    private static final Object SVG_WRITER = new Object();
     private static final Pattern NAMESPACES = Pattern.compile("\\s+xmlns(:\\w+)?=\"[^\"]*\"");
 
     static
@@ -86,11 +98,18 @@ public final class HtmlReport
         }
     }
 
-    /** The whole page. */
+    /** The whole page, the charts drawn on as many threads as there are cores (at most {@value #DRAWING_THREADS}). */
     public static String render(final ReplayReport report)
     {
+        return render(report, Math.min(DRAWING_THREADS, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** The whole page, the charts painted on up to {@code drawingThreads} threads (1: all on this one). */
+    public static String render(final ReplayReport report, final int drawingThreads)
+    {
         final List<ReplayResult> results = report.results();
-        final StringBuilder html = new StringBuilder(1 << 20);
+        final StringBuilder html = new StringBuilder(64 << 10);
+        final List<PlacedChart> charts = new ArrayList<>();
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>Berth replay: ")
             .append(escape(report.trace())).append("</title>\n<style>\n")
             .append("body { font-family: sans-serif; margin: 2em; color: #222; }\n")
@@ -116,35 +135,35 @@ public final class HtmlReport
 
         html.append("<h2>Allocation over time</h2>\n");
         final String unit = timeUnit(results);
-        figure(html, CPU, "CPU allocation (requested / allocatable)",
+        figure(html, charts, CPU, "CPU allocation (requested / allocatable)",
             timeChart("CPU allocation", unit, "%", results, s -> s.cpu(), 100));
-        figure(html, MEMORY, "Memory allocation (requested / allocatable)",
+        figure(html, charts, MEMORY, "Memory allocation (requested / allocatable)",
             timeChart("Memory allocation", unit, "%", results, s -> s.memory(), 100));
         if (results.stream().anyMatch(r -> r.series().gpu() != null))
         {
-            figure(html, GPU, "GPU allocation (requested / allocatable)",
+            figure(html, charts, GPU, "GPU allocation (requested / allocatable)",
                 timeChart("GPU allocation", unit, "%", results, s -> s.gpu(), 100));
         }
         if (results.stream().anyMatch(r -> r.series().gpuFragmentationMilli() != null))
         {
-            figure(html, GPU_FRAGMENTATION, "GPU fragmentation: free GPU milli stranded on partly used devices",
+            figure(html, charts, GPU_FRAGMENTATION, "GPU fragmentation: free GPU milli stranded on partly used devices",
                 timeChart("GPU fragmentation", unit, "GPU milli", results, s -> s.gpuFragmentationMilli(), 1));
         }
 
         html.append("<h2>Queue</h2>\n");
-        figure(html, PENDING, "Pending pods", timeChart("Pending pods", unit, "pods", results, s -> s.pending(), 1));
-        figure(html, RUNNING, "Running pods", timeChart("Running pods", unit, "pods", results, s -> s.bound(), 1));
+        figure(html, charts, PENDING, "Pending pods", timeChart("Pending pods", unit, "pods", results, s -> s.pending(), 1));
+        figure(html, charts, RUNNING, "Running pods", timeChart("Running pods", unit, "pods", results, s -> s.bound(), 1));
 
         html.append("<h2>Scheduling latency</h2>\n");
-        figure(html, LATENCY, "Scheduling latency (wall time per scheduling call, HdrHistogram)", latencyChart(results));
+        figure(html, charts, LATENCY, "Scheduling latency (wall time per scheduling call, HdrHistogram)", latencyChart(results));
         latencyTable(html, results);
 
         html.append("<h2>Unschedulable reasons</h2>\n");
-        figure(html, REASONS, "Unschedulable reasons (pods whose first failed attempt gave each)", reasonsChart(results));
+        figure(html, charts, REASONS, "Unschedulable reasons (pods whose first failed attempt gave each)", reasonsChart(results));
         reasonsTable(html, results);
 
         html.append("<h2>Comparison</h2>\n");
-        figure(html, COMPARISON, "Per-profile comparison", comparisonChart(results));
+        figure(html, charts, COMPARISON, "Per-profile comparison", comparisonChart(results));
 
         if (!report.errors().isEmpty())
         {
@@ -156,7 +175,7 @@ public final class HtmlReport
             html.append("</ul>\n");
         }
         html.append("</body>\n</html>\n");
-        return html.toString();
+        return withCharts(html, charts, drawingThreads);
     }
 
     // ---------------------------------------------------------------- charts
@@ -409,35 +428,168 @@ public final class HtmlReport
 
     // ---------------------------------------------------------------- embedding
 
-    private static void figure(final StringBuilder html, final String id, final String caption, final Chart<?, ?> chart)
+    /** A chart to draw and insert at {@code offset} of the page text. */
+    private record PlacedChart(int offset, Chart<?, ?> chart)
+    {
+    }
+
+    /** Appends a figure whose chart is drawn later with the others ({@link #withCharts}). */
+    private static void figure(final StringBuilder html, final List<PlacedChart> charts, final String id,
+        final String caption, final Chart<?, ?> chart)
     {
         html.append("<figure id=\"").append(id).append("\">\n<figcaption>").append(escape(caption))
-            .append("</figcaption>\n").append(inline(chart)).append("\n</figure>\n");
+            .append("</figcaption>\n");
+        charts.add(new PlacedChart(html.length(), chart));
+        html.append("\n</figure>\n");
+    }
+
+    /** The page with every chart drawn (most of the work: XChart through Java2D) and inserted at its place. */
+    private static String withCharts(final StringBuilder html, final List<PlacedChart> placed, final int threads)
+    {
+        final List<Chart<?, ?>> charts = new ArrayList<>(placed.size());
+        for (final PlacedChart p : placed)
+        {
+            charts.add(p.chart());
+        }
+        final String[] drawn = drawAll(charts, threads);
+        int length = html.length();
+        for (final String svg : drawn)
+        {
+            length += svg.length();
+        }
+        final StringBuilder out = new StringBuilder(length);
+        int from = 0;
+        for (int i = 0; i < drawn.length; i++)
+        {
+            out.append(html, from, placed.get(i).offset()).append(drawn[i]);
+            from = placed.get(i).offset();
+        }
+        return out.append(html, from, html.length()).toString();
+    }
+
+    /**
+     * Each chart {@link #inline inlined}, in order. The painting (Java2D: text layout with fonts, shapes; most of
+     * the work) runs on up to {@code drawingThreads} threads; the SVG text is written on this thread, one
+     * chart after the other ({@link #SVG_WRITER}).
+     */
+    static String[] drawAll(final List<Chart<?, ?>> charts, final int drawingThreads)
+    {
+        final CommandSequence[] painted = new CommandSequence[charts.size()];
+        final int threads = Math.min(drawingThreads, charts.size());
+        if (threads <= 1)
+        {
+            for (int i = 0; i < painted.length; i++)
+            {
+                painted[i] = paintOrNull(charts.get(i));
+            }
+        }
+        else
+        {
+            paintInParallel(charts, painted, threads);
+        }
+        final String[] drawn = new String[painted.length];
+        for (int i = 0; i < drawn.length; i++)
+        {
+            drawn[i] = inline(charts.get(i), painted[i]);
+        }
+        return drawn;
+    }
+
+    private static void paintInParallel(final List<Chart<?, ?>> charts, final CommandSequence[] painted, final int threads)
+    {
+        final ExecutorService pool = Executors.newFixedThreadPool(threads, r ->
+        {
+            final Thread t = new Thread(r, "berth-html-chart");
+            t.setDaemon(true);
+            return t;
+        });
+        try
+        {
+            final List<Future<CommandSequence>> futures = new ArrayList<>(charts.size());
+            for (final Chart<?, ?> chart : charts)
+            {
+                futures.add(pool.submit(() -> paintOrNull(chart)));
+            }
+            for (int i = 0; i < painted.length; i++)
+            {
+                painted[i] = futures.get(i).get();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while drawing the charts", ex);
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof RuntimeException re)
+            {
+                throw re;
+            }
+            if (ex.getCause() instanceof Error e)
+            {
+                throw e;
+            }
+            throw new IllegalStateException("cannot draw a chart: " + ex.getCause(), ex.getCause());
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
     }
 
     /** The chart as inline SVG without XML prolog or namespace declarations, or as a PNG data URI. */
     static String inline(final Chart<?, ?> chart)
     {
+        return inline(chart, paintOrNull(chart));
+    }
+
+    /** The chart painted as VectorGraphics2D commands (thread-safe: all state is the chart's), or null on failure. */
+    private static CommandSequence paintOrNull(final Chart<?, ?> chart)
+    {
         try
         {
-            final ByteArrayOutputStream svg = new ByteArrayOutputStream(64 << 10);
-            VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            String text = svg.toString(StandardCharsets.UTF_8);
-            text = XML_PROLOG.matcher(text).replaceAll("");
-            text = NAMESPACES.matcher(text).replaceAll("");
-            return text.strip();
+            final VectorGraphics2D g = new VectorGraphics2D();
+            chart.paint(g, chart.getWidth(), chart.getHeight());
+            return g.getCommands();
         }
-        catch (final IOException | LinkageError ex)
+        catch (final LinkageError ex)
+        {
+            return null;
+        }
+    }
+
+    /** The painted commands as SVG (one thread at a time, any thread), or the chart as a PNG when they are null or fail. */
+    private static String inline(final Chart<?, ?> chart, final CommandSequence painted)
+    {
+        if (painted != null)
         {
             try
             {
-                final byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-                return "<img alt=\"chart\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\"/>";
+                final ByteArrayOutputStream svg = new ByteArrayOutputStream(64 << 10);
+                synchronized (SVG_WRITER)
+                {
+                    new SVGProcessor().getDocument(painted, new PageSize(0, 0, chart.getWidth(), chart.getHeight()))
+                        .writeTo(svg);
+                }
+                String text = svg.toString(StandardCharsets.UTF_8);
+                text = XML_PROLOG.matcher(text).replaceAll("");
+                text = NAMESPACES.matcher(text).replaceAll("");
+                return text.strip();
             }
-            catch (final IOException png)
+            catch (final IOException | LinkageError ex)
             {
-                throw new UncheckedIOException("cannot draw chart " + chart.getTitle() + ": " + png.getMessage(), png);
+                // the PNG below
             }
+        }
+        try
+        {
+            final byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+            return "<img alt=\"chart\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\"/>";
+        }
+        catch (final IOException png)
+        {
+            throw new UncheckedIOException("cannot draw chart " + chart.getTitle() + ": " + png.getMessage(), png);
         }
     }
 

@@ -100,6 +100,13 @@ final class ReplayCommand implements Callable<Integer>
     @Option(names = "--scalar", description = "Run the scalar reference passes instead of the Vector API passes.")
     boolean scalar;
 
+    @Option(names = "--scalar-warmup", paramLabel = "NODE_CYCLES",
+        defaultValue = "" + ReplayContext.DEFAULT_SCALAR_WARMUP_NODE_CYCLES,
+        description = "Run the scalar twins (same decisions) until the cycles have swept this many node slots, then " +
+            "the Vector API passes, which are slow until the JIT has compiled them (default: ${DEFAULT-VALUE}, " +
+            "a short trace such as openb's stays scalar; 0: vector from the first cycle).")
+    long scalarWarmup;
+
     @Option(names = "--verbose", description = "Print the stack trace of an error.")
     boolean verbose;
 
@@ -126,7 +133,7 @@ final class ReplayCommand implements Callable<Integer>
             ReplayProgress.NONE;
         final AtomicLong replayErrors = new AtomicLong();
         final ReplayContext ctx = new ReplayContext().speed(factor).seed(seed).samples(samples)
-            .parallelProfiles(parallel).vector(!scalar).keepPods(keepPods).progress(bar)
+            .parallelProfiles(parallel).vector(!scalar).scalarWarmupNodeCycles(scalarWarmup).keepPods(keepPods).progress(bar)
             .errorHandler(ex ->
             {
                 replayErrors.incrementAndGet();

@@ -70,7 +70,8 @@ final class PipelineRun implements AutoCloseable
             return t;
         };
         final SchedulingEngine engine = new SchedulingEngine(new NodeTable(Math.max(64, plan.trace.nodes().size())),
-            PluginRegistry.build(profile.profile()), ctx.seed()).vector(ctx.vector());
+            PluginRegistry.build(profile.profile()), ctx.seed()).vector(ctx.vector())
+            .scalarWarmup(ctx.scalarWarmupNodeCycles());
         final MirrorContext mirror = new MirrorContext().source(store).layout(KeyLayout.DEFAULT).engine(engine)
             .threadFactory(threads)
             .errorHandler(errorHandler)

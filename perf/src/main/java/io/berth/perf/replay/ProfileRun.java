@@ -108,7 +108,8 @@ final class ProfileRun
         this.ctx = ctx;
         this.clock = ctx.clock();
         this.table = new NodeTable(Math.max(64, plan.trace.nodes().size()));
-        this.engine = new SchedulingEngine(table, PluginRegistry.build(profile.profile()), ctx.seed()).vector(ctx.vector());
+        this.engine = new SchedulingEngine(table, PluginRegistry.build(profile.profile()), ctx.seed()).vector(ctx.vector())
+            .scalarWarmup(ctx.scalarWarmupNodeCycles());
         this.queue = new SchedulingQueue(ctx.queueConfig(), PriorityClasses.NONE, this::virtualNowNs);
         this.counters = new ReplayCounters(profile.name());
         this.podState = new byte[plan.podCount];

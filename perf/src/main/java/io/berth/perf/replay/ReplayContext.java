@@ -15,6 +15,10 @@ import io.berth.sched.queue.SchedulingQueueConfig;
  * <li>{@code parallelProfiles} [false]: one thread per profile instead of one profile after the other.</li>
  * <li>{@code queueConfig} [kube's defaults: backoff 1 s doubling to 10 s, 5 min unschedulable flush].</li>
  * <li>{@code vector} [true]: Vector API passes, or the scalar reference twins.</li>
+ * <li>{@code scalarWarmupNodeCycles} [{@value #DEFAULT_SCALAR_WARMUP_NODE_CYCLES}]: with the vector passes, each
+ * engine runs the scalar twins until its cycles have swept this many node slots (see
+ * {@code SchedulingEngine.scalarWarmup}): the same decisions, without paying for interpreted vector code in a short
+ * replay; 0 starts vectorised.</li>
  * <li>{@code keepPods} [false]: bound pods are never deleted after their run time (trace deletions still apply):
  * pods arrive and stay until the cluster is full, as the GPU-fragmentation paper replays openb.</li>
  * <li>{@code clock} [{@link ReplayClock#SYSTEM}]: the wall clock, injected by tests.</li>
@@ -27,6 +31,11 @@ public final class ReplayContext
 {
     /** Default points per time series. */
     public static final int DEFAULT_SAMPLES = 200;
+    /**
+     * Default scalar warm-up: about 12 million node slots swept (the openb trace, 1,523 nodes and 8,152 pods, stays
+     * within it; a 5,000-node replay switches to the vector passes after about 2,400 cycles).
+     */
+    public static final long DEFAULT_SCALAR_WARMUP_NODE_CYCLES = 12_000_000L;
     /** The most points per time series. */
     public static final int MAX_SAMPLES = 100_000;
 
@@ -36,6 +45,7 @@ public final class ReplayContext
     private boolean parallelProfiles;
     private SchedulingQueueConfig queueConfig = SchedulingQueueConfig.DEFAULT;
     private boolean vector = true;
+    private long scalarWarmupNodeCycles = DEFAULT_SCALAR_WARMUP_NODE_CYCLES;
     private boolean keepPods;
     private ReplayClock clock = ReplayClock.SYSTEM;
     private ReplayProgress progress = ReplayProgress.NONE;
@@ -108,6 +118,17 @@ public final class ReplayContext
         return vector;
     }
 
+    public ReplayContext scalarWarmupNodeCycles(final long v)
+    {
+        scalarWarmupNodeCycles = v;
+        return this;
+    }
+
+    public long scalarWarmupNodeCycles()
+    {
+        return scalarWarmupNodeCycles;
+    }
+
     public ReplayContext keepPods(final boolean v)
     {
         keepPods = v;
@@ -170,6 +191,10 @@ public final class ReplayContext
         if (samples < 2 || samples > MAX_SAMPLES)
         {
             throw new IllegalArgumentException("replay: samples must be in 2.." + MAX_SAMPLES + ": " + samples);
+        }
+        if (scalarWarmupNodeCycles < 0)
+        {
+            throw new IllegalArgumentException("replay: scalarWarmupNodeCycles must be >= 0: " + scalarWarmupNodeCycles);
         }
         if (queueConfig == null || clock == null || progress == null || errorHandler == null)
         {

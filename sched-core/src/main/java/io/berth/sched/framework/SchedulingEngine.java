@@ -41,6 +41,9 @@ public final class SchedulingEngine
     /** This cycle recomputes every node for the pod-aware plugins (set in select, read by runScores). */
     private boolean recomputePodAware;
     private boolean vector = true;
+    /** Node slots swept in scalar passes before the vector passes take over (0: vector from the first cycle). */
+    private long scalarWarmupNodeCycles;
+    private long sweptNodeCycles;
     private boolean cacheEnabled = true;
     private long rngState;
     private long useClock;
@@ -134,6 +137,30 @@ public final class SchedulingEngine
     public boolean isVector()
     {
         return vector;
+    }
+
+    /**
+     * Starts in the scalar twins and switches to the Vector API passes once cycles have swept
+     * {@code nodeCycles} node slots in all (cycles times the padded slot limit). Until C2 has compiled them, the
+     * Vector API passes run interpreted and allocate a vector per operation, which makes them several times slower
+     * than the scalar loops; a short run (a trace of a few thousand pods) is over before that pays back. The twins
+     * give the same answers, so the switch changes no decision. 0 (the default) keeps the mode chosen by
+     * {@link #vector(boolean)} from the first cycle; the warm-up applies only when the vector passes are selected.
+     */
+    public SchedulingEngine scalarWarmup(final long nodeCycles)
+    {
+        if (nodeCycles < 0)
+        {
+            throw new IllegalArgumentException("scalarWarmup must be >= 0 node cycles: " + nodeCycles);
+        }
+        this.scalarWarmupNodeCycles = nodeCycles;
+        return this;
+    }
+
+    /** True while a {@link #scalarWarmup} runs the scalar twins in place of the selected vector passes. */
+    public boolean inScalarWarmup()
+    {
+        return vector && sweptNodeCycles < scalarWarmupNodeCycles;
     }
 
     public NodeTable table()
@@ -312,6 +339,35 @@ public final class SchedulingEngine
     }
 
     private int select(final PodObject pod, final boolean scoreAlways, final boolean useCache)
+    {
+        if (scalarWarmupNodeCycles != 0)
+        {
+            return selectDuringWarmup(pod, scoreAlways, useCache);
+        }
+        return selectCycle(pod, scoreAlways, useCache);
+    }
+
+    private int selectDuringWarmup(final PodObject pod, final boolean scoreAlways, final boolean useCache)
+    {
+        final boolean selected = vector;
+        final boolean warming = selected && sweptNodeCycles < scalarWarmupNodeCycles;
+        sweptNodeCycles += paddedLimit();
+        if (!warming)
+        {
+            return selectCycle(pod, scoreAlways, useCache);
+        }
+        vector = false;
+        try
+        {
+            return selectCycle(pod, scoreAlways, useCache);
+        }
+        finally
+        {
+            vector = selected;
+        }
+    }
+
+    private int selectCycle(final PodObject pod, final boolean scoreAlways, final boolean useCache)
     {
         ensureScratch();
         requests.compile(pod);

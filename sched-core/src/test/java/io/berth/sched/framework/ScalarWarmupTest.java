@@ -1,0 +1,60 @@
+package io.berth.sched.framework;
+
+import io.berth.sched.generate.ClusterGenerator;
+import io.berth.sched.generate.GeneratedCluster;
+import io.berth.sched.generate.GeneratorSpec;
+import io.berth.sched.model.NodeObject;
+import io.berth.sched.model.PodObject;
+import io.berth.sched.plugins.PluginRegistry;
+import io.berth.sched.table.NodeTable;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ScalarWarmupTest
+{
+    @Test
+    void switchesToTheVectorPassesAfterTheWarmupAndDecidesAsAVectorEngine()
+    {
+        final GeneratedCluster cluster = ClusterGenerator.generate(GeneratorSpec.parse("nodes=60,existing=300,pods=600,seed=3"));
+        final SchedulingEngine warm = engine(cluster).scalarWarmup(60L * 200);
+        final SchedulingEngine vector = engine(cluster);
+        assertThat(warm.inScalarWarmup()).isTrue();
+        int switchedAt = -1;
+        for (int i = 0; i < cluster.pendingPods().size(); i++)
+        {
+            final PodObject pod = cluster.pendingPods().get(i);
+            assertThat(warm.schedule(pod)).as("pod %d", i).isEqualTo(vector.schedule(pod));
+            if (switchedAt < 0 && !warm.inScalarWarmup())
+            {
+                switchedAt = i;
+            }
+        }
+        // 60 nodes pad to 64 slots: the warm-up of 12,000 node slots lasts 188 cycles
+        assertThat(switchedAt).isBetween(150, 200);
+        assertThat(warm.isVector()).isTrue();
+    }
+
+    @Test
+    void scalarEnginesIgnoreTheWarmupAndNegativeValuesAreRejected()
+    {
+        final GeneratedCluster cluster = ClusterGenerator.generate(GeneratorSpec.parse("nodes=10,pods=1,seed=3"));
+        assertThat(engine(cluster).vector(false).scalarWarmup(1_000).inScalarWarmup()).isFalse();
+        assertThatThrownBy(() -> engine(cluster).scalarWarmup(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static SchedulingEngine engine(final GeneratedCluster cluster)
+    {
+        final SchedulingEngine e = new SchedulingEngine(new NodeTable(64), PluginRegistry.build(Profile.defaultProfile()), 7);
+        for (final NodeObject n : cluster.nodes())
+        {
+            e.upsertNode(n);
+        }
+        for (final PodObject p : cluster.boundPods())
+        {
+            e.addBoundPod(p);
+        }
+        return e;
+    }
+}

@@ -184,6 +184,7 @@ public final class KubeJsonWriter
         g.writeStringField("name", pod.name());
         g.writeStringField("namespace", pod.namespace());
         stringMap(g, "labels", pod.labels());
+        stringMap(g, "annotations", pod.annotations());
         time(g, "creationTimestamp", pod.creationTimestampMs());
         time(g, "deletionTimestamp", pod.deletionTimestampMs());
         g.writeEndObject();

@@ -22,7 +22,7 @@ import java.util.Map;
  */
 final class DecodeShapes
 {
-    private static final int SLOTS = 1024;
+    private static final int SLOTS = 4096;
     private static final int MASK = SLOTS - 1;
     private static final Map<String, String> NO_STRINGS = Map.of();
 

@@ -125,11 +125,15 @@ class JsonObjectDecoderSharingTest
     {
         final JsonObjectDecoder decoder = new JsonObjectDecoder();
         for (final String t : List.of("2024-12-23T16:41:12Z", "2024-02-29T00:00:00.123456789+05:30", "1970-01-01T00:00:00Z",
-            "0001-01-01T00:00:00Z", "2024-12-23T16:41:12.5-08:00", "2024-12-23 16:41:12Z"))
+            "0001-01-01T00:00:00Z", "2024-12-23T16:41:12.5-08:00"))
         {
             final byte[] json = bytes("{\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"creationTimestamp\":\"" + t + "\"}}");
             assertThat(decode(decoder, json).creationTimestampMs()).as(t).isEqualTo(tree(json).creationTimestampMs());
         }
+        // what the formatter rejects is still an error naming the field
+        final byte[] bad = bytes("{\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"creationTimestamp\":\"2024-12-23 16:41:12Z\"}}");
+        assertThat(decoder.decodePod(bad, 0, bad.length)).isNull();
+        assertThat(decoder.error()).isEqualTo("metadata.creationTimestamp: cannot parse RFC 3339 time \"2024-12-23 16:41:12Z\"");
     }
 
     @Property(tries = 2000)

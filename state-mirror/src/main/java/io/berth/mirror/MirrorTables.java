@@ -198,6 +198,7 @@ public final class MirrorTables
             return;
         }
         final boolean added = entry == null || entry.corrupt;
+        final boolean fresh = entry == null;
         if (entry == null)
         {
             entry = new Entry();
@@ -224,7 +225,7 @@ public final class MirrorTables
         else
         {
             entry.corrupt = false;
-            place(entry, event.decoded, added);
+            place(entry, event.decoded, added, fresh);
         }
 
         if (checkpoint != null)
@@ -285,7 +286,8 @@ public final class MirrorTables
         synced = true;
     }
 
-    private void place(final Entry entry, final Object object, final boolean added)
+    /** {@code fresh}: a key the tables did not hold, so nothing is pending or accounted under it. */
+    private void place(final Entry entry, final Object object, final boolean added, final boolean fresh)
     {
         switch (entry.kind)
         {
@@ -294,7 +296,7 @@ public final class MirrorTables
                 engine.upsertNode((NodeObject)object);
                 changeListener.onNode(entry.name, added);
             }
-            case POD -> placePod(entry.name, (PodObject)object);
+            case POD -> placePod(entry.name, (PodObject)object, fresh);
             case NAMESPACE -> namespaces.put(entry.name, (NamespaceObject)object);
             case PRIORITY_CLASS ->
             {
@@ -311,11 +313,12 @@ public final class MirrorTables
      * confirmed by the watch, or a relabel) is replaced in place: forget, then account the new version, which is exact
      * because {@code PodTable} undoes precisely what it added; the queue hears nothing of it.
      */
-    private void placePod(final String key, final PodObject pod)
+    private void placePod(final String key, final PodObject pod, final boolean fresh)
     {
+        // one lookup for a pod not accounted (every pod of a sync); pending holds only keys these tables hold
         final int previousNode = engine.pods().nodeSlotOf(key);
-        final boolean wasAccounted = engine.removePod(key);
-        final boolean wasPending = pending.remove(key) != null;
+        final boolean wasAccounted = previousNode >= 0 && engine.removePod(key);
+        final boolean wasPending = !fresh && pending.remove(key) != null;
         final boolean live = !pod.isTerminal();
         if (live && pod.isBound())
         {

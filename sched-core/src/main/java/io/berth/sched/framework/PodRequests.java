@@ -30,15 +30,44 @@ public final class PodRequests
     private long nonZeroMilliCpu;
     private long nonZeroMemory;
     private boolean anyRequest;
+    // The last SHAPES request shapes compiled, by the identity of the pod's (immutable) lists: a pod holding the same
+    // lists compiles to the same numbers as long as no resource was interned since (ids are never reused, so only a
+    // new name can change the result). Several, because the mirror's decoders each share lists among their own pods
+    // and take consecutive pods in turn.
+    private static final int SHAPES = 4;
+    private final Object[] shapeContainers = new Object[SHAPES];
+    private final Object[] shapeInitContainers = new Object[SHAPES];
+    private final Object[] shapeOverhead = new Object[SHAPES];
+    private final int[] shapeResourceTypes = new int[SHAPES];
+    private final int[] shapeResourceCount = new int[SHAPES];
+    private final int[][] shapeResourceIds = new int[SHAPES][8];
+    private final long[][] shapeRequests = new long[SHAPES][8];
+    private final long[] shapeNonZeroMilliCpu = new long[SHAPES];
+    private final long[] shapeNonZeroMemory = new long[SHAPES];
+    private int nextShape;
 
     public PodRequests(final NodeTable table)
     {
         this.table = table;
     }
 
-    /** Compiles the requests of {@code pod}; interns resource names new to the table. */
+    /**
+     * Compiles the requests of {@code pod}; interns resource names new to the table. A pod with the very same
+     * container lists and overhead as the pod compiled last (pods of one workload, decoded or generated, share them)
+     * keeps the numbers already compiled.
+     */
     public void compile(final PodObject pod)
     {
+        final int types = table.resources().count();
+        for (int k = 0; k < SHAPES; k++)
+        {
+            if (shapeContainers[k] == pod.containers() && shapeInitContainers[k] == pod.initContainers() &&
+                shapeOverhead[k] == pod.overhead() && shapeResourceTypes[k] == types)
+            {
+                restoreShape(k);
+                return;
+            }
+        }
         internNames(pod);
         final int r = table.resources().count();
         ensure(r);
@@ -59,6 +88,51 @@ public final class PodRequests
         }
         nonZeroMilliCpu = Resources.toStored(Resources.CPU, nonZeroMilli[Resources.CPU]);
         nonZeroMemory = Resources.toStored(Resources.MEMORY, nonZeroMilli[Resources.MEMORY]);
+        rememberShape(pod, rc);
+    }
+
+    private void rememberShape(final PodObject pod, final int types)
+    {
+        final int k = nextShape;
+        nextShape = (k + 1) % SHAPES;
+        shapeContainers[k] = pod.containers();
+        shapeInitContainers[k] = pod.initContainers();
+        shapeOverhead[k] = pod.overhead();
+        shapeResourceTypes[k] = types;
+        final int n = resourceCount;
+        if (shapeResourceIds[k].length < n)
+        {
+            shapeResourceIds[k] = new int[Math.max(n, 2 * shapeResourceIds[k].length)];
+            shapeRequests[k] = new long[shapeResourceIds[k].length];
+        }
+        for (int i = 0; i < n; i++)
+        {
+            shapeResourceIds[k][i] = resourceIds[i];
+            shapeRequests[k][i] = requests[resourceIds[i]];
+        }
+        shapeResourceCount[k] = n;
+        shapeNonZeroMilliCpu[k] = nonZeroMilliCpu;
+        shapeNonZeroMemory[k] = nonZeroMemory;
+    }
+
+    private void restoreShape(final int k)
+    {
+        for (int i = 0; i < resourceCount; i++)
+        {
+            requests[resourceIds[i]] = 0;
+        }
+        final int n = shapeResourceCount[k];
+        final int[] ids = shapeResourceIds[k];
+        final long[] amounts = shapeRequests[k];
+        for (int i = 0; i < n; i++)
+        {
+            resourceIds[i] = ids[i];
+            requests[ids[i]] = amounts[i];
+        }
+        resourceCount = n;
+        anyRequest = n > 0;
+        nonZeroMilliCpu = shapeNonZeroMilliCpu[k];
+        nonZeroMemory = shapeNonZeroMemory[k];
     }
 
     /** Stored request (cpu milli, else units) for a resource index; 0 when not requested. */

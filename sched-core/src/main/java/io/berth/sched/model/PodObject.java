@@ -389,6 +389,36 @@ public final class PodObject
         public Builder deletionTimestampMs(final long v) { deletionTimestampMs = v; return this; }
         public Builder annotations(final Map<String, String> v) { annotations = v; return this; }
 
+        /** Clears every field, as a new builder has them, so one builder can build many pods (decoders reuse one). */
+        public Builder reset()
+        {
+            namespace = null;
+            name = null;
+            labels = null;
+            creationTimestampMs = 0;
+            priority = 0;
+            nodeName = null;
+            phase = null;
+            containers = null;
+            initContainers = null;
+            overhead = null;
+            nodeSelector = null;
+            nodeAffinity = null;
+            tolerations = null;
+            hasPriority = false;
+            priorityClassName = null;
+            preemptionPolicy = null;
+            schedulingGates = null;
+            podAffinity = null;
+            podAntiAffinity = null;
+            topologySpreadConstraints = null;
+            nominatedNodeName = null;
+            startTimeMs = 0;
+            deletionTimestampMs = 0;
+            annotations = null;
+            return this;
+        }
+
         public PodObject build()
         {
             return new PodObject(namespace, name, labels, creationTimestampMs, priority, nodeName, phase, containers,

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.sched.model.Container;
 import io.berth.sched.model.ContainerImage;
 import io.berth.sched.model.ContainerPort;
+import io.berth.sched.model.GpuSharing;
 import io.berth.sched.model.LabelSelector;
 import io.berth.sched.model.LabelSelectorRequirement;
 import io.berth.sched.model.NamespaceObject;
@@ -41,7 +42,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,16 +86,20 @@ public final class JsonObjectDecoder
         .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
         .build();
     private static final Map<String, String> NO_STRINGS = Map.of();
-    private static final int STRING_CACHE_SLOTS = 8192;
+    private static final int STRING_CACHE_SLOTS = 16384;
     private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
     private static final NodeSelectorTerm EMPTY_TERM = new NodeSelectorTerm(List.of(), List.of());
     private static final PodAffinityTerm EMPTY_POD_AFFINITY_TERM =
         new PodAffinityTerm(null, null, null, null, null, null);
 
+
     private final ObjectDecoder treeDecoder = new ObjectDecoder();
+    private final PodObject.Builder podBuilder = new PodObject.Builder();
     private final FieldPath path = new FieldPath();
     /** Repeated string values (namespaces, label values, images, node names) as one instance per decoder. */
     private final StringCache strings = new StringCache(STRING_CACHE_SLOTS);
+    /** Maps, resource lists, containers, tolerations and their lists shared between the pods of a workload. */
+    private final DecodeShapes shapes = new DecodeShapes();
     private JsonParser p;
     private String errorField = "";
     private String errorMessage = "";
@@ -102,6 +107,11 @@ public final class JsonObjectDecoder
     // Per-object scratch, reset for each pod.
     private String[] resourceNames = new String[8];
     private long[] resourceValues = new long[8];
+    /** A map being read: key, value, key, value...; {@link #pairIndex} finds keys once there are many. */
+    private String[] pairs = new String[16];
+    private HashMap<String, Integer> pairIndex;
+    private Container[] containerScratch = new Container[4];
+    private Toleration[] tolerationScratch = new Toleration[4];
     private boolean hostNetwork;
     private boolean hasPriority;
     private int priority;
@@ -537,7 +547,7 @@ public final class JsonObjectDecoder
     private PodObject pod() throws IOException, FieldException
     {
         beginRoot();
-        final PodObject.Builder b = new PodObject.Builder();
+        final PodObject.Builder b = podBuilder.reset();
         hostNetwork = false;
         hasPriority = false;
         priority = 0;
@@ -566,8 +576,12 @@ public final class JsonObjectDecoder
         }
         catch (final IllegalArgumentException ex)
         {
-            // the only check the model makes: GPU sharing annotations (GpuRequest.of)
+            // the only check the model makes: GPU sharing annotations (GpuRequest.of), as the tree decoder reports it
             throw new FieldException("metadata.annotations", ex.getMessage());
+        }
+        finally
+        {
+            b.reset();
         }
         if (pod.name().isEmpty())
         {
@@ -596,7 +610,7 @@ public final class JsonObjectDecoder
             p.nextToken();
             switch (field)
             {
-                case "name" -> b.name(string(field));
+                case "name" -> b.name(uniqueString(field));
                 case "namespace" -> b.namespace(string(field));
                 case "labels" -> b.labels(stringMap(field, true));
                 case "annotations" -> b.annotations(gpuAnnotations(field));
@@ -606,40 +620,6 @@ public final class JsonObjectDecoder
             }
         }
         path.pop();
-    }
-
-    /**
-     * The annotations the model reads: GPU sharing's ({@code alibabacloud.com/gpu-*}); the others (often large, such
-     * as kubectl's last-applied-configuration) are skipped unread.
-     */
-    private Map<String, String> gpuAnnotations(final String field) throws IOException, FieldException
-    {
-        if (!beginObject(field))
-        {
-            return NO_STRINGS;
-        }
-        path.push(field);
-        Map<String, String> map = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME)
-        {
-            final String key = p.currentName();
-            p.nextToken();
-            if (!key.startsWith(GPU_ANNOTATION_PREFIX))
-            {
-                p.skipChildren();
-                continue;
-            }
-            path.pushKey(key);
-            final String value = scalarText(null);
-            path.pop();
-            if (map == null)
-            {
-                map = new LinkedHashMap<>();
-            }
-            map.put(key, value == null ? "" : value);
-        }
-        path.pop();
-        return map == null ? NO_STRINGS : Collections.unmodifiableMap(map);
     }
 
     private void podSpec(final PodObject.Builder b) throws IOException, FieldException
@@ -706,7 +686,7 @@ public final class JsonObjectDecoder
         {
             return List.of();
         }
-        final List<Container> containers = new ArrayList<>(2);
+        int n = 0;
         path.push(field);
         path.pushIndex(0);
         int i = 0;
@@ -756,11 +736,21 @@ public final class JsonObjectDecoder
                     default -> p.skipChildren();
                 }
             }
-            containers.add(new Container(name, image, ObjectDecoder.withDefaultsFrom(requests, limits), ports,
-                init && "Always".equals(restartPolicy)));
+            ResourceList effective = ObjectDecoder.withDefaultsFrom(requests, limits);
+            if (effective != requests)
+            {
+                effective = shapes.resourceList(effective);
+            }
+            if (n == containerScratch.length)
+            {
+                containerScratch = Arrays.copyOf(containerScratch, n * 2);
+            }
+            containerScratch[n++] = shapes.container(name, image, effective, ports, init && "Always".equals(restartPolicy));
         }
         path.pop();
         path.pop();
+        final List<Container> containers = shapes.list(containerScratch, n);
+        Arrays.fill(containerScratch, 0, n, null);
         return containers;
     }
 
@@ -872,7 +862,7 @@ public final class JsonObjectDecoder
         {
             return List.of();
         }
-        final List<Toleration> tolerations = new ArrayList<>(4);
+        int n = 0;
         path.push(field);
         path.pushIndex(0);
         int i = 0;
@@ -901,10 +891,16 @@ public final class JsonObjectDecoder
                     default -> p.skipChildren();
                 }
             }
-            tolerations.add(new Toleration(key, operator, value, effect));
+            if (n == tolerationScratch.length)
+            {
+                tolerationScratch = Arrays.copyOf(tolerationScratch, n * 2);
+            }
+            tolerationScratch[n++] = shapes.toleration(key, operator, value, effect);
         }
         path.pop();
         path.pop();
+        final List<Toleration> tolerations = shapes.list(tolerationScratch, n);
+        Arrays.fill(tolerationScratch, 0, n, null);
         return tolerations;
     }
 
@@ -1377,7 +1373,7 @@ public final class JsonObjectDecoder
         {
             return ResourceList.EMPTY;
         }
-        final ResourceList list = new ResourceList(Arrays.copyOf(resourceNames, n), Arrays.copyOf(resourceValues, n));
+        final ResourceList list = shapes.resourceList(resourceNames, resourceValues, n);
         Arrays.fill(resourceNames, 0, n, null);
         return list;
     }
@@ -1404,6 +1400,11 @@ public final class JsonObjectDecoder
         {
             throw wrongType(null, "a quantity");
         }
+        final long cached = shapes.quantity(text);
+        if (cached != Long.MIN_VALUE)
+        {
+            return cached;
+        }
         final long milli;
         try
         {
@@ -1417,6 +1418,7 @@ public final class JsonObjectDecoder
         {
             throw new FieldException(path.render(), "negative quantity " + ObjectDecoder.quote(text));
         }
+        shapes.quantity(text, milli);
         return milli;
     }
 
@@ -1431,13 +1433,14 @@ public final class JsonObjectDecoder
             return NO_STRINGS;
         }
         path.push(field);
-        Map<String, String> map = null;
+        pairIndex = null;
+        int entries = 0;
         int n = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME)
         {
             final String key = p.currentName();
             p.nextToken();
-            countEntry(++n);
+            countEntry(++entries);
             path.pushKey(key);
             checkLength(key, null);
             String value = scalarText(null);
@@ -1453,14 +1456,92 @@ public final class JsonObjectDecoder
                     " characters is longer than the limit of " + MAX_LABEL_VALUE_CHARS);
             }
             path.pop();
-            if (map == null)
-            {
-                map = new LinkedHashMap<>();
-            }
-            map.put(key, value);
+            n = putPair(key, value, n);
         }
         path.pop();
-        return map == null ? NO_STRINGS : Collections.unmodifiableMap(map);
+        final Map<String, String> map = shapes.stringMap(pairs, n);
+        Arrays.fill(pairs, 0, 2 * n, null);
+        pairIndex = null;
+        return map;
+    }
+
+    /**
+     * Puts a pair into {@link #pairs} after the first {@code n}; a repeated key keeps its place and takes the new
+     * value, as a {@link LinkedHashMap} (and so the tree decoder) does. Returns the new count.
+     */
+    private int putPair(final String key, final String value, final int n)
+    {
+        if (n <= 64)
+        {
+            for (int i = 0; i < 2 * n; i += 2)
+            {
+                if (pairs[i].equals(key))
+                {
+                    pairs[i + 1] = value;
+                    return n;
+                }
+            }
+        }
+        else
+        {
+            if (pairIndex == null)
+            {
+                pairIndex = new HashMap<>();
+                for (int i = 0; i < 2 * n; i += 2)
+                {
+                    pairIndex.put(pairs[i], i);
+                }
+            }
+            final Integer at = pairIndex.putIfAbsent(key, 2 * n);
+            if (at != null)
+            {
+                pairs[at + 1] = value;
+                return n;
+            }
+        }
+        if (2 * n + 2 > pairs.length)
+        {
+            pairs = Arrays.copyOf(pairs, pairs.length * 2);
+        }
+        pairs[2 * n] = key;
+        pairs[2 * n + 1] = value;
+        return n + 1;
+    }
+
+    /**
+     * The pod annotations the model reads (GPU sharing's {@code alibabacloud.com/gpu-*}, see {@link GpuSharing}); the
+     * others (often large: {@code kubectl.kubernetes.io/last-applied-configuration}) are skipped unread.
+     */
+    private Map<String, String> gpuAnnotations(final String field) throws IOException, FieldException
+    {
+        if (!beginObject(field))
+        {
+            return NO_STRINGS;
+        }
+        path.push(field);
+        pairIndex = null;
+        int entries = 0;
+        int n = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME)
+        {
+            final String key = p.currentName();
+            p.nextToken();
+            countEntry(++entries);
+            if (!key.startsWith(GPU_ANNOTATION_PREFIX))
+            {
+                p.skipChildren();
+                continue;
+            }
+            path.pushKey(key);
+            final String value = scalarText(null);
+            path.pop();
+            n = putPair(key, value == null ? "" : value, n);
+        }
+        path.pop();
+        final Map<String, String> map = shapes.stringMap(pairs, n);
+        Arrays.fill(pairs, 0, 2 * n, null);
+        pairIndex = null;
+        return map;
     }
 
     private List<String> stringList(final String field) throws IOException, FieldException
@@ -1616,17 +1697,43 @@ public final class JsonObjectDecoder
         throw wrongType(field, "an integer");
     }
 
+    /** A string field that is rarely repeated (a pod's name): made directly, not through the string cache. */
+    private String uniqueString(final String field) throws IOException, FieldException
+    {
+        final JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING)
+        {
+            checkLength(field);
+            return p.getText();
+        }
+        if (t == JsonToken.VALUE_NULL)
+        {
+            return null;
+        }
+        throw wrongType(field, "a string");
+    }
+
     private long timestamp(final String field) throws IOException, FieldException
     {
+        if (p.currentToken() == JsonToken.VALUE_STRING)
+        {
+            // the common shapes straight from the parser's characters, no String
+            checkLength(field);
+            final int length = p.getTextLength();
+            if (length == 0)
+            {
+                return 0;
+            }
+            final long fast = fastRfc3339Millis(p.getTextCharacters(), p.getTextOffset(), length);
+            if (fast != Long.MIN_VALUE)
+            {
+                return fast;
+            }
+        }
         final String text = string(field);
         if (text == null || text.isEmpty())
         {
             return 0;
-        }
-        final long fast = fastRfc3339Millis(text);
-        if (fast != Long.MIN_VALUE)
-        {
-            return fast;
         }
         try
         {
@@ -1645,18 +1752,24 @@ public final class JsonObjectDecoder
      */
     static long fastRfc3339Millis(final String t)
     {
-        final int n = t.length();
-        if (n < 20 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':' ||
-            t.charAt(16) != ':')
+        return fastRfc3339Millis(t.toCharArray(), 0, t.length());
+    }
+
+    /** {@link #fastRfc3339Millis(String)} of {@code length} characters of {@code chars} from {@code offset}. */
+    static long fastRfc3339Millis(final char[] chars, final int offset, final int length)
+    {
+        final int n = length;
+        if (n < 20 || chars[offset + 4] != '-' || chars[offset + 7] != '-' || chars[offset + 10] != 'T' ||
+            chars[offset + 13] != ':' || chars[offset + 16] != ':')
         {
             return Long.MIN_VALUE;
         }
-        final int year = digits(t, 0, 4);
-        final int month = digits(t, 5, 2);
-        final int day = digits(t, 8, 2);
-        final int hour = digits(t, 11, 2);
-        final int minute = digits(t, 14, 2);
-        final int second = digits(t, 17, 2);
+        final int year = digits(chars, offset, 4);
+        final int month = digits(chars, offset + 5, 2);
+        final int day = digits(chars, offset + 8, 2);
+        final int hour = digits(chars, offset + 11, 2);
+        final int minute = digits(chars, offset + 14, 2);
+        final int second = digits(chars, offset + 17, 2);
         if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 ||
             hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59)
         {
@@ -1664,15 +1777,15 @@ public final class JsonObjectDecoder
         }
         int i = 19;
         long nanos = 0;
-        if (t.charAt(i) == '.')
+        if (chars[offset + i] == '.')
         {
             i++;
             final int start = i;
-            while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9')
+            while (i < n && chars[offset + i] >= '0' && chars[offset + i] <= '9')
             {
                 if (i - start < 9)
                 {
-                    nanos = nanos * 10 + (t.charAt(i) - '0');
+                    nanos = nanos * 10 + (chars[offset + i] - '0');
                 }
                 i++;
             }
@@ -1691,15 +1804,15 @@ public final class JsonObjectDecoder
             return Long.MIN_VALUE;
         }
         final int offsetSeconds;
-        final char z = t.charAt(i);
+        final char z = chars[offset + i];
         if (z == 'Z' && i == n - 1)
         {
             offsetSeconds = 0;
         }
-        else if ((z == '+' || z == '-') && i == n - 6 && t.charAt(i + 3) == ':')
+        else if ((z == '+' || z == '-') && i == n - 6 && chars[offset + i + 3] == ':')
         {
-            final int oh = digits(t, i + 1, 2);
-            final int om = digits(t, i + 4, 2);
+            final int oh = digits(chars, offset + i + 1, 2);
+            final int om = digits(chars, offset + i + 4, 2);
             if (oh < 0 || oh > 18 || om < 0 || om > 59 || (oh == 18 && om != 0))
             {
                 return Long.MIN_VALUE;
@@ -1710,17 +1823,30 @@ public final class JsonObjectDecoder
         {
             return Long.MIN_VALUE;
         }
-        final long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+        final long epochDay = epochDay(year, month, day);
         final long seconds = epochDay * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds;
         return Math.addExact(Math.multiplyExact(seconds, 1000L), nanos / 1_000_000);
     }
 
-    private static int digits(final String t, final int from, final int count)
+    /** Days since 1970-01-01 of a valid proleptic Gregorian date, as {@code LocalDate.toEpochDay} (no object). */
+    static long epochDay(final int year, final int month, final int day)
+    {
+        // Howard Hinnant's days_from_civil
+        final long y = month <= 2 ? year - 1L : year;
+        final long era = Math.floorDiv(y, 400);
+        final long yearOfEra = y - era * 400;
+        final int shiftedMonth = month > 2 ? month - 3 : month + 9;
+        final long dayOfYear = (153L * shiftedMonth + 2) / 5 + day - 1;
+        final long dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097 + dayOfEra - 719_468;
+    }
+
+    private static int digits(final char[] t, final int from, final int count)
     {
         int v = 0;
         for (int i = from; i < from + count; i++)
         {
-            final char c = t.charAt(i);
+            final char c = t[i];
             if (c < '0' || c > '9')
             {
                 return -1;

@@ -34,19 +34,20 @@ public final class EventDecoder
         event.keyText = new String(key, StandardCharsets.UTF_8);
         final KubeKind kind = classifier.kindOf(key);
         event.kind = kind;
+        event.name = null;
         event.decoded = null;
         event.error = null;
         if (kind == KubeKind.OTHER)
         {
             return;
         }
-        final String name = classifier.nameOf(key);
-        event.name = name;
+        final int nameStart = classifier.nameStart(key);
         if (!event.hasValue())
         {
+            event.name = nameStart < 0 ? null : name(key, nameStart);
             return;
         }
-        if (name == null)
+        if (nameStart < 0)
         {
             event.error = "key does not name a " + kind.kindName();
             return;
@@ -59,20 +60,77 @@ public final class EventDecoder
         }
         catch (final RuntimeException ex)
         {
+            event.name = name(key, nameStart);
             event.error = "cannot decode: " + ex;
             return;
         }
         if (decoded == null)
         {
+            event.name = name(key, nameStart);
             event.error = fromCheckpoint ? records.error() : decoder.error();
             return;
         }
-        if (!name.equals(identity(decoded)))
+        final String identity = identity(decoded);
+        if (!sameText(key, nameStart, identity))
         {
-            event.error = "the object is named \"" + identity(decoded) + "\", not \"" + name + "\" as its key says";
+            final String name = name(key, nameStart);
+            event.name = name;
+            event.error = "the object is named \"" + identity + "\", not \"" + name + "\" as its key says";
             return;
         }
+        // the key names the object: its own name string serves as the event's (no second copy of it)
+        event.name = identity;
         event.decoded = decoded;
+    }
+
+    private static String name(final byte[] key, final int start)
+    {
+        return new String(key, start, key.length - start, StandardCharsets.UTF_8);
+    }
+
+    /** True when the UTF-8 bytes of {@code key} from {@code start} to its end are {@code text}. */
+    static boolean sameText(final byte[] key, final int start, final String text)
+    {
+        final int n = text.length();
+        if (key.length - start == n)
+        {
+            boolean ascii = true;
+            for (int i = 0; i < n; i++)
+            {
+                final byte b = key[start + i];
+                if (b < 0)
+                {
+                    ascii = false;
+                    break;
+                }
+                if (b != text.charAt(i))
+                {
+                    return false;
+                }
+            }
+            if (ascii)
+            {
+                return true;
+            }
+        }
+        else
+        {
+            // equal only if some character takes more than one byte
+            boolean ascii = true;
+            for (int i = start; i < key.length; i++)
+            {
+                if (key[i] < 0)
+                {
+                    ascii = false;
+                    break;
+                }
+            }
+            if (ascii)
+            {
+                return false;
+            }
+        }
+        return name(key, start).equals(text);
     }
 
     private static String identity(final Object object)

@@ -38,10 +38,20 @@ public final class KeyClassifier
      */
     public String nameOf(final byte[] key)
     {
+        final int start = nameStart(key);
+        return start < 0 ? null : new String(key, start, key.length - start, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Where {@link #nameOf} would cut the name from (it runs to the key's end), without making it: -1 when the key is
+     * of no mapped kind or has not the shape of one.
+     */
+    public int nameStart(final byte[] key)
+    {
         final int i = match(key);
         if (i < 0)
         {
-            return null;
+            return -1;
         }
         final int start = prefixes[i].length;
         int slashes = 0;
@@ -58,9 +68,9 @@ public final class KeyClassifier
         if (key.length == start || slashes != wanted ||
             (wanted == 1 && (slashAt == start || slashAt == key.length - 1)))
         {
-            return null;
+            return -1;
         }
-        return new String(key, start, key.length - start, StandardCharsets.UTF_8);
+        return start;
     }
 
     private int match(final byte[] key)

@@ -23,6 +23,7 @@ import io.berth.perf.replay.report.TerminalReport;
 import io.berth.perf.trace.Trace;
 import io.berth.perf.trace.TraceError;
 import io.berth.perf.trace.TraceSource;
+import io.berth.sched.queue.SchedulingQueueConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -97,6 +98,11 @@ final class ReplayCommand implements Callable<Integer>
     @Option(names = "--scalar", description = "Run the scalar reference passes instead of the Vector API passes.")
     boolean scalar;
 
+    @Option(names = "--queueing-hints", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Let an assigned pod's deletion or placement move only the waiting pods it may help (default)" +
+            "; --no-queueing-hints retries every waiting pod on every event (the same decisions, slower).")
+    boolean queueingHints = true;
+
     @Option(names = "--verbose", description = "Print the stack trace of an error.")
     boolean verbose;
 
@@ -122,7 +128,8 @@ final class ReplayCommand implements Callable<Integer>
         final ReplayProgress bar = showProgress ? new TerminalProgress(new PrintStream(System.err, true), 200) :
             ReplayProgress.NONE;
         final ReplayContext ctx = new ReplayContext().speed(factor).seed(seed).samples(samples)
-            .parallelProfiles(parallel).vector(!scalar).keepPods(keepPods).progress(bar);
+            .parallelProfiles(parallel).vector(!scalar).keepPods(keepPods).progress(bar)
+            .queueConfig(SchedulingQueueConfig.DEFAULT.withQueueingHints(queueingHints));
         final ReplayReport report = new ReplayDriver(ctx).replay(t, replayProfiles);
 
         if (json)

@@ -38,11 +38,16 @@ import java.util.function.LongSupplier;
  * With {@link SchedulingQueueConfig#queueingHints()}, popFromBackoffQ and an engine given to
  * {@link #queueingHints}, the assigned-pod events that come with their pod ({@link #onAssignedPodDelete},
  * {@link #onAssignedPodAdd}) move only the unschedulable pods that {@link QueueingHints} cannot prove would fail
- * again: a deletion on node N moves a pod that now passes every filter on N, a pod-to-pod pod (required pod
- * (anti-)affinity, DoNotSchedule spread) whose terms count the deleted pod, and a pod the deleted pod's
- * anti-affinity repelled; a placement moves only pod-to-pod pods whose terms count it. Waiting pods are kept in
- * two lists (pod-to-pod and the rest) so that a placement visits only the first. Events without their pod
- * ({@link #onClusterEvent}) and node events move every pod, as without hints.
+ * again: a pod-to-pod pod (required pod (anti)-affinity, DoNotSchedule spread) whose terms count the changed
+ * pod, a pod the deleted pod's anti-affinity repelled, and, after a deletion on node N, a pod that now fits on N.
+ * Node-local pods (every other pod) can only fit on the nodes of the round's deletions, so they go through a
+ * <em>chain</em> instead of all moving at once: the first of them in the exhaustive queue's order with room
+ * (cpu, memory, GPU) on such a node moves, tentatively; when its turn comes {@link #pop()} hands it out only if
+ * it passes every filter on one of those nodes (else it is left waiting, its retry booked), and moves the next
+ * one with room behind it. A deletion costs one pass of arithmetic over the waiting pods and an attempt for the
+ * pods that fit, instead of an attempt for every waiting pod. Waiting pods are kept in two lists (pod-to-pod and
+ * the rest) so that a placement visits only the first. Events without their pod ({@link #onClusterEvent}) and
+ * node events move every pod, as without hints.
  * <p>
  * Deviation from kube, on purpose: the hinted queue makes the same decisions as the exhaustive one (hints off),
  * which the replay's equivalence test checks. The exhaustive queue retries every waiting pod after each event,

@@ -428,7 +428,8 @@ public final class SchedulingQueue
         {
             return false;
         }
-        if (roundOpen && slot == lastPopSlot && unschedulablePodToPod.size > 0 && isHinted())
+        if (roundOpen && slot == lastPopSlot && isHinted() &&
+            (unschedulablePodToPod.size > 0 || tentativeSlot >= 0 && podToPod[tentativeSlot]))
         {
             admitCountedBehind(pods[slot]);
         }
@@ -499,6 +500,14 @@ public final class SchedulingQueue
         {
             abandonChain(now);
         }
+        else if (tentativeSlot >= 0)
+        {
+            // the chain restarts below with this node too; its pod waits again meanwhile, so the hints see it
+            final int t = tentativeSlot;
+            tentativeSlot = -1;
+            detach(t);
+            reparkVirtual(t);
+        }
         // backwards: moving the pod at i puts the last entry, already visited, into i
         for (int i = unschedulablePods.size - 1; i >= 0; i--)
         {
@@ -509,14 +518,11 @@ public final class SchedulingQueue
             {
                 move = true;
             }
-            else if (podToPod[slot])
-            {
-                move = QueueingHints.countedBy(pod, deleted) ||
-                    hints.mayFitOn(pod, requestCpu[slot], requestMemory[slot], nodeSlot);
-            }
             else
             {
-                move = !chain && hints.mayFitOn(pod, requestCpu[slot], requestMemory[slot], nodeSlot);
+                // a pod-to-pod pod whose terms do not count the deleted pod is, for this deletion, node-local
+                move = podToPod[slot] && QueueingHints.countedBy(pod, deleted) ||
+                    !chain && hints.mayFitOn(pod, requestCpu[slot], requestMemory[slot], nodeSlot);
             }
             if (move)
             {
@@ -544,6 +550,7 @@ public final class SchedulingQueue
         }
         beginEvent();
         final long now = nanoClock.getAsLong();
+        promoteIfCounted(added, now);
         for (int i = unschedulablePodToPod.size - 1; i >= 0; i--)
         {
             final int slot = unschedulablePodToPod.slots[i];
@@ -970,8 +977,7 @@ public final class SchedulingQueue
         for (int i = unschedulablePods.size - 1; i >= 0; i--)
         {
             final int slot = unschedulablePods.slots[i];
-            if (!podToPod[slot] && parkRound[slot] <= closedRounds &&
-                hints.fitsOnAny(pods[slot], requestCpu[slot], requestMemory[slot]))
+            if (parkRound[slot] <= closedRounds && hints.fitsOnAny(pods[slot], requestCpu[slot], requestMemory[slot]))
             {
                 materialize(slot);
                 requeueAfterBackoff(slot, now, false);
@@ -990,8 +996,7 @@ public final class SchedulingQueue
         for (int i = 0, n = unschedulablePods.size; i < n; i++)
         {
             final int slot = unschedulablePods.slots[i];
-            if (podToPod[slot] || parkRound[slot] > closedRounds ||
-                !hints.roomOnAny(pods[slot], requestCpu[slot], requestMemory[slot]))
+            if (parkRound[slot] > closedRounds || !hints.roomOnAny(pods[slot], requestCpu[slot], requestMemory[slot]))
             {
                 continue;
             }
@@ -1004,11 +1009,34 @@ public final class SchedulingQueue
         return best;
     }
 
+    /**
+     * When the chain's pod is a pod-to-pod pod whose terms count {@code changed}, it may now fit beyond the freed
+     * nodes: it becomes an ordinary pod (its attempt will run) and the chain goes on behind it.
+     */
+    private void promoteIfCounted(final PodObject changed, final long now)
+    {
+        final int t = tentativeSlot;
+        if (t >= 0 && podToPod[t] && QueueingHints.countedBy(pods[t], changed))
+        {
+            tentativeSlot = -1;
+            final int next = nextCandidate(t, now);
+            if (next >= 0)
+            {
+                requeueAfterBackoff(next, now, false);
+                tentativeSlot = next;
+            }
+        }
+    }
+
     /** Puts a pod taken out for the chain back among the waiting, as left waiting in this round. */
     private void reparkVirtual(final int slot)
     {
         states[slot] = UNSCHEDULABLE;
         unschedulablePods.add(slot);
+        if (podToPod[slot])
+        {
+            unschedulablePodToPod.add(slot);
+        }
     }
 
     /** Whether the exhaustive queue, having moved both when the round opened, pops {@code a} before {@code b}. */
@@ -1039,6 +1067,7 @@ public final class SchedulingQueue
     private void admitCountedBehind(final PodObject placed)
     {
         final long now = nanoClock.getAsLong();
+        promoteIfCounted(placed, now);
         for (int i = unschedulablePodToPod.size - 1; i >= 0; i--)
         {
             final int slot = unschedulablePodToPod.slots[i];

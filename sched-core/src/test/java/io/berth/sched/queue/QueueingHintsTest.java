@@ -16,6 +16,8 @@ import io.berth.sched.model.PodAffinity;
 import io.berth.sched.model.PodAffinityTerm;
 import io.berth.sched.model.PodObject;
 import io.berth.sched.model.ResourceList;
+import io.berth.sched.model.Taint;
+import io.berth.sched.model.TopologySpreadConstraint;
 import io.berth.sched.plugins.PluginRegistry;
 import io.berth.sched.table.NodeTable;
 
@@ -186,5 +188,53 @@ class QueueingHintsTest
         assertThat(q.unschedulableSize()).isZero();
         assertThat(q.isHinted()).isFalse();
         assertThat(queue(true).isHinted()).isTrue();
+    }
+
+    private static NodeObject zoned(final String name, final String zone, final List<Taint> taints)
+    {
+        return NodeObject.builder(name).labels(Map.of("kubernetes.io/hostname", name, ZONE, zone)).taints(taints)
+            .allocatable(ResourceList.ofMilli("cpu", 4000, "memory", 64 * 1024 * MI * 1000, "pods", 110_000)).build();
+    }
+
+    private static final String ZONE = "topology.kubernetes.io/zone";
+
+    @Test
+    void aChainedSpreadPodGetsItsAttemptWhenAPodItCountsIsPlacedBeforeItsTurn()
+    {
+        for (final boolean hints : new boolean[] {true, false})
+        {
+            final SchedulingEngine e = new SchedulingEngine(new NodeTable(64), PluginRegistry.build(Profile.defaultProfile()), 1);
+            e.upsertNode(zoned("tainted-a", "a", List.of(new Taint("dedicated", "x", Taint.NO_SCHEDULE))));
+            e.upsertNode(zoned("free-a", "a", List.of()));
+            e.upsertNode(zoned("small-b", "b", List.of()));
+            assertThat(e.addBoundPod(pod("x", 4000, "x").withNodeName("tainted-a"))).isTrue();
+            assertThat(e.addBoundPod(pod("s-0", 100, "s").withNodeName("free-a"))).isTrue();
+            assertThat(e.addBoundPod(pod("filler", 2000, "x").withNodeName("small-b"))).isTrue();
+            final SchedulingQueue q = new SchedulingQueue(SchedulingQueueConfig.DEFAULT.withQueueingHints(hints),
+                PriorityClasses.NONE, clock).queueingHints(e);
+            // spread over zones: a has one s pod, b none and no room for 3000: fits nowhere
+            final PodObject spread = pod("s-spread", 3000, "s").toBuilder().topologySpreadConstraints(List.of(
+                new TopologySpreadConstraint(1, ZONE, "DoNotSchedule", new LabelSelector(Map.of("app", "s"), List.of()),
+                    null, "", "", List.of()))).build();
+            q.add(spread);
+            PodObject p = q.pop();
+            assertThat(e.schedule(p)).isNegative();
+            q.requeueUnschedulable(p);
+            clock.advance(SECOND);
+            // x leaves the tainted node: room there (the chain's candidate), but the taint still keeps it off
+            final int tainted = e.table().slotOf("tainted-a");
+            final PodObject x = e.pods().pod("default/x");
+            e.removePod("default/x");
+            q.onAssignedPodDelete(x, tainted);
+            // an s pod bound for zone b comes first and lifts b's count: zone a opens for the spread pod
+            q.add(pod("s-1", 100, "s").toBuilder().nodeSelector(Map.of(ZONE, "b")).build());
+            p = q.pop();
+            assertThat(p.name()).isEqualTo("s-1");
+            assertThat(e.table().name(e.schedule(p))).isEqualTo("small-b");
+            q.done(p.key());
+            p = q.pop();
+            assertThat(p).as("hints %s: the spread pod is attempted after s-1", hints).isNotNull();
+            assertThat(e.table().name(e.schedule(p))).isEqualTo("free-a");
+        }
     }
 }

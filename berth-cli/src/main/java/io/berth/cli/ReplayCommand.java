@@ -24,6 +24,7 @@ import io.berth.perf.replay.report.TerminalReport;
 import io.berth.perf.trace.Trace;
 import io.berth.perf.trace.TraceError;
 import io.berth.perf.trace.TraceSource;
+import io.berth.sched.queue.SchedulingQueueConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -107,6 +108,11 @@ final class ReplayCommand implements Callable<Integer>
             "a short trace such as openb's stays scalar; 0: vector from the first cycle).")
     long scalarWarmup;
 
+    @Option(names = "--queueing-hints", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Let an assigned pod's deletion or placement move only the waiting pods it may help (default)" +
+            "; --no-queueing-hints retries every waiting pod on every event (the same decisions, slower).")
+    boolean queueingHints = true;
+
     @Option(names = "--verbose", description = "Print the stack trace of an error.")
     boolean verbose;
 
@@ -134,6 +140,7 @@ final class ReplayCommand implements Callable<Integer>
         final AtomicLong replayErrors = new AtomicLong();
         final ReplayContext ctx = new ReplayContext().speed(factor).seed(seed).samples(samples)
             .parallelProfiles(parallel).vector(!scalar).scalarWarmupNodeCycles(scalarWarmup).keepPods(keepPods).progress(bar)
+            .queueConfig(SchedulingQueueConfig.DEFAULT.withQueueingHints(queueingHints))
             .errorHandler(ex ->
             {
                 replayErrors.incrementAndGet();

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -160,7 +161,11 @@ final class ScheduleCommand implements Callable<Integer>
         final NodeTable table = cluster.table();
         final long[] virtualNanos = new long[1];
         final SchedulingQueue queue = new SchedulingQueue(
-            SchedulingQueueConfig.DEFAULT, PriorityClasses.NONE, () -> virtualNanos[0]);
+            SchedulingQueueConfig.DEFAULT, PriorityClasses.NONE, () -> virtualNanos[0]).queueingHints(engine);
+        // placements since the queue last drained, told to it (ASSIGNED_POD_ADD) when it drains
+        PodObject[] placedPods = new PodObject[64];
+        int[] placedSlots = new int[64];
+        int placedCount = 0;
         for (final PodObject pod : cluster.pending())
         {
             queue.add(pod);
@@ -181,6 +186,16 @@ final class ScheduleCommand implements Callable<Integer>
             while (true)
             {
                 PodObject pod = queue.pop();
+                if (pod == null && placedCount > 0)
+                {
+                    for (int i = 0; i < placedCount; i++)
+                    {
+                        queue.onAssignedPodAdd(placedPods[i], placedSlots[i]);
+                        placedPods[i] = null;
+                    }
+                    placedCount = 0;
+                    continue;
+                }
                 if (pod == null)
                 {
                     final long next = queue.nextFlushNs();
@@ -213,6 +228,13 @@ final class ScheduleCommand implements Callable<Integer>
                 {
                     placed++;
                     queue.done(pod.key());
+                    if (placedCount == placedPods.length)
+                    {
+                        placedPods = Arrays.copyOf(placedPods, placedCount * 2);
+                        placedSlots = Arrays.copyOf(placedSlots, placedCount * 2);
+                    }
+                    placedPods[placedCount] = pod;
+                    placedSlots[placedCount++] = slot;
                     unschedulable.remove(pod.key());
                     if (placements != null)
                     {

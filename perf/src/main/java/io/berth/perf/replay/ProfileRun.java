@@ -28,6 +28,12 @@ import io.berth.sched.table.Resources;
  * {@code runNs} after their binding, and the queue's flushes (backoff over, unschedulable for too long); after the
  * events of each instant the queue is drained, each pod scheduled and, when it fits, assumed (assume = bind).
  * The loop allocates nothing per pod in steady state except when a failed pod's reasons change.
+ * <p>
+ * Cluster events for the queue: a bound pod's deletion ({@link SchedulingQueue#onAssignedPodDelete}, with the pod
+ * and its node, so queueing hints apply), node upserts and deletions, and placements
+ * ({@link SchedulingQueue#onAssignedPodAdd}): the placements of one drain are told to the queue after the drain,
+ * as the informer would deliver the bindings after the scheduling cycles, and the queue is drained again while
+ * that moves pods.
  */
 final class ProfileRun
 {
@@ -54,6 +60,12 @@ final class ProfileRun
     private final boolean[] failedBefore;
     /** Per pod id: the virtual time it was bound, or -1. */
     private final long[] bindNs;
+    /** Per pod id: the node slot it was last bound to, or -1. */
+    private final int[] boundSlot;
+    /** The pods placed in the current drain and their nodes, told to the queue after it. */
+    private PodObject[] placedPods = new PodObject[64];
+    private int[] placedSlots = new int[64];
+    private int placedCount;
     private final ObjectIntHashMap<String> liveIdByKey;
     private final DeletionHeap deletions;
     private final Histogram latency = new Histogram(3);
@@ -110,13 +122,15 @@ final class ProfileRun
         this.table = new NodeTable(Math.max(64, plan.trace.nodes().size()));
         this.engine = new SchedulingEngine(table, PluginRegistry.build(profile.profile()), ctx.seed()).vector(ctx.vector())
             .scalarWarmup(ctx.scalarWarmupNodeCycles());
-        this.queue = new SchedulingQueue(ctx.queueConfig(), PriorityClasses.NONE, this::virtualNowNs);
+        this.queue = new SchedulingQueue(ctx.queueConfig(), PriorityClasses.NONE, this::virtualNowNs).queueingHints(engine);
         this.counters = new ReplayCounters(profile.name());
         this.podState = new byte[plan.podCount];
         this.everPlaced = new boolean[plan.podCount];
         this.failedBefore = new boolean[plan.podCount];
         this.bindNs = new long[plan.podCount];
         Arrays.fill(bindNs, -1);
+        this.boundSlot = new int[plan.podCount];
+        Arrays.fill(boundSlot, -1);
         this.liveIdByKey = new ObjectIntHashMap<>(Math.max(16, Math.min(plan.podCount, 1 << 20)));
         this.deletions = new DeletionHeap(1024);
         this.spanNs = ctx.keepPods() ? plan.eventSpanNs : plan.spanNs;
@@ -147,6 +161,18 @@ final class ProfileRun
     SchedulingEngine engine()
     {
         return engine;
+    }
+
+    /** The node slot pod {@code id} was last bound to, or -1 when it never was. */
+    int boundSlot(final int id)
+    {
+        return boundSlot[id];
+    }
+
+    /** Rounds of retries the queue's hints booked without running them. */
+    long hintedRounds()
+    {
+        return queue.closedRounds();
     }
 
     long virtualNowNs()
@@ -197,9 +223,8 @@ final class ProfileRun
                 deletions.pop();
                 if (podState[id] == BOUND)
                 {
-                    removeBound(id);
+                    deleteBound(id);
                     podsCompleted++;
-                    queue.onClusterEvent(ClusterEvent.ASSIGNED_POD_DELETE);
                 }
             }
             while (nextEvent < n && timeNs[nextEvent] <= t)
@@ -268,9 +293,8 @@ final class ProfileRun
                 {
                     if (podState[id] == BOUND)
                     {
-                        removeBound(id);
+                        deleteBound(id);
                         podsDeletedByTrace++;
-                        queue.onClusterEvent(ClusterEvent.ASSIGNED_POD_DELETE);
                     }
                     else if (podState[id] == PENDING)
                     {
@@ -304,7 +328,8 @@ final class ProfileRun
             {
                 podsCreated++;
                 liveIdByKey.put(key, id);
-                bound(id);
+                bound(id, engine.pods().nodeSlotOf(key));
+                queue.onAssignedPodAdd(pod, boundSlot[id]);
             }
             else
             {
@@ -319,8 +344,25 @@ final class ProfileRun
         queue.add(pod);
     }
 
-    /** Pops and schedules every pod the queue has ready now. */
+    /** Pops and schedules every pod the queue has ready now; tells it the placements and drains again. */
     private void drain()
+    {
+        int placed;
+        do
+        {
+            drainOnce();
+            placed = placedCount;
+            placedCount = 0;
+            for (int i = 0; i < placed; i++)
+            {
+                queue.onAssignedPodAdd(placedPods[i], placedSlots[i]);
+                placedPods[i] = null;
+            }
+        }
+        while (placed > 0); // the next drain also ends the queue's round of these events
+    }
+
+    private void drainOnce()
     {
         PodObject pod;
         while ((pod = queue.pop()) != null)
@@ -333,7 +375,14 @@ final class ProfileRun
             if (slot >= 0)
             {
                 queue.done(pod.key());
-                bound(id);
+                bound(id, slot);
+                if (placedCount == placedPods.length)
+                {
+                    placedPods = Arrays.copyOf(placedPods, placedCount * 2);
+                    placedSlots = Arrays.copyOf(placedSlots, placedCount * 2);
+                }
+                placedPods[placedCount] = pod;
+                placedSlots[placedCount++] = slot;
                 if (!failedOnce)
                 {
                     placedBeforeFirstFailure++;
@@ -354,9 +403,10 @@ final class ProfileRun
         }
     }
 
-    private void bound(final int id)
+    private void bound(final int id, final int slot)
     {
         podState[id] = BOUND;
+        boundSlot[id] = slot;
         podsPlaced++;
         everPlaced[id] = true;
         bindNs[id] = nowNs;
@@ -365,6 +415,16 @@ final class ProfileRun
         {
             deletions.push(nowNs + run, id);
         }
+    }
+
+    /** A bound pod ends or is deleted: the queue hears which pod left which node. */
+    private void deleteBound(final int id)
+    {
+        final String key = plan.podKeys[id];
+        final PodObject pod = engine.pods().pod(key);
+        final int node = engine.pods().nodeSlotOf(key);
+        removeBound(id);
+        queue.onAssignedPodDelete(pod, node);
     }
 
     private void removeBound(final int id)
@@ -398,6 +458,7 @@ final class ProfileRun
             }
         }
         engine.removeNode(name);
+        queue.onClusterEvent(ClusterEvent.NODE_DELETE);
     }
 
     private void countReasons(final Map<String, Integer> reasons)

@@ -116,12 +116,13 @@ class ReplayDriverTest
         final ProfileRun run = run(trace, ctx());
         final ReplayResult r = run.run();
 
-        // a: tried at 0, then flushed at 5 min + 1 ns, 10 min + 2 ns, 15 min + 3 ns; c placed at 20 min; a's last
-        // round after the trace, at 20 min + 4 ns, places nothing and the replay stops
+        // a: tried at 0, then flushed at 5 min + 1 ns, 10 min + 2 ns, 15 min + 3 ns; c placed at 20 min, an
+        // ASSIGNED_POD_ADD that (exhaustive queue) retries a at 20 min, which the hints book without running it;
+        // a's last round after the trace, at 25 min + 1 ns, places nothing and the replay stops
         assertThat(r.failedAttempts()).isEqualTo(5);
         assertThat(r.scheduleAttempts()).isEqualTo(6);
         assertThat(run.bindNs(1)).isEqualTo(20 * MIN);
-        assertThat(run.virtualNowNs()).isEqualTo(20 * MIN + 4);
+        assertThat(run.virtualNowNs()).isEqualTo(25 * MIN + 1);
         assertThat(r.neverPlaced()).isEqualTo(1);
         assertThat(r.neverPlacedShare()).isEqualTo(0.5);
         assertThat(r.pendingAtEnd()).isEqualTo(1);

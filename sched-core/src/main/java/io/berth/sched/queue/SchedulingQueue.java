@@ -1,5 +1,6 @@
 package io.berth.sched.queue;
 
+import io.berth.sched.framework.SchedulingEngine;
 import io.berth.sched.model.PodObject;
 
 import java.util.Arrays;
@@ -33,9 +34,38 @@ import java.util.function.LongSupplier;
  * The state of each pod lives in parallel arrays indexed by a slot; the heaps hold slots. {@link #pop()} allocates
  * nothing. The clock is injected and nothing sleeps: time passes only when the clock says so.
  * <p>
- * Simplifications of kube: no queueing hints (every listed event moves every unschedulable pod, and an update of
- * an unschedulable pod other than its status moves it, as kube does with hints disabled); no nominator; the
- * periodic flushes run when {@link #pop()} or {@link #flush()} is called rather than on tickers.
+ * <h2>Queueing hints</h2>
+ * With {@link SchedulingQueueConfig#queueingHints()}, popFromBackoffQ and an engine given to
+ * {@link #queueingHints}, the assigned-pod events that come with their pod ({@link #onAssignedPodDelete},
+ * {@link #onAssignedPodAdd}) move only the unschedulable pods that {@link QueueingHints} cannot prove would fail
+ * again: a pod-to-pod pod (required pod (anti)-affinity, DoNotSchedule spread) whose terms count the changed
+ * pod, a pod the deleted pod's anti-affinity repelled, and, after a deletion on node N, a pod that now fits on N.
+ * Node-local pods (every other pod) can only fit on the nodes of the round's deletions, so they go through a
+ * <em>chain</em> instead of all moving at once: the first of them in the exhaustive queue's order with room
+ * (cpu, memory, GPU) on such a node moves, tentatively; when its turn comes {@link #pop()} hands it out only if
+ * it passes every filter on one of those nodes (else it is left waiting, its retry booked), and moves the next
+ * one with room behind it. A deletion costs one pass of arithmetic over the waiting pods and an attempt for the
+ * pods that fit, instead of an attempt for every waiting pod. Waiting pods are kept in two lists (pod-to-pod and
+ * the rest) so that a placement visits only the first. Events without their pod ({@link #onClusterEvent}) and
+ * node events move every pod, as without hints.
+ * <p>
+ * Deviation from kube, on purpose: the hinted queue makes the same decisions as the exhaustive one (hints off),
+ * which the replay's equivalence test checks. The exhaustive queue retries every waiting pod after each event,
+ * and a failed attempt moves the pod's queue timestamp to the failure and adds one to its attempts (so its
+ * order in activeQ and its backoff). A pod a hint leaves waiting would have failed that retry, so the hinted
+ * queue books it as done, lazily: a <em>round</em> opens at the first event after the queue was last drained
+ * ({@link #pop()} returned null) and closes at the next drain; a pod left waiting through k closed rounds gets
+ * k attempts and the last round's close as its timestamp when it is next read (moved, flushed, updated, shown).
+ * A placement during a round also moves the waiting pod-to-pod pods it counts that the exhaustive queue would
+ * pop after it in that round (compared by their queue keys), since those would have seen it. This is exact when
+ * events arrive between drains on a clock that stands still during a drain (the replay, {@code berth schedule}
+ * without preemption); with events during a drain (preemption's deletions) or a running clock, orders can
+ * differ as they do between kube with and without hints. kube's hinted queue keeps the old timestamp and
+ * attempts of a pod it leaves waiting. {@link #schedulingCycle()} counts real pops only.
+ * <p>
+ * Other simplifications of kube: an update of an unschedulable pod other than its status moves it (as kube does
+ * with hints disabled); no nominator; the periodic flushes run when {@link #pop()} or {@link #flush()} is called
+ * rather than on tickers.
  */
 public final class SchedulingQueue
 {
@@ -73,14 +103,23 @@ public final class SchedulingQueue
     private boolean[] updatedInFlight = new boolean[INITIAL_CAPACITY];
     private boolean[] unknownClass = new boolean[INITIAL_CAPACITY];
     private int[] freeSlots = new int[INITIAL_CAPACITY];
+    // queueing hints: per slot
+    private long[] parkRound = new long[INITIAL_CAPACITY];
+    private boolean[] described = new boolean[INITIAL_CAPACITY];
+    private boolean[] podToPod = new boolean[INITIAL_CAPACITY];
+    private long[] requestCpu = new long[INITIAL_CAPACITY];
+    private long[] requestMemory = new long[INITIAL_CAPACITY];
+    private int[] podToPodPositions = new int[INITIAL_CAPACITY];
     private int freeCount;
     private int slotLimit;
 
     private final SlotHeap activeQ = new SlotHeap(ACTIVE_ORDER);
     private final SlotHeap backoffQ = new SlotHeap(BACKOFF_ORDER);
     private final SlotHeap errorBackoffQ = new SlotHeap(ERROR_BACKOFF_ORDER);
-    private final SlotList unschedulablePods = new SlotList();
-    private final SlotList gatedPods = new SlotList();
+    private final SlotList unschedulablePods = new SlotList(false);
+    /** The pod-to-pod pods of unschedulablePods (hints only). */
+    private final SlotList unschedulablePodToPod = new SlotList(true);
+    private final SlotList gatedPods = new SlotList(false);
     private int inFlightCount;
 
     private long nextSequence;
@@ -88,6 +127,25 @@ public final class SchedulingQueue
     private long schedulingCycle;
     private long leftoverDeadlineNs = Long.MAX_VALUE;
     private long unknownClassPods;
+
+    private QueueingHints hints;
+    private final long[] scratchRequests = new long[2];
+    /** Rounds closed so far: events followed by a drain (see the class comment). */
+    private long closedRounds;
+    private boolean roundOpen;
+    /** A pop happened since the round opened (the drain began). */
+    private boolean poppedInRound;
+    /** The chain's pod in activeQ or backoffQ (see {@link #restartChain}), or -1. */
+    private int tentativeSlot = -1;
+    private long lastRoundNs;
+    // the keys of the last popped pod, where the exhaustive queue would have had it
+    private int lastPopSlot = -1;
+    private boolean lastPopActive;
+    private int lastPopPriority;
+    private long lastPopTimestampNs;
+    private long lastPopCreationMs;
+    private long lastPopSequence;
+    private long lastPopExpiryNs;
 
     /**
      * @param config          timings, already validated.
@@ -113,6 +171,22 @@ public final class SchedulingQueue
     public SchedulingQueueConfig config()
     {
         return config;
+    }
+
+    /**
+     * Gives the queue the engine its pods are scheduled by, so that {@link #onAssignedPodDelete} and
+     * {@link #onAssignedPodAdd} can use queueing hints (when the config has them on). Call before adding pods.
+     */
+    public SchedulingQueue queueingHints(final SchedulingEngine engine)
+    {
+        this.hints = new QueueingHints(Objects.requireNonNull(engine, "engine"));
+        return this;
+    }
+
+    /** Whether assigned-pod events are filtered by queueing hints. */
+    public boolean isHinted()
+    {
+        return hints != null && config.queueingHints() && config.popFromBackoffQ();
     }
 
     public PriorityClasses priorityClasses()
@@ -159,6 +233,9 @@ public final class SchedulingQueue
         poppedAtEvent[slot] = 0;
         updatedInFlight[slot] = false;
         unknownClass[slot] = unknown;
+        described[slot] = false;
+        podToPod[slot] = false;
+        parkRound[slot] = 0;
         if (unknown)
         {
             unknownClassPods++;
@@ -198,6 +275,14 @@ public final class SchedulingQueue
         priorities[slot] = admitted.priority();
         creationMs[slot] = admitted.creationTimestampMs();
         unknownClass[slot] = unknown;
+        if (states[slot] != UNSCHEDULABLE)
+        {
+            described[slot] = false; // requests or terms may have changed: described again when it next waits
+        }
+        if (slot == tentativeSlot)
+        {
+            abandonChain(nanoClock.getAsLong());
+        }
         switch (states[slot])
         {
             case ACTIVE -> activeQ.fix(slot);
@@ -207,6 +292,8 @@ public final class SchedulingQueue
             {
                 if (isUpdated(old, admitted))
                 {
+                    materialize(slot);
+                    described[slot] = false;
                     requeueAfterBackoff(slot, nanoClock.getAsLong(), false);
                 }
             }
@@ -235,6 +322,21 @@ public final class SchedulingQueue
         {
             return false;
         }
+        if (slot == tentativeSlot)
+        {
+            // the chain goes on from where the deleted pod was
+            final long now = nanoClock.getAsLong();
+            tentativeSlot = -1;
+            final int next = nextCandidate(slot, now);
+            detach(slot);
+            releaseSlot(slot);
+            if (next >= 0)
+            {
+                requeueAfterBackoff(next, now, false);
+                tentativeSlot = next;
+            }
+            return true;
+        }
         detach(slot);
         releaseSlot(slot);
         return true;
@@ -253,19 +355,57 @@ public final class SchedulingQueue
         {
             flushUnschedulableLeftover(now);
         }
-        final int slot;
-        if (activeQ.size > 0)
+        int slot;
+        for (;;)
         {
-            slot = activeQ.pop();
+            if (activeQ.size > 0)
+            {
+                slot = activeQ.pop();
+                lastPopActive = true;
+            }
+            else if (config.popFromBackoffQ() && backoffQ.size > 0)
+            {
+                slot = backoffQ.pop();
+                lastPopActive = false;
+            }
+            else
+            {
+                if (roundOpen)
+                {
+                    closeRound(now);
+                }
+                return null;
+            }
+            poppedInRound = true;
+            if (slot != tentativeSlot)
+            {
+                break;
+            }
+            // the chain's pod: its attempt, where the exhaustive queue makes it, only if it fits a freed node now
+            states[slot] = DETACHED;
+            tentativeSlot = -1;
+            final boolean fits = hints.fitsOnAny(pods[slot], requestCpu[slot], requestMemory[slot]);
+            final int next = nextCandidate(slot, now);
+            if (!fits)
+            {
+                reparkVirtual(slot);
+            }
+            if (next >= 0)
+            {
+                requeueAfterBackoff(next, now, false);
+                tentativeSlot = next;
+            }
+            if (fits)
+            {
+                break;
+            }
         }
-        else if (config.popFromBackoffQ() && backoffQ.size > 0)
-        {
-            slot = backoffQ.pop();
-        }
-        else
-        {
-            return null;
-        }
+        lastPopSlot = slot;
+        lastPopPriority = priorities[slot];
+        lastPopTimestampNs = timestampNs[slot];
+        lastPopCreationMs = creationMs[slot];
+        lastPopSequence = sequences[slot];
+        lastPopExpiryNs = backoffExpiryNs[slot];
         states[slot] = IN_FLIGHT;
         inFlightCount++;
         attempts[slot]++;
@@ -287,6 +427,11 @@ public final class SchedulingQueue
         if (slot < 0 || states[slot] != IN_FLIGHT)
         {
             return false;
+        }
+        if (roundOpen && slot == lastPopSlot && isHinted() &&
+            (unschedulablePodToPod.size > 0 || tentativeSlot >= 0 && podToPod[tentativeSlot]))
+        {
+            admitCountedBehind(pods[slot]);
         }
         detach(slot);
         releaseSlot(slot);
@@ -321,13 +466,106 @@ public final class SchedulingQueue
     public void onClusterEvent(final ClusterEvent event)
     {
         Objects.requireNonNull(event, "event");
-        eventCount++;
+        beginEvent();
         final long now = nanoClock.getAsLong();
+        tentativeSlot = -1; // every waiting pod gets its attempt
         while (unschedulablePods.size > 0)
         {
-            requeueAfterBackoff(unschedulablePods.slots[unschedulablePods.size - 1], now, false);
+            final int slot = unschedulablePods.slots[unschedulablePods.size - 1];
+            materialize(slot);
+            requeueAfterBackoff(slot, now, false);
         }
         leftoverDeadlineNs = Long.MAX_VALUE;
+    }
+
+    /**
+     * An assigned pod was deleted from node slot {@code nodeSlot} (of the engine given to {@link #queueingHints}),
+     * and is no longer accounted there. With hints, moves the unschedulable pods that now fit on that node, the
+     * pod-to-pod pods whose terms count the deleted pod and those its anti-affinity repelled; without,
+     * {@link ClusterEvent#ASSIGNED_POD_DELETE}.
+     */
+    public void onAssignedPodDelete(final PodObject deleted, final int nodeSlot)
+    {
+        if (!isHinted())
+        {
+            onClusterEvent(ClusterEvent.ASSIGNED_POD_DELETE);
+            return;
+        }
+        beginEvent();
+        final long now = nanoClock.getAsLong();
+        final boolean repels = !deleted.podAntiAffinity().required().isEmpty();
+        // node-local pods go through the round's chain unless the drain began or too many nodes freed room
+        final boolean chain = !poppedInRound && hints.addNode(nodeSlot);
+        if (!chain)
+        {
+            abandonChain(now);
+        }
+        else if (tentativeSlot >= 0)
+        {
+            // the chain restarts below with this node too; its pod waits again meanwhile, so the hints see it
+            final int t = tentativeSlot;
+            tentativeSlot = -1;
+            detach(t);
+            reparkVirtual(t);
+        }
+        // backwards: moving the pod at i puts the last entry, already visited, into i
+        for (int i = unschedulablePods.size - 1; i >= 0; i--)
+        {
+            final int slot = unschedulablePods.slots[i];
+            final PodObject pod = pods[slot];
+            final boolean move;
+            if (repels && QueueingHints.repelled(deleted, pod))
+            {
+                move = true;
+            }
+            else
+            {
+                // a pod-to-pod pod whose terms do not count the deleted pod is, for this deletion, node-local
+                move = podToPod[slot] && QueueingHints.countedBy(pod, deleted) ||
+                    !chain && hints.mayFitOn(pod, requestCpu[slot], requestMemory[slot], nodeSlot);
+            }
+            if (move)
+            {
+                materialize(slot);
+                requeueAfterBackoff(slot, now, false);
+            }
+        }
+        if (chain)
+        {
+            restartChain(now);
+        }
+    }
+
+    /**
+     * A pod was assigned to node slot {@code nodeSlot} (placed, or bound by someone else). With hints, moves the
+     * unschedulable pod-to-pod pods whose terms count it (a placement takes resources, so it helps no other
+     * filter); without, {@link ClusterEvent#ASSIGNED_POD_ADD}.
+     */
+    public void onAssignedPodAdd(final PodObject added, final int nodeSlot)
+    {
+        if (!isHinted())
+        {
+            onClusterEvent(ClusterEvent.ASSIGNED_POD_ADD);
+            return;
+        }
+        beginEvent();
+        final long now = nanoClock.getAsLong();
+        promoteIfCounted(added, now);
+        for (int i = unschedulablePodToPod.size - 1; i >= 0; i--)
+        {
+            final int slot = unschedulablePodToPod.slots[i];
+            if (QueueingHints.countedBy(pods[slot], added))
+            {
+                materialize(slot);
+                requeueAfterBackoff(slot, now, false);
+            }
+        }
+    }
+
+    /** Rounds of retries the hints booked without running them (see the class comment). */
+    public long closedRounds()
+    {
+        return closedRounds;
     }
 
     /** Runs both periodic flushes now: pods done backing off to activeQ, pods unschedulable for too long out. */
@@ -369,6 +607,10 @@ public final class SchedulingQueue
         if (slot < 0)
         {
             return null;
+        }
+        if (states[slot] == UNSCHEDULABLE)
+        {
+            materialize(slot);
         }
         final QueuedPodInfo.Queue queue = switch (states[slot])
         {
@@ -478,6 +720,7 @@ public final class SchedulingQueue
         for (int i = unschedulablePods.size - 1; i >= 0; i--)
         {
             final int slot = unschedulablePods.slots[i];
+            materialize(slot);
             if (now - timestampNs[slot] > limit)
             {
                 requeueAfterBackoff(slot, now, false);
@@ -550,6 +793,23 @@ public final class SchedulingQueue
         detach(slot);
         states[slot] = UNSCHEDULABLE;
         unschedulablePods.add(slot);
+        // retries booked from the next round that opens after this one (if one is open, it began before)
+        parkRound[slot] = roundOpen ? closedRounds + 1 : closedRounds;
+        if (hints != null)
+        {
+            if (!described[slot])
+            {
+                hints.requests(pods[slot], scratchRequests);
+                requestCpu[slot] = scratchRequests[0];
+                requestMemory[slot] = scratchRequests[1];
+                podToPod[slot] = QueueingHints.isPodToPod(pods[slot]);
+                described[slot] = true;
+            }
+            if (podToPod[slot])
+            {
+                unschedulablePodToPod.add(slot);
+            }
+        }
         leftoverDeadlineNs = Math.min(leftoverDeadlineNs, timestampNs[slot] + config.maxInUnschedulableNs() + 1);
     }
 
@@ -572,7 +832,14 @@ public final class SchedulingQueue
             case ACTIVE -> activeQ.remove(slot);
             case BACKOFF -> backoffQ.remove(slot);
             case ERROR_BACKOFF -> errorBackoffQ.remove(slot);
-            case UNSCHEDULABLE -> unschedulablePods.remove(slot);
+            case UNSCHEDULABLE ->
+            {
+                unschedulablePods.remove(slot);
+                if (hints != null && podToPod[slot])
+                {
+                    unschedulablePodToPod.remove(slot);
+                }
+            }
             case GATED -> gatedPods.remove(slot);
             case IN_FLIGHT -> inFlightCount--;
             default ->
@@ -624,6 +891,229 @@ public final class SchedulingQueue
     {
         return config.popFromBackoffQ() ?
             Math.floorDiv(timeNs, SchedulingQueueConfig.SECOND_NS) * SchedulingQueueConfig.SECOND_NS : timeNs;
+    }
+
+    /** Counts the event and opens a round if none is open (the exhaustive queue moves every waiting pod). */
+    private void beginEvent()
+    {
+        eventCount++;
+        if (!roundOpen)
+        {
+            roundOpen = true;
+            poppedInRound = false;
+            tentativeSlot = -1;
+            if (hints != null)
+            {
+                hints.clearNodes();
+            }
+            leftoverDeadlineNs = Long.MAX_VALUE; // the exhaustive queue retries every waiting pod in this round
+        }
+    }
+
+    /** The queue drained after an event: every pod left waiting through the round is booked a failed retry now. */
+    private void closeRound(final long now)
+    {
+        roundOpen = false;
+        tentativeSlot = -1;
+        if (!isHinted())
+        {
+            return;
+        }
+        closedRounds++;
+        lastRoundNs = now;
+        if (unschedulablePods.size > 0)
+        {
+            leftoverDeadlineNs = Math.min(leftoverDeadlineNs, now + config.maxInUnschedulableNs() + 1);
+        }
+    }
+
+    /** Books the retries of the rounds a waiting pod was left through: attempts and the last round's time. */
+    private void materialize(final int slot)
+    {
+        final long rounds = closedRounds - parkRound[slot];
+        if (rounds > 0)
+        {
+            attempts[slot] = (int)Math.min(Integer.MAX_VALUE, attempts[slot] + rounds);
+            timestampNs[slot] = lastRoundNs;
+            backoffExpiryNs[slot] = NO_TIME;
+            parkRound[slot] = closedRounds;
+        }
+    }
+
+    /**
+     * (Re)starts the round's chain over the node-local pods left waiting: the first of them, in the exhaustive
+     * queue's order, with room on a node of the round's deletions moves (tentatively: {@link #pop()} lets it
+     * through only if it fits there when its turn comes, and then moves the next such pod behind it). Only those
+     * nodes changed for these pods, so the others would fail their retries in this round.
+     */
+    private void restartChain(final long now)
+    {
+        if (tentativeSlot >= 0)
+        {
+            final int t = tentativeSlot;
+            tentativeSlot = -1;
+            detach(t);
+            reparkVirtual(t);
+        }
+        final int first = nextCandidate(-1, now);
+        if (first >= 0)
+        {
+            requeueAfterBackoff(first, now, false);
+            tentativeSlot = first;
+        }
+    }
+
+    /**
+     * Gives up the chain: the tentative pod becomes an ordinary one and every node-local pod left waiting in this
+     * round that fits a node of the round's deletions moves.
+     */
+    private void abandonChain(final long now)
+    {
+        tentativeSlot = -1;
+        if (hints.nodeCount() == 0)
+        {
+            return;
+        }
+        for (int i = unschedulablePods.size - 1; i >= 0; i--)
+        {
+            final int slot = unschedulablePods.slots[i];
+            if (parkRound[slot] <= closedRounds && hints.fitsOnAny(pods[slot], requestCpu[slot], requestMemory[slot]))
+            {
+                materialize(slot);
+                requeueAfterBackoff(slot, now, false);
+            }
+        }
+        hints.clearNodes();
+    }
+
+    /**
+     * The node-local pod left waiting in this round that the exhaustive queue pops first after {@code after} (or
+     * first of all when -1) among those with room on a node of the round's deletions now; -1 when none.
+     */
+    private int nextCandidate(final int after, final long now)
+    {
+        int best = -1;
+        for (int i = 0, n = unschedulablePods.size; i < n; i++)
+        {
+            final int slot = unschedulablePods.slots[i];
+            if (parkRound[slot] > closedRounds || !hints.roomOnAny(pods[slot], requestCpu[slot], requestMemory[slot]))
+            {
+                continue;
+            }
+            materialize(slot);
+            if ((after < 0 || exhaustivelyBefore(after, slot, now)) && (best < 0 || exhaustivelyBefore(slot, best, now)))
+            {
+                best = slot;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * When the chain's pod is a pod-to-pod pod whose terms count {@code changed}, it may now fit beyond the freed
+     * nodes: it becomes an ordinary pod (its attempt will run) and the chain goes on behind it.
+     */
+    private void promoteIfCounted(final PodObject changed, final long now)
+    {
+        final int t = tentativeSlot;
+        if (t >= 0 && podToPod[t] && QueueingHints.countedBy(pods[t], changed))
+        {
+            tentativeSlot = -1;
+            final int next = nextCandidate(t, now);
+            if (next >= 0)
+            {
+                requeueAfterBackoff(next, now, false);
+                tentativeSlot = next;
+            }
+        }
+    }
+
+    /** Puts a pod taken out for the chain back among the waiting, as left waiting in this round. */
+    private void reparkVirtual(final int slot)
+    {
+        states[slot] = UNSCHEDULABLE;
+        unschedulablePods.add(slot);
+        if (podToPod[slot])
+        {
+            unschedulablePodToPod.add(slot);
+        }
+    }
+
+    /** Whether the exhaustive queue, having moved both when the round opened, pops {@code a} before {@code b}. */
+    private boolean exhaustivelyBefore(final int a, final int b, final long now)
+    {
+        final boolean aBackingOff = isBackingOff(a, now);
+        if (aBackingOff != isBackingOff(b, now))
+        {
+            return !aBackingOff;
+        }
+        if (aBackingOff)
+        {
+            final long ea = backoffExpiry(a);
+            final long eb = backoffExpiry(b);
+            if (ea != eb)
+            {
+                return ea < eb;
+            }
+        }
+        return activeLess(a, b);
+    }
+
+    /**
+     * A pod placed during an open round: the waiting pod-to-pod pods whose terms count it, left waiting in this
+     * round although the exhaustive queue would still pop them after it in this round, move now (with the keys
+     * they had when the round opened, so they are popped where the exhaustive queue would pop them).
+     */
+    private void admitCountedBehind(final PodObject placed)
+    {
+        final long now = nanoClock.getAsLong();
+        promoteIfCounted(placed, now);
+        for (int i = unschedulablePodToPod.size - 1; i >= 0; i--)
+        {
+            final int slot = unschedulablePodToPod.slots[i];
+            if (parkRound[slot] <= closedRounds && QueueingHints.countedBy(pods[slot], placed))
+            {
+                materialize(slot);
+                if (poppedAfterLast(slot, now))
+                {
+                    requeueAfterBackoff(slot, now, false);
+                }
+            }
+        }
+    }
+
+    /** Whether the exhaustive queue, which moved the pod when the round opened, pops it after the last popped pod. */
+    private boolean poppedAfterLast(final int slot, final long now)
+    {
+        final boolean backingOff = isBackingOff(slot, now);
+        if (lastPopActive)
+        {
+            return backingOff || !activeBefore(slot);
+        }
+        if (!backingOff)
+        {
+            return false;
+        }
+        final long expiry = backoffExpiry(slot);
+        return expiry != lastPopExpiryNs ? expiry > lastPopExpiryNs : !activeBefore(slot);
+    }
+
+    /** activeQ's order: whether the slot comes before the last popped pod. */
+    private boolean activeBefore(final int slot)
+    {
+        if (priorities[slot] != lastPopPriority)
+        {
+            return priorities[slot] > lastPopPriority;
+        }
+        if (timestampNs[slot] != lastPopTimestampNs)
+        {
+            return timestampNs[slot] < lastPopTimestampNs;
+        }
+        if (creationMs[slot] != lastPopCreationMs)
+        {
+            return creationMs[slot] < lastPopCreationMs;
+        }
+        return sequences[slot] < lastPopSequence;
     }
 
     /** kube's {@code isPodUpdated}: a change other than to the pod's status. */
@@ -717,6 +1207,12 @@ public final class SchedulingQueue
         updatedInFlight = Arrays.copyOf(updatedInFlight, capacity);
         unknownClass = Arrays.copyOf(unknownClass, capacity);
         freeSlots = Arrays.copyOf(freeSlots, capacity);
+        parkRound = Arrays.copyOf(parkRound, capacity);
+        described = Arrays.copyOf(described, capacity);
+        podToPod = Arrays.copyOf(podToPod, capacity);
+        requestCpu = Arrays.copyOf(requestCpu, capacity);
+        requestMemory = Arrays.copyOf(requestMemory, capacity);
+        podToPodPositions = Arrays.copyOf(podToPodPositions, capacity);
     }
 
     /** A binary min-heap of slots under one of the queue's orders; each slot's index is kept in {@code positions}. */
@@ -831,8 +1327,15 @@ public final class SchedulingQueue
     /** An unordered set of slots with O(1) removal; each slot's index is kept in {@code positions}. */
     private final class SlotList
     {
+        /** Keeps indexes in {@code podToPodPositions} rather than {@code positions}: a slot is also in another list. */
+        private final boolean auxiliary;
         private int[] slots = new int[INITIAL_CAPACITY];
         private int size;
+
+        SlotList(final boolean auxiliary)
+        {
+            this.auxiliary = auxiliary;
+        }
 
         void add(final int slot)
         {
@@ -841,16 +1344,17 @@ public final class SchedulingQueue
                 slots = Arrays.copyOf(slots, size * 2);
             }
             slots[size] = slot;
-            positions[slot] = size;
+            (auxiliary ? podToPodPositions : positions)[slot] = size;
             size++;
         }
 
         void remove(final int slot)
         {
-            final int i = positions[slot];
+            final int[] index = auxiliary ? podToPodPositions : positions;
+            final int i = index[slot];
             final int last = slots[--size];
             slots[i] = last;
-            positions[last] = i;
+            index[last] = i;
         }
     }
 }

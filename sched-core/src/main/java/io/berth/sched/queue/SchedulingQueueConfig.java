@@ -11,16 +11,28 @@ package io.berth.sched.queue;
  * @param popFromBackoffQ      kube's {@code SchedulerPopFromBackoffQ} feature (beta and on since v1.33): when
  *                             activeQ is empty, pop the head of backoffQ before its backoff is over, and align
  *                             backoff expiries to whole seconds.
+ * @param queueingHints        kube's {@code SchedulerQueueingHints} (on since v1.32): an assigned pod's deletion
+ *                             or placement moves only the unschedulable pods it may help (see
+ *                             {@link SchedulingQueue#onAssignedPodDelete}); takes effect with popFromBackoffQ and
+ *                             an engine given to {@link SchedulingQueue#queueingHints}. Off: every event moves
+ *                             every unschedulable pod (the exhaustive reference the hints are tested against).
  */
 public record SchedulingQueueConfig(
-    long initialBackoffNs, long maxBackoffNs, long maxInUnschedulableNs, boolean popFromBackoffQ)
+    long initialBackoffNs, long maxBackoffNs, long maxInUnschedulableNs, boolean popFromBackoffQ, boolean queueingHints)
 {
     /** Nanoseconds in a second. */
     public static final long SECOND_NS = 1_000_000_000L;
 
-    /** kube-scheduler v1.33/v1.34's defaults: 1 s, 10 s, 5 min, popFromBackoffQ on. */
+    /** kube-scheduler v1.33/v1.34's defaults: 1 s, 10 s, 5 min, popFromBackoffQ and queueing hints on. */
     public static final SchedulingQueueConfig DEFAULT =
-        new SchedulingQueueConfig(SECOND_NS, 10 * SECOND_NS, 300 * SECOND_NS, true);
+        new SchedulingQueueConfig(SECOND_NS, 10 * SECOND_NS, 300 * SECOND_NS, true, true);
+
+    /** With queueing hints on. */
+    public SchedulingQueueConfig(
+        final long initialBackoffNs, final long maxBackoffNs, final long maxInUnschedulableNs, final boolean popFromBackoffQ)
+    {
+        this(initialBackoffNs, maxBackoffNs, maxInUnschedulableNs, popFromBackoffQ, true);
+    }
 
     /**
      * @throws IllegalArgumentException as kube's configuration validation does: the initial backoff must be
@@ -45,22 +57,27 @@ public record SchedulingQueueConfig(
 
     public SchedulingQueueConfig withInitialBackoffNs(final long v)
     {
-        return new SchedulingQueueConfig(v, maxBackoffNs, maxInUnschedulableNs, popFromBackoffQ);
+        return new SchedulingQueueConfig(v, maxBackoffNs, maxInUnschedulableNs, popFromBackoffQ, queueingHints);
     }
 
     public SchedulingQueueConfig withMaxBackoffNs(final long v)
     {
-        return new SchedulingQueueConfig(initialBackoffNs, v, maxInUnschedulableNs, popFromBackoffQ);
+        return new SchedulingQueueConfig(initialBackoffNs, v, maxInUnschedulableNs, popFromBackoffQ, queueingHints);
     }
 
     public SchedulingQueueConfig withMaxInUnschedulableNs(final long v)
     {
-        return new SchedulingQueueConfig(initialBackoffNs, maxBackoffNs, v, popFromBackoffQ);
+        return new SchedulingQueueConfig(initialBackoffNs, maxBackoffNs, v, popFromBackoffQ, queueingHints);
     }
 
     public SchedulingQueueConfig withPopFromBackoffQ(final boolean v)
     {
-        return new SchedulingQueueConfig(initialBackoffNs, maxBackoffNs, maxInUnschedulableNs, v);
+        return new SchedulingQueueConfig(initialBackoffNs, maxBackoffNs, maxInUnschedulableNs, v, queueingHints);
+    }
+
+    public SchedulingQueueConfig withQueueingHints(final boolean v)
+    {
+        return new SchedulingQueueConfig(initialBackoffNs, maxBackoffNs, maxInUnschedulableNs, popFromBackoffQ, v);
     }
 
     /**

@@ -81,7 +81,7 @@ public final class SchedulerAgent implements Agent, TableChangeListener
         this.listener = context.listener();
         this.changeObserver = context.changeObserver();
         this.errorHandler = context.errorHandler();
-        this.queue = new SchedulingQueue(context.queueConfig(), PriorityClasses.NONE, clock::nanoTime);
+        this.queue = new SchedulingQueue(context.queueConfig(), PriorityClasses.NONE, clock::nanoTime).queueingHints(engine);
         this.preemption = context.preemption() ? new DefaultPreemption(context.preemptionSeed()) : null;
         this.nextCheckpointNs = clock.nanoTime() + context.checkpointIntervalNs();
         tables.changeListener(this);
@@ -204,6 +204,7 @@ public final class SchedulerAgent implements Agent, TableChangeListener
         }
         lastWriteRevision = Math.max(lastWriteRevision, revision);
         queue.done(pod.key());
+        queue.onAssignedPodAdd(pod, engine.pods().nodeSlotOf(pod.key()));
         bound++;
         listener.onBound(pod.key(), nodeName, revision);
     }

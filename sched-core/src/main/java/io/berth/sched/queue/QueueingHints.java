@@ -1,0 +1,242 @@
+package io.berth.sched.queue;
+
+import java.util.List;
+import java.util.Map;
+
+import io.berth.sched.framework.FilterPlugin;
+import io.berth.sched.framework.PodRequests;
+import io.berth.sched.framework.SchedulingEngine;
+import io.berth.sched.model.GpuRequest;
+import io.berth.sched.model.LabelSelector;
+import io.berth.sched.model.PodAffinityTerm;
+import io.berth.sched.model.PodObject;
+import io.berth.sched.model.TopologySpreadConstraint;
+import io.berth.sched.table.NodeTable;
+import io.berth.sched.table.Resources;
+
+/**
+ * The queueing hints of the default filters, over one engine (kube's {@code EventsToRegister} and hint functions,
+ * made exact for "can this pod, which fit nowhere at its last attempt, fit somewhere now?"). Every answer is
+ * conservative: "no" only when the pod would certainly fail again.
+ * <ul>
+ * <li>A pod is <em>pod-to-pod</em> when its own filters read pods on other nodes: required pod affinity or
+ * anti-affinity, or a {@code DoNotSchedule} spread constraint (InterPodAffinity, PodTopologySpread). An assigned
+ * pod's deletion or placement can change those answers on many nodes, but only when the changed pod is one the
+ * terms count: {@link #countedBy} matches the changed pod against the waiting pod's terms (namespaces and
+ * matchLabels exactly; matchExpressions, namespace selectors and match/mismatch label keys are taken to match,
+ * which only moves more pods).</li>
+ * <li>Every other filter is node-local: a deletion on node N changes only N's answers, so a pod that fit nowhere
+ * can now fit only on N. {@link #mayFitOn} checks the freed node: the pod's cpu, memory and GPU (GpuShare)
+ * against N's free amounts first (arithmetic on the table's columns), then every filter on N
+ * ({@link SchedulingEngine#fitsOn}). A placement only takes resources, so it helps no node-local filter.</li>
+ * <li>The deleted pod's own required anti-affinity may have kept the waiting pod off a whole topology domain:
+ * {@link #repelled} matches the waiting pod against those terms.</li>
+ * </ul>
+ * Owned by the engine's (the queue's) thread.
+ */
+final class QueueingHints
+{
+    private static final String DO_NOT_SCHEDULE = "DoNotSchedule";
+    /** Deletions on more nodes than this in one round fall back to moving every pod that fits on the node. */
+    static final int MAX_NODES = 16;
+
+    private final SchedulingEngine engine;
+    private final NodeTable table;
+    private final PodRequests requests;
+    private final boolean resourcesFit;
+    private final boolean gpuShare;
+    /** The nodes of the round's deletions: a pod left waiting can now fit only on one of them. */
+    private final int[] nodes = new int[MAX_NODES];
+    private int nodeCount;
+
+    QueueingHints(final SchedulingEngine engine)
+    {
+        this.engine = engine;
+        this.table = engine.table();
+        this.requests = new PodRequests(table);
+        boolean fit = false;
+        boolean gpu = false;
+        for (final FilterPlugin f : engine.filterPlugins())
+        {
+            fit |= "NodeResourcesFit".equals(f.name());
+            gpu |= "GpuShare".equals(f.name());
+        }
+        this.resourcesFit = fit;
+        this.gpuShare = gpu;
+    }
+
+    /** Whether the pod's own filters read pods on other nodes (required pod (anti-)affinity, DoNotSchedule spread). */
+    static boolean isPodToPod(final PodObject pod)
+    {
+        if (!pod.podAffinity().required().isEmpty() || !pod.podAntiAffinity().required().isEmpty())
+        {
+            return true;
+        }
+        final List<TopologySpreadConstraint> spread = pod.topologySpreadConstraints();
+        for (int i = 0, n = spread.size(); i < n; i++)
+        {
+            if (DO_NOT_SCHEDULE.equals(spread.get(i).whenUnsatisfiable()))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The pod's stored cpu request (milli) into {@code out[0]}, memory into {@code out[1]}. */
+    void requests(final PodObject pod, final long[] out)
+    {
+        requests.compile(pod);
+        out[0] = requests.request(Resources.CPU);
+        out[1] = requests.request(Resources.MEMORY);
+    }
+
+    /** Forgets the nodes of the round's deletions. */
+    void clearNodes()
+    {
+        nodeCount = 0;
+    }
+
+    /** Adds the node of a deletion to the round's nodes; false when there are already {@value #MAX_NODES}. */
+    boolean addNode(final int node)
+    {
+        for (int i = 0; i < nodeCount; i++)
+        {
+            if (nodes[i] == node)
+            {
+                return true;
+            }
+        }
+        if (nodeCount == MAX_NODES)
+        {
+            return false;
+        }
+        nodes[nodeCount++] = node;
+        return true;
+    }
+
+    int nodeCount()
+    {
+        return nodeCount;
+    }
+
+    /** Whether the pod's cpu, memory and GPU fit the free amounts of some node of the round, now (no filter run). */
+    boolean roomOnAny(final PodObject pod, final long cpu, final long memory)
+    {
+        for (int i = 0; i < nodeCount; i++)
+        {
+            if (room(pod, cpu, memory, nodes[i]))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the pod passes every filter on some node of the round, now. */
+    boolean fitsOnAny(final PodObject pod, final long cpu, final long memory)
+    {
+        for (int i = 0; i < nodeCount; i++)
+        {
+            if (mayFitOn(pod, cpu, memory, nodes[i]))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code pod} (requests {@code cpu}, {@code memory} as {@link #requests} gave them) passes every filter
+     * on {@code node} now: the free amounts first, then every filter there.
+     */
+    boolean mayFitOn(final PodObject pod, final long cpu, final long memory, final int node)
+    {
+        return room(pod, cpu, memory, node) && engine.fitsOn(pod, node);
+    }
+
+    /** A necessary condition of fitting on the node: live, and the cpu, memory and GPU free there (if filtered). */
+    private boolean room(final PodObject pod, final long cpu, final long memory, final int node)
+    {
+        if (node < 0 || node >= table.slotLimit() || !table.isLive(node))
+        {
+            return false;
+        }
+        if (resourcesFit &&
+            (cpu > table.allocatable(Resources.CPU).get(node) - table.requested(Resources.CPU).get(node) ||
+                memory > table.allocatable(Resources.MEMORY).get(node) - table.requested(Resources.MEMORY).get(node)))
+        {
+            return false;
+        }
+        final GpuRequest gpu = pod.gpuRequest();
+        return !gpuShare || !gpu.wantsGpu() || (gpu.isFractional() ?
+            table.gpuMaxFreeColumn().get(node) >= gpu.milliPerDevice() :
+            table.gpuWholeFreeColumn().get(node) >= gpu.count());
+    }
+
+    /** Whether {@code changed} is a pod that {@code waiting}'s required pod (anti-)affinity or spread terms count. */
+    static boolean countedBy(final PodObject waiting, final PodObject changed)
+    {
+        if (anyTermMatches(waiting.podAffinity().required(), waiting.namespace(), changed) ||
+            anyTermMatches(waiting.podAntiAffinity().required(), waiting.namespace(), changed))
+        {
+            return true;
+        }
+        final List<TopologySpreadConstraint> spread = waiting.topologySpreadConstraints();
+        for (int i = 0, n = spread.size(); i < n; i++)
+        {
+            final TopologySpreadConstraint c = spread.get(i);
+            if (DO_NOT_SCHEDULE.equals(c.whenUnsatisfiable()) &&
+                waiting.namespace().equals(changed.namespace()) && selects(c.labelSelector(), changed.labels()))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code deleted}'s required anti-affinity terms select {@code waiting} (so its deletion may admit it). */
+    static boolean repelled(final PodObject deleted, final PodObject waiting)
+    {
+        return anyTermMatches(deleted.podAntiAffinity().required(), deleted.namespace(), waiting);
+    }
+
+    private static boolean anyTermMatches(final List<PodAffinityTerm> terms, final String ownerNamespace, final PodObject pod)
+    {
+        for (int i = 0, n = terms.size(); i < n; i++)
+        {
+            final PodAffinityTerm t = terms.get(i);
+            if (inNamespaces(t, ownerNamespace, pod.namespace()) && selects(t.labelSelector(), pod.labels()))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean inNamespaces(final PodAffinityTerm term, final String ownerNamespace, final String namespace)
+    {
+        if (term.namespaceSelector() != null)
+        {
+            return true; // selected by namespace labels the queue does not know: assume it is
+        }
+        return term.namespaces().isEmpty() ? ownerNamespace.equals(namespace) : term.namespaces().contains(namespace);
+    }
+
+    /** A null selector selects nothing; otherwise every matchLabels pair must hold (expressions assumed to). */
+    private static boolean selects(final LabelSelector selector, final Map<String, String> labels)
+    {
+        if (selector == null)
+        {
+            return false;
+        }
+        for (final Map.Entry<String, String> e : selector.matchLabels().entrySet())
+        {
+            if (!e.getValue().equals(labels.get(e.getKey())))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

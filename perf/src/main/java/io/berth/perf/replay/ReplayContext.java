@@ -32,10 +32,11 @@ public final class ReplayContext
     /** Default points per time series. */
     public static final int DEFAULT_SAMPLES = 200;
     /**
-     * Default scalar warm-up: about 12 million node slots swept (the openb trace, 1,523 nodes and 8,152 pods, stays
-     * within it; a 5,000-node replay switches to the vector passes after about 2,400 cycles).
+     * Default scalar warm-up: 20 million node slots swept (the openb trace, 1,523 nodes padded to 1,536 and 8,153
+     * attempts, stays within it; a 5,000-node replay switches to the vector passes after 4,000 cycles): about where
+     * the scalar loops' extra cost per node slot adds up to the vector passes' JIT warm-up (a second or two).
      */
-    public static final long DEFAULT_SCALAR_WARMUP_NODE_CYCLES = 12_000_000L;
+    public static final long DEFAULT_SCALAR_WARMUP_NODE_CYCLES = 20_000_000L;
     /** The most points per time series. */
     public static final int MAX_SAMPLES = 100_000;
 

@@ -98,6 +98,42 @@ public final class HtmlReport
         }
     }
 
+    /**
+     * Draws two small throw-away charts (a time series and a bar chart, as the report draws them) to load and
+     * compile what drawing needs: Java2D, fonts, XChart, the SVG writer. A cold JVM spends over a second on that for
+     * the first report; {@code berth replay --html} runs this on a side thread while the trace is read and replayed,
+     * so the report itself starts warm. Never throws: a failure here only means the report pays the cost itself.
+     */
+    public static void warmUp()
+    {
+        try
+        {
+            final XYChart xy = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("warm-up")
+                .xAxisTitle("virtual time (hours)").yAxisTitle("%").build();
+            style(xy.getStyler());
+            xy.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+            xy.getStyler().setXAxisDecimalPattern("#,##0.##");
+            final double[] x = new double[64];
+            final double[] y = new double[64];
+            for (int i = 0; i < x.length; i++)
+            {
+                x[i] = i * 1.5;
+                y[i] = (i * 37 % 100) / 3.0;
+            }
+            xy.addSeries("a", x, y).setMarker(SeriesMarkers.NONE);
+            xy.addSeries("b", x, x).setMarker(SeriesMarkers.NONE);
+            final CategoryChart bars = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title("warm-up")
+                .xAxisTitle("bucket").yAxisTitle("pods").build();
+            style(bars.getStyler());
+            bars.addSeries("a", List.of("1", "2", "3"), List.of(3, 1, 2));
+            drawAll(List.of(xy, bars), 1);
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            // nothing to do: the report draws without the warm-up
+        }
+    }
+
     /** The whole page, the charts drawn on as many threads as there are cores (at most {@value #DRAWING_THREADS}). */
     public static String render(final ReplayReport report)
     {

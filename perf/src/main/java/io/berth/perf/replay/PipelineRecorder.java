@@ -1,13 +1,10 @@
 package io.berth.perf.replay;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramIterationValue;
 import org.agrona.concurrent.Agent;
 import org.eclipse.collections.impl.map.mutable.primitive.ObjectByteHashMap;
 
@@ -18,9 +15,6 @@ import io.berth.mirror.scheduler.SchedulerListener;
 import io.berth.mirror.source.ClusterSource;
 import io.berth.sched.framework.SchedulingEngine;
 import io.berth.sched.model.PodObject;
-import io.berth.sched.table.LongColumn;
-import io.berth.sched.table.NodeTable;
-import io.berth.sched.table.Resources;
 
 /**
  * What a replay through the store, the mirror and the scheduler measures, from what the scheduler's thread observes:
@@ -66,21 +60,7 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
 
     // time series, as ProfileRun's
     private final long spanNs;
-    private long sampleIntervalNs;
-    private final int sampleLimit;
-    private long nextSampleNs;
-    private int sampleCount;
-    private final long[] sampleTimeNs;
-    private final double[] sampleCpu;
-    private final double[] sampleMemory;
-    private final double[] sampleGpu;
-    private final int[] samplePending;
-    private final int[] sampleBound;
-    private final double[] sampleFragmentation;
-    private boolean gpuSeen;
-    private boolean devicesSeen;
-    private final double[] allocation = new double[4];
-    private double[] endAllocation;
+    private final ReplaySeries series;
 
     private volatile ReplayResult result;
 
@@ -95,15 +75,7 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
         this.feeder = feeder;
         this.counters = new ReplayCounters(profile.name());
         this.spanNs = ctx.keepPods() ? plan.eventSpanNs : plan.spanNs;
-        this.sampleIntervalNs = Math.max(1, spanNs / (ctx.samples() - 1));
-        this.sampleLimit = 2 * ctx.samples();
-        sampleTimeNs = new long[sampleLimit];
-        sampleCpu = new double[sampleLimit];
-        sampleMemory = new double[sampleLimit];
-        sampleGpu = new double[sampleLimit];
-        samplePending = new int[sampleLimit];
-        sampleBound = new int[sampleLimit];
-        sampleFragmentation = new double[sampleLimit];
+        this.series = new ReplaySeries(spanNs, ctx.samples());
     }
 
     /** The scheduler whose thread this recorder shares; set before the agents start. */
@@ -139,16 +111,15 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
         }
         final long nowNs = clock.nanoTime();
         int work = 0;
-        while (nextSampleNs <= nowNs)
+        while (series.nextSampleNs() <= nowNs)
         {
             sample();
             work++;
         }
         final boolean settled = agent.isSettled();
-        if (endAllocation == null && settled && feeder.traceWritten() && mirror.revision() >= feeder.lastTraceRevision())
+        if (!series.endMarked() && settled && feeder.traceWritten() && mirror.revision() >= feeder.lastTraceRevision())
         {
-            allocation(allocation);
-            endAllocation = allocation.clone();
+            series.markEnd(engine.table());
         }
         counters.update(feeder.eventsWritten(), podsPlaced, agent.queue().pendingSize(), Math.max(0, nowNs) / TracePlan.NS_PER_MS);
         final long storeRevision = store.currentRevision();
@@ -292,13 +263,12 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
 
     private void finish(final long nowNs)
     {
-        if (endAllocation == null)
+        if (!series.endMarked())
         {
-            allocation(allocation);
-            endAllocation = allocation.clone();
+            series.markEnd(engine.table());
         }
         final long endNs = Math.max(nowNs, spanNs);
-        while (nextSampleNs <= endNs)
+        while (series.nextSampleNs() <= endNs)
         {
             sample();
         }
@@ -311,38 +281,8 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
     private ReplayResult result(final long nowNs, final long wallNs)
     {
         foldReasons();
-        final Map<String, Long> reasons = sortedByCount(reasonTotals);
+        final Map<String, Long> reasons = ReplaySeries.sortedByCount(reasonTotals);
         final long pendingNow = mirror.tables().pendingPods().size();
-        final List<Long> times = new ArrayList<>(sampleCount);
-        final List<Double> cpu = new ArrayList<>(sampleCount);
-        final List<Double> memory = new ArrayList<>(sampleCount);
-        final List<Double> gpu = gpuSeen ? new ArrayList<>(sampleCount) : null;
-        final List<Integer> pending = new ArrayList<>(sampleCount);
-        final List<Integer> bound = new ArrayList<>(sampleCount);
-        final List<Long> fragmentation = devicesSeen ? new ArrayList<>(sampleCount) : null;
-        double peakCpu = 0, peakMem = 0, peakGpu = 0;
-        for (int i = 0; i < sampleCount; i++)
-        {
-            times.add(sampleTimeNs[i] / TracePlan.NS_PER_MS);
-            cpu.add(sampleCpu[i]);
-            memory.add(sampleMemory[i]);
-            peakCpu = Math.max(peakCpu, sampleCpu[i]);
-            peakMem = Math.max(peakMem, sampleMemory[i]);
-            if (gpu != null)
-            {
-                final double g = Double.isNaN(sampleGpu[i]) ? 0 : sampleGpu[i];
-                gpu.add(g);
-                peakGpu = Math.max(peakGpu, g);
-            }
-            pending.add(samplePending[i]);
-            bound.add(sampleBound[i]);
-            if (fragmentation != null)
-            {
-                fragmentation.add(Double.isNaN(sampleFragmentation[i]) ? 0L : (long)sampleFragmentation[i]);
-            }
-        }
-        final Double endGpu = !Double.isNaN(endAllocation[2]) ? Double.valueOf(endAllocation[2]) :
-            gpuSeen ? Double.valueOf(0) : null;
         final long neverPlaced = neverPlacedGone + pendingNow;
         return new ReplayResult(
             profile.name(),
@@ -361,13 +301,13 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
             Math.max(0, nowNs) / TracePlan.NS_PER_MS,
             wallNs,
             wallNs > 0 ? podsPlaced * 1e9 / wallNs : 0,
-            latencySummary(),
+            ReplaySeries.latency(latency),
             reasons,
             pendingReasons(),
-            new ReplayResult.Allocation(endAllocation[0], endAllocation[1], endGpu),
-            new ReplayResult.Allocation(peakCpu, peakMem, gpuSeen ? peakGpu : null),
-            Double.isNaN(endAllocation[3]) ? (devicesSeen ? Long.valueOf(0) : null) : Long.valueOf((long)endAllocation[3]),
-            new ReplayResult.Series(times, cpu, memory, gpu, pending, bound, fragmentation));
+            series.endAllocation(),
+            series.peakAllocation(),
+            series.endFragmentation(),
+            series.series());
     }
 
     /** Why the pods still pending do not fit, from one more cycle each (not assumed): reason to pods. */
@@ -384,129 +324,13 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
                 }
             }
         }
-        return sortedByCount(counts);
-    }
-
-    private static Map<String, Long> sortedByCount(final Map<String, Long> counts)
-    {
-        final List<Map.Entry<String, Long>> sorted = new ArrayList<>(counts.entrySet());
-        sorted.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-        final Map<String, Long> result = new LinkedHashMap<>();
-        for (final Map.Entry<String, Long> e : sorted)
-        {
-            result.put(e.getKey(), e.getValue());
-        }
-        return result;
-    }
-
-    private ReplayResult.Latency latencySummary()
-    {
-        final long count = latency.getTotalCount();
-        final List<ReplayResult.Bucket> buckets = new ArrayList<>();
-        if (count > 0)
-        {
-            final long first = Math.max(1, Long.highestOneBit(Math.max(1, latency.getMinValue())));
-            for (final HistogramIterationValue v : latency.logarithmicBucketValues(first, 2.0))
-            {
-                buckets.add(new ReplayResult.Bucket(v.getValueIteratedTo(), v.getCountAddedInThisIterationStep()));
-            }
-        }
-        return new ReplayResult.Latency(count,
-            count == 0 ? 0 : latency.getValueAtPercentile(50),
-            count == 0 ? 0 : latency.getValueAtPercentile(99),
-            count == 0 ? 0 : latency.getValueAtPercentile(99.9),
-            count == 0 ? 0 : latency.getMaxValue(),
-            count == 0 ? 0 : latency.getMean(),
-            buckets);
+        return ReplaySeries.sortedByCount(counts);
     }
 
     // ---------------------------------------------------------------- sampling (as ProfileRun's)
 
-    /** Requested / allocatable over live nodes (cpu, memory, GPU) and GPU milli stranded, as ProfileRun measures. */
-    private void allocation(final double[] out)
-    {
-        final NodeTable table = engine.table();
-        final LongColumn allocCpu = table.allocatable(Resources.CPU);
-        final LongColumn reqCpu = table.requested(Resources.CPU);
-        final LongColumn allocMem = table.allocatable(Resources.MEMORY);
-        final LongColumn reqMem = table.requested(Resources.MEMORY);
-        final int gpu = table.resources().find(ProfileRun.GPU_RESOURCE);
-        final LongColumn allocGpu = gpu >= 0 ? table.allocatable(gpu) : null;
-        final LongColumn reqGpu = gpu >= 0 ? table.requested(gpu) : null;
-        double cpuA = 0, cpuR = 0, memA = 0, memR = 0, gpuA = 0, gpuR = 0;
-        long devices = 0, deviceFree = 0, stranded = 0;
-        for (int slot = 0, limit = table.slotLimit(); slot < limit; slot++)
-        {
-            if (!table.isLive(slot))
-            {
-                continue;
-            }
-            cpuA += allocCpu.get(slot);
-            cpuR += reqCpu.get(slot);
-            memA += allocMem.get(slot);
-            memR += reqMem.get(slot);
-            if (allocGpu != null)
-            {
-                gpuA += allocGpu.get(slot);
-                gpuR += reqGpu.get(slot);
-            }
-            for (int d = 0, n = table.gpuDevices(slot); d < n; d++)
-            {
-                final long free = table.gpuFreeMilli(slot, d);
-                devices++;
-                deviceFree += free;
-                if (free > 0 && free < NodeTable.GPU_DEVICE_MILLI)
-                {
-                    stranded += free;
-                }
-            }
-        }
-        out[0] = cpuA > 0 ? cpuR / cpuA : 0;
-        out[1] = memA > 0 ? memR / memA : 0;
-        if (devices > 0)
-        {
-            final double total = (double)devices * NodeTable.GPU_DEVICE_MILLI;
-            out[2] = (total - deviceFree) / total;
-            out[3] = stranded;
-        }
-        else
-        {
-            out[2] = gpuA > 0 ? gpuR / gpuA : Double.NaN;
-            out[3] = Double.NaN;
-        }
-    }
-
     private void sample()
     {
-        if (sampleCount == sampleLimit)
-        {
-            final int kept = (sampleCount + 1) / 2;
-            for (int i = 1; i < kept; i++)
-            {
-                sampleTimeNs[i] = sampleTimeNs[2 * i];
-                sampleCpu[i] = sampleCpu[2 * i];
-                sampleMemory[i] = sampleMemory[2 * i];
-                sampleGpu[i] = sampleGpu[2 * i];
-                samplePending[i] = samplePending[2 * i];
-                sampleBound[i] = sampleBound[2 * i];
-                sampleFragmentation[i] = sampleFragmentation[2 * i];
-            }
-            sampleCount = kept;
-            sampleIntervalNs *= 2;
-            nextSampleNs = sampleTimeNs[kept - 1] + sampleIntervalNs;
-            return;
-        }
-        allocation(allocation);
-        final int i = sampleCount++;
-        sampleTimeNs[i] = nextSampleNs;
-        sampleCpu[i] = allocation[0];
-        sampleMemory[i] = allocation[1];
-        sampleGpu[i] = allocation[2];
-        gpuSeen |= !Double.isNaN(allocation[2]);
-        sampleFragmentation[i] = allocation[3];
-        devicesSeen |= !Double.isNaN(allocation[3]);
-        samplePending[i] = mirror.tables().pendingPods().size();
-        sampleBound[i] = engine.pods().count();
-        nextSampleNs += sampleIntervalNs;
+        series.sample(engine.table(), mirror.tables().pendingPods().size(), engine.pods().count());
     }
 }

@@ -1,13 +1,10 @@
 package io.berth.perf.replay;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramIterationValue;
 import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 import io.berth.perf.trace.TraceEvent;
@@ -18,9 +15,7 @@ import io.berth.sched.plugins.PluginRegistry;
 import io.berth.sched.queue.ClusterEvent;
 import io.berth.sched.queue.PriorityClasses;
 import io.berth.sched.queue.SchedulingQueue;
-import io.berth.sched.table.LongColumn;
 import io.berth.sched.table.NodeTable;
-import io.berth.sched.table.Resources;
 
 /**
  * One profile's replay of a {@link TracePlan}: its own node table, engine and scheduling queue, all written by the
@@ -78,20 +73,7 @@ final class ProfileRun
 
     // time series
     private final long spanNs;
-    private long sampleIntervalNs;
-    private final int sampleLimit;
-    private long nextSampleNs;
-    private int sampleCount;
-    private long[] sampleTimeNs;
-    private double[] sampleCpu;
-    private double[] sampleMemory;
-    private double[] sampleGpu;
-    private int[] samplePending;
-    private int[] sampleBound;
-    private double[] sampleFragmentation;
-    private boolean gpuSeen;
-    private boolean devicesSeen;
-    private final double[] allocation = new double[4];
+    private final ReplaySeries series;
 
     // counters
     private long podsCreated;
@@ -111,7 +93,6 @@ final class ProfileRun
     private Map<String, Integer> lastReasons;
     private long lastReasonsRepeats;
 
-    private double[] endAllocation;
 
     ProfileRun(final TracePlan plan, final ReplayProfile profile, final ReplayContext ctx)
     {
@@ -134,16 +115,7 @@ final class ProfileRun
         this.liveIdByKey = new ObjectIntHashMap<>(Math.max(16, Math.min(plan.podCount, 1 << 20)));
         this.deletions = new DeletionHeap(1024);
         this.spanNs = ctx.keepPods() ? plan.eventSpanNs : plan.spanNs;
-        this.sampleIntervalNs = Math.max(1, spanNs / (ctx.samples() - 1));
-        this.sampleLimit = 2 * ctx.samples();
-        final int capacity = sampleLimit;
-        sampleTimeNs = new long[capacity];
-        sampleCpu = new double[capacity];
-        sampleMemory = new double[capacity];
-        sampleGpu = new double[capacity];
-        samplePending = new int[capacity];
-        sampleBound = new int[capacity];
-        sampleFragmentation = new double[capacity];
+        this.series = new ReplaySeries(spanNs, ctx.samples());
     }
 
     ReplayCounters counters()
@@ -234,19 +206,17 @@ final class ProfileRun
             }
             drain();
             counters.update(nextEvent, podsPlaced, queue.pendingSize(), nowNs / TracePlan.NS_PER_MS);
-            if (nextEvent == n && endAllocation == null)
+            if (nextEvent == n && !series.endMarked())
             {
-                allocation(allocation);
-                endAllocation = allocation.clone();
+                series.markEnd(engine.table());
             }
         }
-        if (endAllocation == null)
+        if (!series.endMarked())
         {
-            allocation(allocation);
-            endAllocation = allocation.clone();
+            series.markEnd(engine.table());
         }
         final long endNs = Math.max(nowNs, spanNs);
-        while (nextSampleNs <= endNs)
+        while (series.nextSampleNs() <= endNs)
         {
             sample();
         }
@@ -258,7 +228,7 @@ final class ProfileRun
     /** Moves virtual time to {@code t}: samples the instants passed, and with a speed waits for the wall clock. */
     private void advanceTo(final long t)
     {
-        while (nextSampleNs < t)
+        while (series.nextSampleNs() < t)
         {
             sample();
         }
@@ -483,99 +453,6 @@ final class ProfileRun
         lastReasons = null;
         lastReasonsRepeats = 0;
     }
-
-    /**
-     * Into {@code out}: requested / allocatable over live nodes for cpu, memory and GPU, and the GPU milli stranded
-     * on partly used devices. GPU from the node table's devices (GPU sharing) when any live node has some, else from
-     * the {@value #GPU_RESOURCE} extended resource; NaN when neither is offered (fragmentation: NaN without devices).
-     */
-    private void allocation(final double[] out)
-    {
-        final LongColumn allocCpu = table.allocatable(Resources.CPU);
-        final LongColumn reqCpu = table.requested(Resources.CPU);
-        final LongColumn allocMem = table.allocatable(Resources.MEMORY);
-        final LongColumn reqMem = table.requested(Resources.MEMORY);
-        final int gpu = table.resources().find(GPU_RESOURCE);
-        final LongColumn allocGpu = gpu >= 0 ? table.allocatable(gpu) : null;
-        final LongColumn reqGpu = gpu >= 0 ? table.requested(gpu) : null;
-        double cpuA = 0, cpuR = 0, memA = 0, memR = 0, gpuA = 0, gpuR = 0;
-        long devices = 0, deviceFree = 0, stranded = 0;
-        for (int slot = 0, limit = table.slotLimit(); slot < limit; slot++)
-        {
-            if (!table.isLive(slot))
-            {
-                continue;
-            }
-            cpuA += allocCpu.get(slot);
-            cpuR += reqCpu.get(slot);
-            memA += allocMem.get(slot);
-            memR += reqMem.get(slot);
-            if (allocGpu != null)
-            {
-                gpuA += allocGpu.get(slot);
-                gpuR += reqGpu.get(slot);
-            }
-            for (int d = 0, n = table.gpuDevices(slot); d < n; d++)
-            {
-                final long free = table.gpuFreeMilli(slot, d);
-                devices++;
-                deviceFree += free;
-                if (free > 0 && free < NodeTable.GPU_DEVICE_MILLI)
-                {
-                    stranded += free;
-                }
-            }
-        }
-        out[0] = cpuA > 0 ? cpuR / cpuA : 0;
-        out[1] = memA > 0 ? memR / memA : 0;
-        if (devices > 0)
-        {
-            final double total = (double)devices * NodeTable.GPU_DEVICE_MILLI;
-            out[2] = (total - deviceFree) / total;
-            out[3] = stranded;
-        }
-        else
-        {
-            out[2] = gpuA > 0 ? gpuR / gpuA : Double.NaN;
-            out[3] = Double.NaN;
-        }
-    }
-
-    private void sample()
-    {
-        if (sampleCount == sampleLimit)
-        {
-            // the replay ran past the trace's span (pods waited): keep every other point, double the interval
-            final int kept = (sampleCount + 1) / 2;
-            for (int i = 1; i < kept; i++)
-            {
-                sampleTimeNs[i] = sampleTimeNs[2 * i];
-                sampleCpu[i] = sampleCpu[2 * i];
-                sampleMemory[i] = sampleMemory[2 * i];
-                sampleGpu[i] = sampleGpu[2 * i];
-                samplePending[i] = samplePending[2 * i];
-                sampleBound[i] = sampleBound[2 * i];
-                sampleFragmentation[i] = sampleFragmentation[2 * i];
-            }
-            sampleCount = kept;
-            sampleIntervalNs *= 2;
-            nextSampleNs = sampleTimeNs[kept - 1] + sampleIntervalNs;
-            return; // the caller asks again while the next sample is still behind
-        }
-        allocation(allocation);
-        final int i = sampleCount++;
-        sampleTimeNs[i] = nextSampleNs;
-        sampleCpu[i] = allocation[0];
-        sampleMemory[i] = allocation[1];
-        sampleGpu[i] = allocation[2];
-        gpuSeen |= !Double.isNaN(allocation[2]);
-        sampleFragmentation[i] = allocation[3];
-        devicesSeen |= !Double.isNaN(allocation[3]);
-        samplePending[i] = queue.pendingSize();
-        sampleBound[i] = engine.pods().count();
-        nextSampleNs += sampleIntervalNs;
-    }
-
     /** Why the pods still pending do not fit, from one more cycle each (not assumed): reason to pods. */
     private Map<String, Long> pendingReasons()
     {
@@ -594,25 +471,13 @@ final class ProfileRun
                 }
             }
         }
-        return sortedByCount(counts);
-    }
-
-    private static Map<String, Long> sortedByCount(final Map<String, Long> counts)
-    {
-        final List<Map.Entry<String, Long>> sorted = new ArrayList<>(counts.entrySet());
-        sorted.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-        final Map<String, Long> result = new LinkedHashMap<>();
-        for (final Map.Entry<String, Long> e : sorted)
-        {
-            result.put(e.getKey(), e.getValue());
-        }
-        return result;
+        return ReplaySeries.sortedByCount(counts);
     }
 
     private ReplayResult result(final long wallNs)
     {
         foldReasons();
-        final Map<String, Long> reasons = sortedByCount(reasonTotals);
+        final Map<String, Long> reasons = ReplaySeries.sortedByCount(reasonTotals);
         long neverPlaced = 0;
         for (int id = 0; id < plan.podCount; id++)
         {
@@ -621,45 +486,6 @@ final class ProfileRun
                 neverPlaced++;
             }
         }
-        final List<Long> times = new ArrayList<>(sampleCount);
-        final List<Double> cpu = new ArrayList<>(sampleCount);
-        final List<Double> memory = new ArrayList<>(sampleCount);
-        final List<Double> gpu = gpuSeen ? new ArrayList<>(sampleCount) : null;
-        final List<Integer> pending = new ArrayList<>(sampleCount);
-        final List<Integer> bound = new ArrayList<>(sampleCount);
-        final List<Long> fragmentation = devicesSeen ? new ArrayList<>(sampleCount) : null;
-        double peakCpu = 0, peakMem = 0, peakGpu = 0;
-        for (int i = 0; i < sampleCount; i++)
-        {
-            times.add(sampleTimeNs[i] / TracePlan.NS_PER_MS);
-            cpu.add(sampleCpu[i]);
-            memory.add(sampleMemory[i]);
-            peakCpu = Math.max(peakCpu, sampleCpu[i]);
-            peakMem = Math.max(peakMem, sampleMemory[i]);
-            if (gpu != null)
-            {
-                final double g = Double.isNaN(sampleGpu[i]) ? 0 : sampleGpu[i];
-                gpu.add(g);
-                peakGpu = Math.max(peakGpu, g);
-            }
-            pending.add(samplePending[i]);
-            bound.add(sampleBound[i]);
-            if (fragmentation != null)
-            {
-                fragmentation.add(Double.isNaN(sampleFragmentation[i]) ? 0L : (long)sampleFragmentation[i]);
-            }
-        }
-        final Double endGpu;
-        if (!Double.isNaN(endAllocation[2]))
-        {
-            endGpu = endAllocation[2];
-        }
-        else
-        {
-            endGpu = gpuSeen ? Double.valueOf(0) : null;
-        }
-        final ReplayResult.Allocation end = new ReplayResult.Allocation(endAllocation[0], endAllocation[1], endGpu);
-        final ReplayResult.Allocation peak = new ReplayResult.Allocation(peakCpu, peakMem, gpuSeen ? peakGpu : null);
         return new ReplayResult(
             profile.name(),
             podsCreated,
@@ -677,33 +503,17 @@ final class ProfileRun
             nowNs / TracePlan.NS_PER_MS,
             wallNs,
             wallNs > 0 ? podsPlaced * 1e9 / wallNs : 0,
-            latencySummary(),
+            ReplaySeries.latency(latency),
             reasons,
             pendingReasons(),
-            end,
-            peak,
-            Double.isNaN(endAllocation[3]) ? (devicesSeen ? Long.valueOf(0) : null) : Long.valueOf((long)endAllocation[3]),
-            new ReplayResult.Series(times, cpu, memory, gpu, pending, bound, fragmentation));
+            series.endAllocation(),
+            series.peakAllocation(),
+            series.endFragmentation(),
+            series.series());
     }
 
-    private ReplayResult.Latency latencySummary()
+    private void sample()
     {
-        final long count = latency.getTotalCount();
-        final List<ReplayResult.Bucket> buckets = new ArrayList<>();
-        if (count > 0)
-        {
-            final long first = Math.max(1, Long.highestOneBit(Math.max(1, latency.getMinValue())));
-            for (final HistogramIterationValue v : latency.logarithmicBucketValues(first, 2.0))
-            {
-                buckets.add(new ReplayResult.Bucket(v.getValueIteratedTo(), v.getCountAddedInThisIterationStep()));
-            }
-        }
-        return new ReplayResult.Latency(count,
-            count == 0 ? 0 : latency.getValueAtPercentile(50),
-            count == 0 ? 0 : latency.getValueAtPercentile(99),
-            count == 0 ? 0 : latency.getValueAtPercentile(99.9),
-            count == 0 ? 0 : latency.getMaxValue(),
-            count == 0 ? 0 : latency.getMean(),
-            buckets);
+        series.sample(engine.table(), queue.pendingSize(), engine.pods().count());
     }
 }

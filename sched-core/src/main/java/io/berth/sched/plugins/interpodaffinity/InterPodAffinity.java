@@ -701,12 +701,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
 
     private void applyCountersForLabel(final String key, final String value)
     {
-        final Map<String, List<Counter>> byValue = countersByLabel.get(key);
-        if (byValue == null)
-        {
-            return;
-        }
-        final List<Counter> list = byValue.get(value);
+        final List<Counter> list = indexed(countersByLabel, key, value);
         if (list == null)
         {
             return;
@@ -741,8 +736,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
             indexingEntry = null;
             entriesIndexed = true;
         }
-        final Map<String, EntryList> byValue = entriesByLabel.get(c.requiredLabel[0]);
-        final EntryList list = byValue == null ? null : byValue.get(c.requiredLabel[1]);
+        final EntryList list = indexed(entriesByLabel, c.requiredLabel[0], c.requiredLabel[1]);
         if (list == null)
         {
             return;
@@ -762,8 +756,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
 
     private void unindexEntryLabel(final String key, final String value)
     {
-        final Map<String, EntryList> byValue = entriesByLabel.get(key);
-        final EntryList list = byValue == null ? null : byValue.get(value);
+        final EntryList list = indexed(entriesByLabel, key, value);
         if (list != null)
         {
             list.removed++;
@@ -882,12 +875,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
 
     private void addCandidatesForLabel(final String key, final String value)
     {
-        final Map<String, List<ExistingTerm>> byValue = termsByLabel.get(key);
-        if (byValue == null)
-        {
-            return;
-        }
-        final List<ExistingTerm> terms = byValue.get(value);
+        final List<ExistingTerm> terms = indexed(termsByLabel, key, value);
         if (terms == null)
         {
             return;
@@ -896,6 +884,13 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         {
             addCandidate(terms.get(i));
         }
+    }
+
+    /** What a label index holds under {@code key=value}, or null. */
+    private static <T> T indexed(final Map<String, Map<String, T>> index, final String key, final String value)
+    {
+        final Map<String, T> byValue = index.get(key);
+        return byValue == null ? null : byValue.get(value);
     }
 
     private void addCandidate(final ExistingTerm t)

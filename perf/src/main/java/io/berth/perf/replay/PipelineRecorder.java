@@ -44,9 +44,7 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
 
     private final ObjectByteHashMap<String> podState = new ObjectByteHashMap<>();
     private final Histogram latency = new Histogram(3);
-    private final Map<String, Long> reasonTotals = new LinkedHashMap<>();
-    private Map<String, Integer> lastReasons;
-    private long lastReasonsRepeats;
+    private final ReasonCounts reasonCounts = new ReasonCounts();
 
     private long podsCreated;
     private long podsPlaced;
@@ -155,7 +153,7 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
         {
             // kube's reasons cost a pass over the nodes and a map: once per pod, not per retry
             podState.put(pod.key(), (byte)(state | FAILED_BEFORE));
-            countReasons(engine.unschedulableReasons());
+            reasonCounts.count(engine.unschedulableReasons());
         }
     }
 
@@ -222,29 +220,6 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
         }
     }
 
-    private void countReasons(final Map<String, Integer> reasons)
-    {
-        if (reasons != lastReasons)
-        {
-            foldReasons();
-            lastReasons = reasons;
-        }
-        lastReasonsRepeats++;
-    }
-
-    private void foldReasons()
-    {
-        if (lastReasons != null && lastReasonsRepeats > 0)
-        {
-            for (final String reason : lastReasons.keySet())
-            {
-                reasonTotals.merge(reason, lastReasonsRepeats, Long::sum);
-            }
-        }
-        lastReasons = null;
-        lastReasonsRepeats = 0;
-    }
-
     // ---------------------------------------------------------------- observers (any thread after the end)
 
     /** Bindings the mirror applied from the watch (pods created bound included). */
@@ -280,8 +255,7 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
 
     private ReplayResult result(final long nowNs, final long wallNs)
     {
-        foldReasons();
-        final Map<String, Long> reasons = ReplaySeries.sortedByCount(reasonTotals);
+        final Map<String, Long> reasons = reasonCounts.sortedTotals();
         final long pendingNow = mirror.tables().pendingPods().size();
         final long neverPlaced = neverPlacedGone + pendingNow;
         return new ReplayResult(

@@ -89,9 +89,7 @@ final class ProfileRun
 
     // unschedulable reasons: the engine hands back the same map while a class's answer is unchanged, so repeats
     // are counted against that map and folded into the totals only when another map comes
-    private final Map<String, Long> reasonTotals = new LinkedHashMap<>();
-    private Map<String, Integer> lastReasons;
-    private long lastReasonsRepeats;
+    private final ReasonCounts reasonCounts = new ReasonCounts();
 
 
     ProfileRun(final TracePlan plan, final ReplayProfile profile, final ReplayContext ctx)
@@ -366,7 +364,7 @@ final class ProfileRun
                 {
                     // kube's reasons cost a pass over the nodes and a map: once per pod, not per retry
                     failedBefore[id] = true;
-                    countReasons(engine.unschedulableReasons());
+                    reasonCounts.count(engine.unschedulableReasons());
                 }
                 queue.requeueUnschedulable(pod);
             }
@@ -431,28 +429,6 @@ final class ProfileRun
         queue.onClusterEvent(ClusterEvent.NODE_DELETE);
     }
 
-    private void countReasons(final Map<String, Integer> reasons)
-    {
-        if (reasons != lastReasons)
-        {
-            foldReasons();
-            lastReasons = reasons;
-        }
-        lastReasonsRepeats++;
-    }
-
-    private void foldReasons()
-    {
-        if (lastReasons != null && lastReasonsRepeats > 0)
-        {
-            for (final String reason : lastReasons.keySet())
-            {
-                reasonTotals.merge(reason, lastReasonsRepeats, Long::sum);
-            }
-        }
-        lastReasons = null;
-        lastReasonsRepeats = 0;
-    }
     /** Why the pods still pending do not fit, from one more cycle each (not assumed): reason to pods. */
     private Map<String, Long> pendingReasons()
     {
@@ -476,8 +452,7 @@ final class ProfileRun
 
     private ReplayResult result(final long wallNs)
     {
-        foldReasons();
-        final Map<String, Long> reasons = ReplaySeries.sortedByCount(reasonTotals);
+        final Map<String, Long> reasons = reasonCounts.sortedTotals();
         long neverPlaced = 0;
         for (int id = 0; id < plan.podCount; id++)
         {

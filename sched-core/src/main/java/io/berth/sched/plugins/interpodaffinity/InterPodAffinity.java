@@ -641,6 +641,18 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
             pending[i] = null;
         }
         pendingCount = 0;
+        clearCounts();
+        for (int e = 0; e < entryCount; e++)
+        {
+            apply(entries[e], 1, table);
+        }
+        builtEpoch = table.epoch();
+        stale = false;
+    }
+
+    /** Empties every counter and existing term (before they are counted again from the accounted pods). */
+    private void clearCounts()
+    {
         for (int i = 0; i < counterCount; i++)
         {
             counters[i].counts.clear();
@@ -650,12 +662,6 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
             existing[i].antiPods.clear();
             existing[i].weights.clear();
         }
-        for (int e = 0; e < entryCount; e++)
-        {
-            apply(entries[e], 1, table);
-        }
-        builtEpoch = table.epoch();
-        stale = false;
     }
 
     private void apply(final PodEntry e, final int sign, final NodeTable table)
@@ -1253,15 +1259,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
     String countersRebuiltByScan(final NodeTable table)
     {
         ensureFresh(table);
-        for (int i = 0; i < counterCount; i++)
-        {
-            counters[i].counts.clear();
-        }
-        for (int i = 0; i < existingCount; i++)
-        {
-            existing[i].antiPods.clear();
-            existing[i].weights.clear();
-        }
+        clearCounts();
         for (int e = 0; e < entryCount; e++)
         {
             for (int i = 0; i < counterCount; i++)

@@ -1065,7 +1065,23 @@ public final class JsonObjectDecoder
         {
             return List.of();
         }
-        final List<NodeSelectorRequirement> requirements = new ArrayList<>(2);
+        return requirements(field, new ArrayList<>(2), NodeSelectorRequirement::new);
+    }
+
+    /** Makes a selector requirement of {@code key}, {@code operator} and {@code values}. */
+    @FunctionalInterface
+    private interface RequirementMaker<T>
+    {
+        T make(String key, String operator, List<String> values);
+    }
+
+    /**
+     * The requirements of a selector ({@code {key, operator, values}} objects) of the array {@code field} the parser
+     * has just begun, appended to {@code out}; the node and label selectors share this shape.
+     */
+    private <T> List<T> requirements(final String field, final List<T> out, final RequirementMaker<T> maker)
+        throws IOException, FieldException
+    {
         path.push(field);
         path.pushIndex(0);
         int i = 0;
@@ -1092,11 +1108,11 @@ public final class JsonObjectDecoder
                     default -> p.skipChildren();
                 }
             }
-            requirements.add(new NodeSelectorRequirement(key, operator, values));
+            out.add(maker.make(key, operator, values));
         }
         path.pop();
         path.pop();
-        return requirements;
+        return out;
     }
 
     private PodAffinity podAffinity(final String field) throws IOException, FieldException
@@ -1294,36 +1310,7 @@ public final class JsonObjectDecoder
                     if (beginArray(f))
                     {
                         expressions.clear();
-                        path.push(f);
-                        path.pushIndex(0);
-                        int i = 0;
-                        while (p.nextToken() != JsonToken.END_ARRAY)
-                        {
-                            path.setIndex(i);
-                            countEntry(++i);
-                            if (!beginObject(null))
-                            {
-                                continue;
-                            }
-                            String key = null;
-                            String operator = null;
-                            List<String> values = List.of();
-                            while (p.nextToken() == JsonToken.FIELD_NAME)
-                            {
-                                final String r = p.currentName();
-                                p.nextToken();
-                                switch (r)
-                                {
-                                    case "key" -> key = string(r);
-                                    case "operator" -> operator = string(r);
-                                    case "values" -> values = stringList(r);
-                                    default -> p.skipChildren();
-                                }
-                            }
-                            expressions.add(new LabelSelectorRequirement(key, operator, values));
-                        }
-                        path.pop();
-                        path.pop();
+                        requirements(f, expressions, LabelSelectorRequirement::new);
                     }
                 }
                 default -> p.skipChildren();

@@ -68,21 +68,27 @@ public final class EventRing implements AutoCloseable
         final long sequence = ring.next();
         try
         {
-            final RawEvent event = ring.get(sequence);
-            event.type = type;
-            event.key = key;
-            event.value = value;
-            event.modRevision = modRevision;
-            event.keyText = null;
-            event.name = null;
-            event.kind = null;
-            event.decoded = null;
-            event.error = null;
+            fill(ring.get(sequence), type, key, value, modRevision);
         }
         finally
         {
             ring.publish(sequence);
         }
+    }
+
+    /** Fills a claimed slot with a fresh keyed event: the decoders' fields cleared. */
+    private static void fill(
+        final RawEvent event, final int type, final byte[] key, final byte[] value, final long modRevision)
+    {
+        event.type = type;
+        event.key = key;
+        event.value = value;
+        event.modRevision = modRevision;
+        event.keyText = null;
+        event.name = null;
+        event.kind = null;
+        event.decoded = null;
+        event.error = null;
     }
 
     /**
@@ -102,16 +108,7 @@ public final class EventRing implements AutoCloseable
         }
         try
         {
-            final RawEvent event = ring.get(sequence);
-            event.type = type;
-            event.key = key;
-            event.value = value;
-            event.modRevision = modRevision;
-            event.keyText = null;
-            event.name = null;
-            event.kind = null;
-            event.decoded = null;
-            event.error = null;
+            fill(ring.get(sequence), type, key, value, modRevision);
         }
         finally
         {

@@ -151,35 +151,27 @@ public final class JsonObjectDecoder
     /** A v1 Pod, or null on error. */
     public PodObject decodePod(final byte[] json, final int offset, final int length)
     {
-        if (!begin(length))
-        {
-            return null;
-        }
-        try (JsonParser parser = FACTORY.createParser(json, offset, length))
-        {
-            p = parser;
-            return pod();
-        }
-        catch (final FieldException ex)
-        {
-            return fail(ex.field(), ex.getMessage());
-        }
-        catch (final JsonProcessingException ex)
-        {
-            return invalidJson(ex);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return fail("", "cannot decode: " + ex);
-        }
-        finally
-        {
-            end();
-        }
+        return decodeDocument(json, offset, length, podDocument);
     }
 
     /** A v1 Node, or null on error. */
     public NodeObject decodeNode(final byte[] json, final int offset, final int length)
+    {
+        return decodeDocument(json, offset, length, nodeDocument);
+    }
+
+    /** Reads one document with the parser in {@link #p}. */
+    @FunctionalInterface
+    private interface DocumentReader<T>
+    {
+        T read() throws IOException, FieldException;
+    }
+
+    private final DocumentReader<PodObject> podDocument = this::pod;
+    private final DocumentReader<NodeObject> nodeDocument = this::node;
+
+    /** One document read by {@code reader} over a streaming parser, or null with the error recorded. */
+    private <T> T decodeDocument(final byte[] json, final int offset, final int length, final DocumentReader<T> reader)
     {
         if (!begin(length))
         {
@@ -188,7 +180,7 @@ public final class JsonObjectDecoder
         try (JsonParser parser = FACTORY.createParser(json, offset, length))
         {
             p = parser;
-            return node();
+            return reader.read();
         }
         catch (final FieldException ex)
         {

@@ -44,38 +44,19 @@ public final class KubeJsonWriter
     /** A Node as JSON bytes. */
     public byte[] node(final NodeObject node)
     {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = FACTORY.createGenerator(out))
-        {
-            writeNode(g, node);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        return out.toByteArray();
+        return write(512, g -> writeNode(g, node));
     }
 
     /** A Pod as JSON bytes. */
     public byte[] pod(final PodObject pod)
     {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        try (JsonGenerator g = FACTORY.createGenerator(out))
-        {
-            writePod(g, pod);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        return out.toByteArray();
+        return write(1024, g -> writePod(g, pod));
     }
 
     /** A Namespace as JSON bytes. */
     public byte[] namespace(final NamespaceObject namespace)
     {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        try (JsonGenerator g = FACTORY.createGenerator(out))
+        return write(128, g ->
         {
             g.writeStartObject();
             g.writeStringField("kind", "Namespace");
@@ -85,19 +66,13 @@ public final class KubeJsonWriter
             stringMap(g, "labels", namespace.labels());
             g.writeEndObject();
             g.writeEndObject();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        return out.toByteArray();
+        });
     }
 
     /** A PriorityClass as JSON bytes. */
     public byte[] priorityClass(final PriorityClass priorityClass)
     {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        try (JsonGenerator g = FACTORY.createGenerator(out))
+        return write(128, g ->
         {
             g.writeStartObject();
             g.writeStringField("kind", "PriorityClass");
@@ -112,6 +87,23 @@ public final class KubeJsonWriter
             }
             string(g, "preemptionPolicy", priorityClass.preemptionPolicy());
             g.writeEndObject();
+        });
+    }
+
+    /** Writes one document with a generator. */
+    @FunctionalInterface
+    private interface DocumentWriter
+    {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** One document as JSON bytes (writing to memory cannot fail; an IOException would be a bug). */
+    private static byte[] write(final int sizeHint, final DocumentWriter writer)
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
+        try (JsonGenerator g = FACTORY.createGenerator(out))
+        {
+            writer.write(g);
         }
         catch (final IOException ex)
         {

@@ -48,6 +48,16 @@ final class QueueingHints
     /** The nodes of the round's deletions: a pod left waiting can now fit only on one of them. */
     private final int[] nodes = new int[MAX_NODES];
     private int nodeCount;
+    /** The free amounts of the round's live nodes at the last {@link #snapshotRoom}. */
+    private final long[] snapCpu = new long[MAX_NODES];
+    private final long[] snapMemory = new long[MAX_NODES];
+    private final long[] snapGpuMaxFree = new long[MAX_NODES];
+    private final long[] snapGpuWholeFree = new long[MAX_NODES];
+    private int snapCount;
+    private long snapMaxCpu;
+    private long snapMaxMemory;
+    private long snapMaxGpuMilli;
+    private long snapMaxGpuWhole;
 
     QueueingHints(final SchedulingEngine engine)
     {
@@ -120,17 +130,89 @@ final class QueueingHints
         return nodeCount;
     }
 
-    /** Whether the pod's cpu, memory and GPU fit the free amounts of some node of the round, now (no filter run). */
-    boolean roomOnAny(final PodObject pod, final long cpu, final long memory)
+    /**
+     * Reads the free cpu, memory and GPU of the round's live nodes once, for a walk of many waiting pods with
+     * {@link #roomInSnapshot} (the amounts hold until the next placement or deletion).
+     */
+    void snapshotRoom()
     {
+        int n = 0;
+        long maxCpu = Long.MIN_VALUE;
+        long maxMemory = Long.MIN_VALUE;
+        long maxGpuMilli = Long.MIN_VALUE;
+        long maxGpuWhole = Long.MIN_VALUE;
+        final int limit = table.slotLimit();
         for (int i = 0; i < nodeCount; i++)
         {
-            if (room(pod, cpu, memory, nodes[i]))
+            final int node = nodes[i];
+            if (node < 0 || node >= limit || !table.isLive(node))
+            {
+                continue;
+            }
+            snapCpu[n] = resourcesFit ?
+                table.allocatable(Resources.CPU).get(node) - table.requested(Resources.CPU).get(node) : Long.MAX_VALUE;
+            snapMemory[n] = resourcesFit ?
+                table.allocatable(Resources.MEMORY).get(node) - table.requested(Resources.MEMORY).get(node) : Long.MAX_VALUE;
+            snapGpuMaxFree[n] = gpuShare ? table.gpuMaxFreeColumn().get(node) : Long.MAX_VALUE;
+            snapGpuWholeFree[n] = gpuShare ? table.gpuWholeFreeColumn().get(node) : Long.MAX_VALUE;
+            maxCpu = Math.max(maxCpu, snapCpu[n]);
+            maxMemory = Math.max(maxMemory, snapMemory[n]);
+            maxGpuMilli = Math.max(maxGpuMilli, snapGpuMaxFree[n]);
+            maxGpuWhole = Math.max(maxGpuWhole, snapGpuWholeFree[n]);
+            n++;
+        }
+        snapCount = n;
+        snapMaxCpu = maxCpu;
+        snapMaxMemory = maxMemory;
+        snapMaxGpuMilli = maxGpuMilli;
+        snapMaxGpuWhole = maxGpuWhole;
+    }
+
+    /**
+     * Whether some pod of requests at least these lower bounds could have room in the last {@link #snapshotRoom}:
+     * false means {@link #roomInSnapshot} answers false for every such pod. {@code gpu} bounds the milli per device
+     * (fractional requests) or the device count (whole devices), as {@code gpuWhole} says; 0 for no GPU.
+     */
+    boolean snapshotMayFit(final long minCpu, final long minMemory, final long minGpu, final boolean gpuWhole)
+    {
+        return snapCount > 0 && minCpu <= snapMaxCpu && minMemory <= snapMaxMemory &&
+            minGpu <= (gpuWhole ? snapMaxGpuWhole : snapMaxGpuMilli);
+    }
+
+    /**
+     * Whether a pod of these requests fits the free amounts of some node of the last {@link #snapshotRoom}, what
+     * {@link #room} answers on those nodes: {@code gpuMilli} is the milli per device of a fractional GPU request,
+     * {@code gpuWhole} the device count of a whole-device one (0 when none).
+     */
+    boolean roomInSnapshot(final long cpu, final long memory, final long gpuMilli, final long gpuWhole)
+    {
+        if (cpu > snapMaxCpu || memory > snapMaxMemory)
+        {
+            return false;
+        }
+        for (int i = 0, n = snapCount; i < n; i++)
+        {
+            if (cpu <= snapCpu[i] && memory <= snapMemory[i] && gpuMilli <= snapGpuMaxFree[i] &&
+                gpuWhole <= snapGpuWholeFree[i])
             {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The fractional part of a pod's GPU request for {@link #roomInSnapshot}: milli per device, or 0. */
+    static long gpuMilliOf(final PodObject pod)
+    {
+        final GpuRequest gpu = pod.gpuRequest();
+        return gpu.wantsGpu() && gpu.isFractional() ? gpu.milliPerDevice() : 0;
+    }
+
+    /** The whole-device part of a pod's GPU request for {@link #roomInSnapshot}: the device count, or 0. */
+    static long gpuWholeOf(final PodObject pod)
+    {
+        final GpuRequest gpu = pod.gpuRequest();
+        return gpu.wantsGpu() && !gpu.isFractional() ? gpu.count() : 0;
     }
 
     /** Whether the pod passes every filter on some node of the round, now. */

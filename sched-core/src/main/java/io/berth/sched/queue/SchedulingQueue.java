@@ -109,6 +109,27 @@ public final class SchedulingQueue
     private boolean[] podToPod = new boolean[INITIAL_CAPACITY];
     private long[] requestCpu = new long[INITIAL_CAPACITY];
     private long[] requestMemory = new long[INITIAL_CAPACITY];
+    private long[] requestGpuMilli = new long[INITIAL_CAPACITY];
+    private long[] requestGpuWhole = new long[INITIAL_CAPACITY];
+    /**
+     * Lower bounds of the requests of the pods in unschedulablePods, per GPU kind (0 none, 1 a share of one device,
+     * 2 whole devices): lowered when a pod joins, made exact by every full walk of {@link #nextCandidate}, never
+     * raised when a pod leaves (a stale bound only costs a walk).
+     */
+    private final long[] waitingMinCpu = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+    private final long[] waitingMinMemory = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+    private final long[] waitingMinGpu = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+    /** Bumped whenever room on the round's nodes may have grown or the waiting pods' order may have changed. */
+    private long roomEpoch;
+    /** The chain's candidates (see {@link #collectCandidates}), their sequences when listed, and the walk's place. */
+    private int[] candidateSlots = new int[64];
+    private int[] candidateScratch = new int[64];
+    private long[] candidateSequences = new long[64];
+    private int candidateCount;
+    private int candidateCursor;
+    private long candidatesRoomEpoch = -1;
+    private long candidatesNowNs;
+    private long candidatesRound;
     private int[] podToPodPositions = new int[INITIAL_CAPACITY];
     private int freeCount;
     private int slotLimit;
@@ -268,6 +289,7 @@ public final class SchedulingQueue
         {
             return add(pod);
         }
+        roomEpoch++; // the pod's order may change
         final PodObject old = pods[slot];
         final boolean unknown = priorityClasses.isUnknownClass(pod);
         final PodObject admitted = priorityClasses.admit(pod);
@@ -467,6 +489,7 @@ public final class SchedulingQueue
     {
         Objects.requireNonNull(event, "event");
         beginEvent();
+        roomEpoch++;
         final long now = nanoClock.getAsLong();
         tentativeSlot = -1; // every waiting pod gets its attempt
         while (unschedulablePods.size > 0)
@@ -492,6 +515,7 @@ public final class SchedulingQueue
             return;
         }
         beginEvent();
+        roomEpoch++;
         final long now = nanoClock.getAsLong();
         final boolean repels = !deleted.podAntiAffinity().required().isEmpty();
         // node-local pods go through the round's chain unless the drain began or too many nodes freed room
@@ -508,10 +532,12 @@ public final class SchedulingQueue
             detach(t);
             reparkVirtual(t);
         }
-        // backwards: moving the pod at i puts the last entry, already visited, into i
-        for (int i = unschedulablePods.size - 1; i >= 0; i--)
+        // backwards: moving the pod at i puts the last entry, already visited, into i; when the chain takes the
+        // node-local pods and the deleted pod repelled none, only pod-to-pod pods can move
+        final SlotList walked = chain && !repels ? unschedulablePodToPod : unschedulablePods;
+        for (int i = walked.size - 1; i >= 0; i--)
         {
-            final int slot = unschedulablePods.slots[i];
+            final int slot = walked.slots[i];
             final PodObject pod = pods[slot];
             final boolean move;
             if (repels && QueueingHints.repelled(deleted, pod))
@@ -802,6 +828,8 @@ public final class SchedulingQueue
                 hints.requests(pods[slot], scratchRequests);
                 requestCpu[slot] = scratchRequests[0];
                 requestMemory[slot] = scratchRequests[1];
+                requestGpuMilli[slot] = QueueingHints.gpuMilliOf(pods[slot]);
+                requestGpuWhole[slot] = QueueingHints.gpuWholeOf(pods[slot]);
                 podToPod[slot] = QueueingHints.isPodToPod(pods[slot]);
                 described[slot] = true;
             }
@@ -809,6 +837,7 @@ public final class SchedulingQueue
             {
                 unschedulablePodToPod.add(slot);
             }
+            noteWaitingRequests(slot);
         }
         leftoverDeadlineNs = Math.min(leftoverDeadlineNs, timestampNs[slot] + config.maxInUnschedulableNs() + 1);
     }
@@ -913,6 +942,7 @@ public final class SchedulingQueue
     /** The queue drained after an event: every pod left waiting through the round is booked a failed retry now. */
     private void closeRound(final long now)
     {
+        roomEpoch++;
         roundOpen = false;
         tentativeSlot = -1;
         if (!isHinted())
@@ -948,6 +978,7 @@ public final class SchedulingQueue
      */
     private void restartChain(final long now)
     {
+        roomEpoch++;
         if (tentativeSlot >= 0)
         {
             final int t = tentativeSlot;
@@ -969,6 +1000,7 @@ public final class SchedulingQueue
      */
     private void abandonChain(final long now)
     {
+        roomEpoch++;
         tentativeSlot = -1;
         if (hints.nodeCount() == 0)
         {
@@ -986,27 +1018,137 @@ public final class SchedulingQueue
         hints.clearNodes();
     }
 
+    /** Lowers the waiting pods' request bounds by a described pod's requests. */
+    private void noteWaitingRequests(final int slot)
+    {
+        final int kind = requestGpuWhole[slot] > 0 ? 2 : requestGpuMilli[slot] > 0 ? 1 : 0;
+        waitingMinCpu[kind] = Math.min(waitingMinCpu[kind], requestCpu[slot]);
+        waitingMinMemory[kind] = Math.min(waitingMinMemory[kind], requestMemory[slot]);
+        waitingMinGpu[kind] = Math.min(waitingMinGpu[kind], kind == 2 ? requestGpuWhole[slot] : requestGpuMilli[slot]);
+    }
+
     /**
      * The node-local pod left waiting in this round that the exhaustive queue pops first after {@code after} (or
      * first of all when -1) among those with room on a node of the round's deletions now; -1 when none.
      */
     private int nextCandidate(final int after, final long now)
     {
-        int best = -1;
+        hints.snapshotRoom();
+        if (candidatesRoomEpoch != roomEpoch || candidatesNowNs != now || candidatesRound != closedRounds)
+        {
+            if (!collectCandidates(now))
+            {
+                return -1;
+            }
+        }
+        // room only shrinks while the list stands (placements), so a pod passed over stays passed over
+        while (candidateCursor < candidateCount)
+        {
+            final int i = candidateCursor++;
+            final int slot = candidateSlots[i];
+            if (sequences[slot] != candidateSequences[i] || states[slot] != UNSCHEDULABLE ||
+                parkRound[slot] > closedRounds ||
+                !hints.roomInSnapshot(requestCpu[slot], requestMemory[slot], requestGpuMilli[slot], requestGpuWhole[slot]) ||
+                after >= 0 && !exhaustivelyBefore(after, slot, now))
+            {
+                continue;
+            }
+            return slot;
+        }
+        return -1;
+    }
+
+    /**
+     * Lists the waiting pods with room on the round's nodes now, in the exhaustive queue's order at {@code now}:
+     * the chain walks this list until the room on the round's nodes grows again ({@link #roomEpoch}), the time
+     * moves or a round closes. False, listing nothing, when the request bounds show no pod has room.
+     */
+    private boolean collectCandidates(final long now)
+    {
+        candidateCount = 0;
+        candidateCursor = 0;
+        candidatesRoomEpoch = -1;
+        if (!hints.snapshotMayFit(waitingMinCpu[0], waitingMinMemory[0], 0, false) &&
+            !hints.snapshotMayFit(waitingMinCpu[1], waitingMinMemory[1], waitingMinGpu[1], false) &&
+            !hints.snapshotMayFit(waitingMinCpu[2], waitingMinMemory[2], waitingMinGpu[2], true))
+        {
+            return false; // no waiting pod has room on the round's nodes
+        }
+        Arrays.fill(waitingMinCpu, Long.MAX_VALUE);
+        Arrays.fill(waitingMinMemory, Long.MAX_VALUE);
+        Arrays.fill(waitingMinGpu, Long.MAX_VALUE);
         for (int i = 0, n = unschedulablePods.size; i < n; i++)
         {
             final int slot = unschedulablePods.slots[i];
-            if (parkRound[slot] > closedRounds || !hints.roomOnAny(pods[slot], requestCpu[slot], requestMemory[slot]))
+            noteWaitingRequests(slot);
+            if (parkRound[slot] > closedRounds ||
+                !hints.roomInSnapshot(requestCpu[slot], requestMemory[slot], requestGpuMilli[slot], requestGpuWhole[slot]))
             {
                 continue;
             }
             materialize(slot);
-            if ((after < 0 || exhaustivelyBefore(after, slot, now)) && (best < 0 || exhaustivelyBefore(slot, best, now)))
+            if (candidateCount == candidateSlots.length)
             {
-                best = slot;
+                candidateSlots = Arrays.copyOf(candidateSlots, candidateCount * 2);
             }
+            candidateSlots[candidateCount++] = slot;
         }
-        return best;
+        sortCandidates(now);
+        for (int i = 0; i < candidateCount; i++)
+        {
+            if (candidateSequences.length < candidateSlots.length)
+            {
+                candidateSequences = new long[candidateSlots.length];
+            }
+            candidateSequences[i] = sequences[candidateSlots[i]];
+        }
+        candidatesRoomEpoch = roomEpoch;
+        candidatesNowNs = now;
+        candidatesRound = closedRounds;
+        return true;
+    }
+
+    /** Bottom-up merge sort of the candidate list by {@link #exhaustivelyBefore} (a total order: sequences differ). */
+    private void sortCandidates(final long now)
+    {
+        final int n = candidateCount;
+        if (candidateScratch.length < n)
+        {
+            candidateScratch = new int[candidateSlots.length];
+        }
+        int[] from = candidateSlots;
+        int[] to = candidateScratch;
+        for (int width = 1; width < n; width *= 2)
+        {
+            for (int lo = 0; lo < n; lo += 2 * width)
+            {
+                final int mid = Math.min(lo + width, n);
+                final int hi = Math.min(lo + 2 * width, n);
+                int a = lo;
+                int b = mid;
+                int k = lo;
+                while (a < mid && b < hi)
+                {
+                    to[k++] = exhaustivelyBefore(from[b], from[a], now) ? from[b++] : from[a++];
+                }
+                while (a < mid)
+                {
+                    to[k++] = from[a++];
+                }
+                while (b < hi)
+                {
+                    to[k++] = from[b++];
+                }
+            }
+            final int[] t = from;
+            from = to;
+            to = t;
+        }
+        if (from != candidateSlots)
+        {
+            candidateScratch = candidateSlots;
+            candidateSlots = from;
+        }
     }
 
     /**
@@ -1033,6 +1175,7 @@ public final class SchedulingQueue
     {
         states[slot] = UNSCHEDULABLE;
         unschedulablePods.add(slot);
+        noteWaitingRequests(slot);
         if (podToPod[slot])
         {
             unschedulablePodToPod.add(slot);
@@ -1212,6 +1355,8 @@ public final class SchedulingQueue
         podToPod = Arrays.copyOf(podToPod, capacity);
         requestCpu = Arrays.copyOf(requestCpu, capacity);
         requestMemory = Arrays.copyOf(requestMemory, capacity);
+        requestGpuMilli = Arrays.copyOf(requestGpuMilli, capacity);
+        requestGpuWhole = Arrays.copyOf(requestGpuWhole, capacity);
         podToPodPositions = Arrays.copyOf(podToPodPositions, capacity);
     }
 

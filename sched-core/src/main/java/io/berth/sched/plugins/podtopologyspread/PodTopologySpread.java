@@ -76,6 +76,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
     private final Constraints hard = new Constraints();
     private final Constraints soft = new Constraints();
     private final int[] gatherIndex = new int[Kernels.LANES];
+    private boolean useDomainSums = true;
 
     // node inclusion, per pod
     private PodObject inclusionPod;
@@ -268,6 +269,12 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         return false;
     }
 
+    /** Tests: false folds the per-node columns over every node, as before the kept domain sums. */
+    void useDomainSums(final boolean use)
+    {
+        useDomainSums = use;
+    }
+
     /** The incremental counters, for tests. */
     SpreadCounters counters()
     {
@@ -401,13 +408,29 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         final int limit = table.slotLimit();
         // nodes count only when they have every hard constraint's key; then per constraint over its per-epoch
         // domain index column (see the score side)
-        final boolean[] complete = nodesWithAllKeys(cs, 0, table, limit);
+        final boolean oneColumn = sameColumn(cs);
+        boolean[] complete = null;
         for (int c = 0; c < n; c++)
         {
-            final int[] domains = domainIndexes(cs, 2 * c, c, table, limit);
-            final long[] perNode = counters.perNode(cs.selector[c]);
             // a pod without required node affinity includes every live node under nodeAffinityPolicy Honor
             final boolean checkInclusion = cs.affinityHonor[c] && affinityRequired || cs.taintsHonor[c];
+            if (useDomainSums && !checkInclusion && oneColumn && !cs.hostname[c])
+            {
+                // every live node having the key counts: the kept domain sums, O(domains)
+                final DomainSums sums = counters.domainSums(cs.selector[c], cs.column[c], table);
+                for (int i = 0; i < sums.presentCount; i++)
+                {
+                    final int index = sums.present[i];
+                    cs.addToDomain(c, index, sums.sum[index]);
+                }
+                continue;
+            }
+            if (complete == null)
+            {
+                complete = nodesWithAllKeys(cs, 0, table, limit);
+            }
+            final int[] domains = domainIndexes(cs, 2 * c, c, table, limit);
+            final long[] perNode = counters.perNode(cs.selector[c]);
             for (int slot = 0; slot < limit; slot++)
             {
                 if (!complete[slot] || checkInclusion && !included(cs, c, slot))
@@ -557,10 +580,29 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         // per-domain counts of the zone-like constraints (hostname ones are read per node by the pass), constraint
         // by constraint over a per-epoch column of each live node's domain index: no segment reads, no dead nodes
         boolean[] complete = null;
+        final boolean oneColumn = !requireAll || sameColumn(cs);
         for (int c = 0; c < n; c++)
         {
             if (cs.hostname[c])
             {
+                continue;
+            }
+            // a pod without required node affinity includes every live node under nodeAffinityPolicy Honor
+            final boolean checkInclusion = cs.affinityHonor[c] && affinityRequired || cs.taintsHonor[c];
+            if (useDomainSums && !checkInclusion && oneColumn)
+            {
+                // the kept domain sums, O(domains); a node lacking the key counts in kube's "" domain unless the
+                // pod's own constraints require every key
+                final DomainSums sums = counters.domainSums(cs.selector[c], cs.column[c], table);
+                for (int i = 0; i < sums.presentCount; i++)
+                {
+                    final int index = sums.present[i];
+                    cs.addToDomain(c, index, sums.sum[index]);
+                }
+                if (!requireAll && sums.nodes[0] > 0)
+                {
+                    cs.addToDomain(c, emptyValueIndex, sums.sum[0]);
+                }
                 continue;
             }
             if (requireAll && complete == null)
@@ -569,8 +611,6 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
             }
             final int[] domains = domainIndexes(cs, 2 * c + 1, c, table, limit);
             final long[] perNode = counters.perNode(cs.selector[c]);
-            // a pod without required node affinity includes every live node under nodeAffinityPolicy Honor
-            final boolean checkInclusion = cs.affinityHonor[c] && affinityRequired || cs.taintsHonor[c];
             for (int slot = 0; slot < limit; slot++)
             {
                 final int index = domains[slot];
@@ -867,6 +907,19 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         domainEmpty[cache] = emptyValueIndex;
         domainLimits[cache] = limit;
         return d;
+    }
+
+    /** Whether every constraint reads the same topology key column (a node has all keys when it has that one). */
+    private static boolean sameColumn(final Constraints cs)
+    {
+        for (int c = 1; c < cs.count; c++)
+        {
+            if (cs.column[c] != cs.column[0])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     // live nodes having every key of the hard (0) / soft (1) constraints, kept per epoch and set of key columns

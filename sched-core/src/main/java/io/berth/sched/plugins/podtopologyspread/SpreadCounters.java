@@ -12,6 +12,8 @@ import org.eclipse.collections.impl.set.mutable.primitive.IntHashSet;
 import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 import io.berth.sched.model.PodObject;
+import io.berth.sched.table.LongColumn;
+import io.berth.sched.table.NodeTable;
 
 /**
  * The incremental state of PodTopologySpread: interned selectors (namespace + effective label selector), and per
@@ -29,6 +31,8 @@ final class SpreadCounters
     private SelectorKey[] keys = new SelectorKey[16];
     private PodSelector[] selectors = new PodSelector[16];
     private long[][] perNode = new long[16][];
+    /** Per selector: the domain sums kept for it, one per topology key column asked for (null when none). */
+    private DomainSums[][] sums = new DomainSums[16][];
     private int selectorCount;
     private int capacity;
 
@@ -95,6 +99,7 @@ final class SpreadCounters
             keys = Arrays.copyOf(keys, id * 2);
             selectors = Arrays.copyOf(selectors, id * 2);
             perNode = Arrays.copyOf(perNode, id * 2);
+            sums = Arrays.copyOf(sums, id * 2);
         }
         keys[id] = key;
         final PodSelector selector = PodSelector.compile(key);
@@ -146,6 +151,65 @@ final class SpreadCounters
     long[] perNode(final int selector)
     {
         return perNode[selector];
+    }
+
+    /**
+     * The selector's matching pods per domain of {@code column}'s key over the table's live nodes, kept up to date
+     * from now on (rebuilt when the table's epoch moved).
+     */
+    DomainSums domainSums(final int selector, final LongColumn column, final NodeTable table)
+    {
+        DomainSums[] list = sums[selector];
+        DomainSums found = null;
+        if (list == null)
+        {
+            list = new DomainSums[1];
+            sums[selector] = list;
+        }
+        for (final DomainSums d : list)
+        {
+            if (d != null && d.column == column)
+            {
+                found = d;
+                break;
+            }
+        }
+        if (found == null)
+        {
+            found = new DomainSums(column);
+            int free = -1;
+            for (int i = 0; i < list.length && free < 0; i++)
+            {
+                free = list[i] == null ? i : -1;
+            }
+            if (free < 0)
+            {
+                free = list.length;
+                list = Arrays.copyOf(list, list.length + 1);
+                sums[selector] = list;
+            }
+            list[free] = found;
+        }
+        if (!found.isCurrent(table))
+        {
+            found.rebuild(table, perNode[selector]);
+        }
+        return found;
+    }
+
+    private void addToSums(final int selector, final int slot, final long delta)
+    {
+        final DomainSums[] list = sums[selector];
+        if (list != null)
+        {
+            for (final DomainSums d : list)
+            {
+                if (d != null)
+                {
+                    d.add(slot, delta);
+                }
+            }
+        }
     }
 
     /** kube's {@code countPodsMatchSelector} test for one pod: not terminating, same namespace, labels match. */
@@ -223,6 +287,7 @@ final class SpreadCounters
                 if (selectors[s].matches(pod.labels()))
                 {
                     perNode[s][slot] += delta;
+                    addToSums(s, slot, delta);
                 }
             }
         }
@@ -250,6 +315,7 @@ final class SpreadCounters
             if (keys[s].namespace().equals(visiting.namespace()) && selectors[s].matches(visiting.labels()))
             {
                 perNode[s][visitingSlot] += visitingDelta;
+                addToSums(s, visitingSlot, visitingDelta);
             }
         }
     }

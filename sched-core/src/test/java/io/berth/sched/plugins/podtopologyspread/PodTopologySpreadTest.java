@@ -821,6 +821,77 @@ final class PodTopologySpreadTest
         }
     }
 
+    @Test
+    void keptDomainSumsEqualAFoldOverEveryNodeAcrossPlacementsRemovalsAndNodeChanges()
+    {
+        final Random rnd = new Random(0xD0D0L);
+        for (int round = 0; round < 40; round++)
+        {
+            final NodeTable t = new NodeTable(64);
+            final SchedulingEngine engine = new SchedulingEngine(t, PluginRegistry.build(Profile.builder()
+                .disableFilter("*").enableFilter(PodTopologySpread.NAME).disableScore("*")
+                .scoreWeight(PodTopologySpread.NAME, 2).build()), round);
+            final int nodes = 1 + rnd.nextInt(120);
+            for (int i = 0; i < nodes; i++)
+            {
+                engine.upsertNode(randomNode(rnd, "n" + i));
+            }
+            final PodTopologySpread plugin = (PodTopologySpread)engine.filterPlugins()[0];
+            final List<String> placed = new ArrayList<>();
+            for (int step = 0; step < 150; step++)
+            {
+                if (!placed.isEmpty() && rnd.nextInt(4) == 0)
+                {
+                    engine.removePod(placed.remove(rnd.nextInt(placed.size())));
+                }
+                if (rnd.nextInt(25) == 0)
+                {
+                    engine.upsertNode(randomNode(rnd, "n" + rnd.nextInt(nodes))); // relabel a node
+                }
+                if (rnd.nextInt(40) == 0)
+                {
+                    engine.removeNode("n" + rnd.nextInt(nodes));
+                }
+                final PodObject pod = randomPod(rnd, "p" + step);
+                final int limit = padded(t);
+                final long[][] results = new long[2][];
+                for (int mode = 0; mode < 2; mode++)
+                {
+                    plugin.useDomainSums(mode == 0);
+                    final long[] out = new long[3 * t.capacity() + 4];
+                    if (plugin.preFilter(pod, null, t))
+                    {
+                        final long[] bits = new long[t.capacity()];
+                        plugin.filterScalar(t, bits, 2, 0, limit);
+                        System.arraycopy(bits, 0, out, 0, limit);
+                        for (int c = 0; c < pod.topologySpreadConstraints().size() && c < 2; c++)
+                        {
+                            out[3 * t.capacity() + 2 * c] = plugin.hardGlobalMin(c);
+                            out[3 * t.capacity() + 2 * c + 1] = plugin.hardDomains(c);
+                        }
+                    }
+                    if (plugin.preScore(pod, null, t))
+                    {
+                        final long[] raw = new long[t.capacity()];
+                        plugin.scoreScalar(t, raw, 0, limit);
+                        System.arraycopy(raw, 0, out, t.capacity(), limit);
+                        final long[] base = new long[t.capacity()];
+                        plugin.normalizeScalar(raw, base, limit);
+                        System.arraycopy(raw, 0, out, 2 * t.capacity(), limit);
+                    }
+                    results[mode] = out;
+                }
+                plugin.useDomainSums(true);
+                assertThat(results[0]).as("round %d step %d", round, step).isEqualTo(results[1]);
+                final int slot = engine.schedule(pod);
+                if (slot >= 0)
+                {
+                    placed.add(pod.key());
+                }
+            }
+        }
+    }
+
     private static void checkCounters(final SpreadCounters counters, final PodTable pods, final NodeTable t)
     {
         for (int sel = 0; sel < counters.selectorCount(); sel++)

@@ -45,6 +45,7 @@ final class QueueingHints
     private final PodRequests requests;
     private final boolean resourcesFit;
     private final boolean gpuShare;
+    private final RoomIndex roomIndex;
     /** The nodes of the round's deletions: a pod left waiting can now fit only on one of them. */
     private final int[] nodes = new int[MAX_NODES];
     private int nodeCount;
@@ -73,6 +74,16 @@ final class QueueingHints
         }
         this.resourcesFit = fit;
         this.gpuShare = gpu;
+        this.roomIndex = new RoomIndex(table, fit, gpu);
+    }
+
+    /**
+     * Whether a pod of these requests may fit on some live node now: false when no node has the free cpu, memory
+     * or GPU it asks for (each alone), so no change of its pod-to-pod terms' counts can admit it.
+     */
+    boolean roomAnywhere(final long cpu, final long memory, final long gpuMilli, final long gpuWhole)
+    {
+        return roomIndex.mayFitAnywhere(cpu, memory, gpuMilli, gpuWhole);
     }
 
     /** Whether the pod's own filters read pods on other nodes (required pod (anti-)affinity, DoNotSchedule spread). */

@@ -542,12 +542,12 @@ public final class SchedulingQueue
             final boolean move;
             if (repels && QueueingHints.repelled(deleted, pod))
             {
-                move = true;
+                move = roomAnywhere(slot);
             }
             else
             {
                 // a pod-to-pod pod whose terms do not count the deleted pod is, for this deletion, node-local
-                move = podToPod[slot] && QueueingHints.countedBy(pod, deleted) ||
+                move = podToPod[slot] && QueueingHints.countedBy(pod, deleted) && roomAnywhere(slot) ||
                     !chain && hints.mayFitOn(pod, requestCpu[slot], requestMemory[slot], nodeSlot);
             }
             if (move)
@@ -580,7 +580,7 @@ public final class SchedulingQueue
         for (int i = unschedulablePodToPod.size - 1; i >= 0; i--)
         {
             final int slot = unschedulablePodToPod.slots[i];
-            if (QueueingHints.countedBy(pods[slot], added))
+            if (QueueingHints.countedBy(pods[slot], added) && roomAnywhere(slot))
             {
                 materialize(slot);
                 requeueAfterBackoff(slot, now, false);
@@ -1018,6 +1018,12 @@ public final class SchedulingQueue
         hints.clearNodes();
     }
 
+    /** Whether the waiting (described) pod has room on some live node, each resource alone: if not, no retry yet. */
+    private boolean roomAnywhere(final int slot)
+    {
+        return hints.roomAnywhere(requestCpu[slot], requestMemory[slot], requestGpuMilli[slot], requestGpuWhole[slot]);
+    }
+
     /** Lowers the waiting pods' request bounds by a described pod's requests. */
     private void noteWaitingRequests(final int slot)
     {
@@ -1214,7 +1220,7 @@ public final class SchedulingQueue
         for (int i = unschedulablePodToPod.size - 1; i >= 0; i--)
         {
             final int slot = unschedulablePodToPod.slots[i];
-            if (parkRound[slot] <= closedRounds && QueueingHints.countedBy(pods[slot], placed))
+            if (parkRound[slot] <= closedRounds && QueueingHints.countedBy(pods[slot], placed) && roomAnywhere(slot))
             {
                 materialize(slot);
                 if (poppedAfterLast(slot, now))

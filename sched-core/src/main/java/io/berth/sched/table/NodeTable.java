@@ -51,6 +51,10 @@ public final class NodeTable
     private int slotLimit;
     private int liveCount;
     private long epoch;
+    /** The last touched slots, a ring of {@link #TOUCH_LOG_SIZE}, and how many touches there were. */
+    public static final int TOUCH_LOG_SIZE = 4096;
+    private final int[] touchLog = new int[TOUCH_LOG_SIZE];
+    private long touchCount;
 
     private final LongColumn flags;
     private final LongColumn slotVersions;
@@ -179,10 +183,27 @@ public final class NodeTable
         return slotVersions;
     }
 
+    /**
+     * How many times a slot was touched since the table was made: with {@link #touchedSlot} a reader on the
+     * writer's thread follows which slots changed since it last looked, as long as it looks again within
+     * {@value #TOUCH_LOG_SIZE} touches (otherwise it must rescan every slot).
+     */
+    public long touchCount()
+    {
+        return touchCount;
+    }
+
+    /** The slot of touch number {@code touch} (one of the last {@value #TOUCH_LOG_SIZE}). */
+    public int touchedSlot(final long touch)
+    {
+        return touchLog[(int)(touch & (TOUCH_LOG_SIZE - 1))];
+    }
+
     /** Records a change to a slot's columns (called by every writer of per-slot state). */
     public void touch(final int slot)
     {
         slotVersions.add(slot, 1);
+        touchLog[(int)(touchCount++ & (TOUCH_LOG_SIZE - 1))] = slot;
     }
 
     public int slotOf(final String name)

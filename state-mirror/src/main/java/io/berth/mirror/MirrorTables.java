@@ -10,11 +10,15 @@ import io.berth.sched.model.PodDisruptionBudget;
 import io.berth.sched.model.PodObject;
 import io.berth.sched.model.PriorityClass;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import org.eclipse.collections.api.block.function.primitive.IntFunction0;
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 /**
  * What the mirror has applied: the engine's node and pod tables, the pending pods (no {@code spec.nodeName}, not
@@ -28,7 +32,21 @@ public final class MirrorTables
     private final Map<String, NamespaceObject> namespaces = new HashMap<>();
     private final Map<String, PriorityClass> priorityClasses = new HashMap<>();
     private final Map<String, PodDisruptionBudget> podDisruptionBudgets = new HashMap<>();
-    private final Map<String, Entry> entries = new HashMap<>();
+    // the keys: each interned once to a key slot, its state in primitive columns indexed by that slot (no object
+    // per key); a deleted key's slot is reused
+    private final ObjectIntHashMap<String> slotByKey = new ObjectIntHashMap<>();
+    private final IntArrayList freeSlots = new IntArrayList();
+    /** Bound once (no lambda per event): allocates the slot of a key {@link #applyValue} did not find. */
+    private final IntFunction0 allocateSlot = this::allocateForNewKey;
+    private int allocatedSlot;
+    private int slotLimit;
+    private String[] keyAt = new String[1024];
+    private String[] nameAt = new String[1024];
+    private KubeKind[] kindAt = new KubeKind[1024];
+    private long[] modRevisionAt = new long[1024];
+    private long[] generationAt = new long[1024];
+    private long[] hashAt = new long[1024];
+    private boolean[] corruptAt = new boolean[1024];
     private final CorruptValueListener corruptValueListener;
     private TableChangeListener changeListener = TableChangeListener.NONE;
     private CheckpointFile checkpoint;
@@ -39,17 +57,6 @@ public final class MirrorTables
     private volatile long corruptValues;
     private long applied;
     private long checkpointCommits;
-
-    /** The state of one key. */
-    private static final class Entry
-    {
-        long modRevision;
-        long generation;
-        long hash;
-        KubeKind kind;
-        String name;
-        boolean corrupt;
-    }
 
     /** Empty tables over {@code engine}; the {@link Mirror} makes its own, replays and benchmarks make theirs. */
     public MirrorTables(final SchedulingEngine engine, final CorruptValueListener corruptValueListener)
@@ -107,14 +114,14 @@ public final class MirrorTables
     /** Keys of mapped kinds the mirror tracks, corrupt ones included. */
     public int keyCount()
     {
-        return entries.size();
+        return slotByKey.size();
     }
 
     /** The mod revision the mirror holds for {@code key}, or 0 when it holds none. */
     public long modRevision(final String key)
     {
-        final Entry entry = entries.get(key);
-        return entry == null ? 0 : entry.modRevision;
+        final int slot = slotByKey.getIfAbsent(key, -1);
+        return slot < 0 ? 0 : modRevisionAt[slot];
     }
 
     /** Events applied since start. */
@@ -145,7 +152,7 @@ public final class MirrorTables
     {
         if (checkpoint != null)
         {
-            checkpoint.commit(revision, entries.size(), checksum);
+            checkpoint.commit(revision, slotByKey.size(), checksum);
             checkpointCommits++;
         }
     }
@@ -191,41 +198,44 @@ public final class MirrorTables
             return;
         }
         final String key = event.keyText;
-        Entry entry = entries.get(key);
-        if (entry != null && event.type != RawEvent.PUT && entry.modRevision == event.modRevision)
+        // one probe of the key map: a new key gets its slot allocated in it, a known key answers its slot
+        allocatedSlot = -1;
+        final int slot = slotByKey.getIfAbsentPut(key, allocateSlot);
+        final boolean fresh = slot == allocatedSlot;
+        if (!fresh && event.type != RawEvent.PUT && modRevisionAt[slot] == event.modRevision)
         {
-            entry.generation = generation; // listed unchanged
+            generationAt[slot] = generation; // listed unchanged
             return;
         }
-        final boolean added = entry == null || entry.corrupt;
-        final boolean fresh = entry == null;
-        if (entry == null)
+        final boolean added = fresh || corruptAt[slot];
+        if (fresh)
         {
-            entry = new Entry();
-            entry.kind = event.kind;
-            entry.name = event.name;
-            entries.put(key, entry);
+            keyAt[slot] = key;
+            kindAt[slot] = event.kind;
+            nameAt[slot] = event.name;
+            corruptAt[slot] = false;
+            hashAt[slot] = 0;
         }
-        else if (event.decoded == null && !entry.corrupt)
+        else if (event.decoded == null && !corruptAt[slot])
         {
-            remove(entry); // the key's object is now unreadable: it is gone, as for kube-apiserver
+            remove(slot); // the key's object is now unreadable: it is gone, as for kube-apiserver
         }
-        entry.modRevision = event.modRevision;
-        entry.generation = generation;
+        modRevisionAt[slot] = event.modRevision;
+        generationAt[slot] = generation;
 
         if (event.decoded == null)
         {
             corruptValues++;
-            if (!entry.corrupt)
+            if (!corruptAt[slot])
             {
-                entry.corrupt = true;
+                corruptAt[slot] = true;
                 corruptValueListener.onCorruptValue(key, event.modRevision, event.error);
             }
         }
         else
         {
-            entry.corrupt = false;
-            place(entry, event.decoded, added, fresh);
+            corruptAt[slot] = false;
+            place(slot, event.decoded, added, fresh);
         }
 
         if (checkpoint != null)
@@ -233,8 +243,8 @@ public final class MirrorTables
             final long hash = event.type == RawEvent.CHECKPOINT_ENTRY ?
                 checkpoint.entryHash(event.key, event.modRevision, event.value) :
                 checkpoint.put(key, event.key, event.modRevision, event.decoded, event.value);
-            checksum += hash - entry.hash;
-            entry.hash = hash;
+            checksum += hash - hashAt[slot];
+            hashAt[slot] = hash;
         }
     }
 
@@ -244,66 +254,97 @@ public final class MirrorTables
         {
             return;
         }
-        final Entry entry = entries.remove(event.keyText);
-        if (entry == null)
+        final int slot = slotByKey.removeKeyIfAbsent(event.keyText, -1);
+        if (slot < 0)
         {
             return;
         }
-        if (!entry.corrupt)
+        if (!corruptAt[slot])
         {
-            remove(entry);
+            remove(slot);
         }
         if (checkpoint != null)
         {
             checkpoint.remove(event.keyText);
-            checksum -= entry.hash;
+            checksum -= hashAt[slot];
         }
+        freeSlot(slot);
     }
 
     /** A list ended: every key it did not list is gone. */
     private void endList(final long listRevision)
     {
-        final Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
-        while (it.hasNext())
+        for (int slot = 0; slot < slotLimit; slot++)
         {
-            final Map.Entry<String, Entry> e = it.next();
-            final Entry entry = e.getValue();
-            if (entry.generation != generation)
+            final String key = keyAt[slot];
+            if (key != null && generationAt[slot] != generation)
             {
-                if (!entry.corrupt)
+                if (!corruptAt[slot])
                 {
-                    remove(entry);
+                    remove(slot);
                 }
                 if (checkpoint != null)
                 {
-                    checkpoint.remove(e.getKey());
-                    checksum -= entry.hash;
+                    checkpoint.remove(key);
+                    checksum -= hashAt[slot];
                 }
-                it.remove();
+                slotByKey.remove(key);
+                freeSlot(slot);
             }
         }
         revision = listRevision;
         synced = true;
     }
 
-    /** {@code fresh}: a key the tables did not hold, so nothing is pending or accounted under it. */
-    private void place(final Entry entry, final Object object, final boolean added, final boolean fresh)
+    private int allocateForNewKey()
     {
-        switch (entry.kind)
+        if (!freeSlots.isEmpty())
+        {
+            allocatedSlot = freeSlots.removeAtIndex(freeSlots.size() - 1);
+            return allocatedSlot;
+        }
+        if (slotLimit == keyAt.length)
+        {
+            final int capacity = slotLimit * 2;
+            keyAt = Arrays.copyOf(keyAt, capacity);
+            nameAt = Arrays.copyOf(nameAt, capacity);
+            kindAt = Arrays.copyOf(kindAt, capacity);
+            modRevisionAt = Arrays.copyOf(modRevisionAt, capacity);
+            generationAt = Arrays.copyOf(generationAt, capacity);
+            hashAt = Arrays.copyOf(hashAt, capacity);
+            corruptAt = Arrays.copyOf(corruptAt, capacity);
+        }
+        allocatedSlot = slotLimit++;
+        return allocatedSlot;
+    }
+
+    private void freeSlot(final int slot)
+    {
+        keyAt[slot] = null;
+        nameAt[slot] = null;
+        kindAt[slot] = null;
+        freeSlots.add(slot);
+    }
+
+    /** {@code fresh}: a key the tables did not hold, so nothing is pending or accounted under it. */
+    private void place(final int slot, final Object object, final boolean added, final boolean fresh)
+    {
+        final String name = nameAt[slot];
+        switch (kindAt[slot])
         {
             case NODE ->
             {
                 engine.upsertNode((NodeObject)object);
-                changeListener.onNode(entry.name, added);
+                changeListener.onNode(name, added);
             }
-            case POD -> placePod(entry.name, (PodObject)object, fresh);
-            case NAMESPACE -> namespaces.put(entry.name, (NamespaceObject)object);
+            case POD -> placePod(name, (PodObject)object, fresh);
+            case NAMESPACE -> namespaces.put(name, (NamespaceObject)object);
             case PRIORITY_CLASS ->
             {
-                priorityClasses.put(entry.name, (PriorityClass)object);
+                priorityClasses.put(name, (PriorityClass)object);
                 changeListener.onPriorityClassesChanged();
             }
-            case POD_DISRUPTION_BUDGET -> podDisruptionBudgets.put(entry.name, (PodDisruptionBudget)object);
+            case POD_DISRUPTION_BUDGET -> podDisruptionBudgets.put(name, (PodDisruptionBudget)object);
             case OTHER -> { }
         }
     }
@@ -315,8 +356,8 @@ public final class MirrorTables
      */
     private void placePod(final String key, final PodObject pod, final boolean fresh)
     {
-        // one lookup for a pod not accounted (every pod of a sync); pending holds only keys these tables hold
-        final int previousNode = engine.pods().nodeSlotOf(key);
+        // a key new to these tables has nothing accounted or pending under it: no lookups (every pod of a sync)
+        final int previousNode = fresh ? -1 : engine.pods().nodeSlotOf(key);
         final boolean wasAccounted = previousNode >= 0 && engine.removePod(key);
         final boolean wasPending = !fresh && pending.remove(key) != null;
         final boolean live = !pod.isTerminal();
@@ -349,29 +390,30 @@ public final class MirrorTables
         }
     }
 
-    private void remove(final Entry entry)
+    private void remove(final int slot)
     {
-        switch (entry.kind)
+        final String name = nameAt[slot];
+        switch (kindAt[slot])
         {
-            case NODE -> engine.removeNode(entry.name);
+            case NODE -> engine.removeNode(name);
             case POD ->
             {
-                if (engine.removePod(entry.name))
+                if (engine.removePod(name))
                 {
-                    changeListener.onAssignedPodGone(entry.name);
+                    changeListener.onAssignedPodGone(name);
                 }
-                if (pending.remove(entry.name) != null)
+                if (pending.remove(name) != null)
                 {
-                    changeListener.onPendingPodGone(entry.name);
+                    changeListener.onPendingPodGone(name);
                 }
             }
-            case NAMESPACE -> namespaces.remove(entry.name);
+            case NAMESPACE -> namespaces.remove(name);
             case PRIORITY_CLASS ->
             {
-                priorityClasses.remove(entry.name);
+                priorityClasses.remove(name);
                 changeListener.onPriorityClassesChanged();
             }
-            case POD_DISRUPTION_BUDGET -> podDisruptionBudgets.remove(entry.name);
+            case POD_DISRUPTION_BUDGET -> podDisruptionBudgets.remove(name);
             case OTHER -> { }
         }
     }

@@ -3,6 +3,7 @@ package io.berth.sched.framework;
 import java.util.Arrays;
 import java.util.List;
 
+import org.eclipse.collections.api.block.function.primitive.IntFunction0;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.eclipse.collections.impl.map.mutable.primitive.IntIntHashMap;
 import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
@@ -25,6 +26,9 @@ public final class PodTable
     private final NodeTable nodes;
     private final ObjectIntHashMap<String> slotByKey = new ObjectIntHashMap<>();
     private final IntArrayList freeSlots = new IntArrayList();
+    /** Bound once (no lambda per pod): allocates the slot of a key {@link #add} did not find. */
+    private final IntFunction0 allocateSlot = this::allocateForNewKey;
+    private int allocatedSlot;
     private int rowWidth = 4;
     private int capacity = 1024;
     private int slotLimit;
@@ -236,17 +240,18 @@ public final class PodTable
      */
     public boolean add(final PodObject pod, final PodRequests requests, final int node)
     {
-        if (slotByKey.containsKey(pod.key()))
+        // one probe of the key map: a new key gets a slot allocated in it, a known key answers its slot
+        allocatedSlot = -1;
+        final int slot = slotByKey.getIfAbsentPut(pod.key(), allocateSlot);
+        if (slot != allocatedSlot)
         {
             return false;
         }
-        final int slot = allocate();
         final int n = requests.resourceCount();
         if (n > rowWidth)
         {
             widen(n);
         }
-        slotByKey.put(pod.key(), slot);
         pods[slot] = pod;
         nodeSlot[slot] = node;
         link(slot, node);
@@ -287,7 +292,7 @@ public final class PodTable
         count++;
         for (final PodAwarePlugin l : listeners)
         {
-            l.podAdded(pod, node, nodes);
+            l.podAdded(pod, slot, node, nodes);
         }
         return true;
     }
@@ -331,7 +336,7 @@ public final class PodTable
         count--;
         for (final PodAwarePlugin l : listeners)
         {
-            l.podRemoved(removed, node, nodes);
+            l.podRemoved(removed, slot, node, nodes);
         }
         nodes.releaseIfEmpty(node);
         return node;
@@ -392,6 +397,12 @@ public final class PodTable
         }
         final int ppi = index.findProtocolPortIp(port.protocol(), port.hostPort(), port.hostIP());
         return ppi >= 0 && index.specificIp(ppi).get(node) > 0;
+    }
+
+    private int allocateForNewKey()
+    {
+        allocatedSlot = allocate();
+        return allocatedSlot;
     }
 
     private int allocate()

@@ -9,6 +9,7 @@ import io.berth.sched.model.NodeObject;
 import io.berth.sched.model.PodDisruptionBudget;
 import io.berth.sched.model.PodObject;
 import io.berth.sched.model.PriorityClass;
+import io.berth.sched.table.StringIntMap;
 
 import java.util.Arrays;
 import java.util.Collections;
@@ -16,9 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.eclipse.collections.api.block.function.primitive.IntFunction0;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
-import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 /**
  * What the mirror has applied: the engine's node and pod tables, the pending pods (no {@code spec.nodeName}, not
@@ -34,11 +33,8 @@ public final class MirrorTables
     private final Map<String, PodDisruptionBudget> podDisruptionBudgets = new HashMap<>();
     // the keys: each interned once to a key slot, its state in primitive columns indexed by that slot (no object
     // per key); a deleted key's slot is reused
-    private final ObjectIntHashMap<String> slotByKey = new ObjectIntHashMap<>();
+    private final StringIntMap slotByKey = new StringIntMap(1024);
     private final IntArrayList freeSlots = new IntArrayList();
-    /** Bound once (no lambda per event): allocates the slot of a key {@link #applyValue} did not find. */
-    private final IntFunction0 allocateSlot = this::allocateForNewKey;
-    private int allocatedSlot;
     private int slotLimit;
     private String[] keyAt = new String[1024];
     private String[] nameAt = new String[1024];
@@ -120,7 +116,7 @@ public final class MirrorTables
     /** The mod revision the mirror holds for {@code key}, or 0 when it holds none. */
     public long modRevision(final String key)
     {
-        final int slot = slotByKey.getIfAbsent(key, -1);
+        final int slot = slotByKey.get(key, -1);
         return slot < 0 ? 0 : modRevisionAt[slot];
     }
 
@@ -198,10 +194,14 @@ public final class MirrorTables
             return;
         }
         final String key = event.keyText;
-        // one probe of the key map: a new key gets its slot allocated in it, a known key answers its slot
-        allocatedSlot = -1;
-        final int slot = slotByKey.getIfAbsentPut(key, allocateSlot);
-        final boolean fresh = slot == allocatedSlot;
+        // one probe of the key map: a known key answers its slot, a new key is put where it was not found
+        final int found = slotByKey.find(key);
+        final boolean fresh = found < 0;
+        final int slot = fresh ? allocateSlot() : slotByKey.valueAt(found);
+        if (fresh)
+        {
+            slotByKey.insertAt(found, key, slot);
+        }
         if (!fresh && event.type != RawEvent.PUT && modRevisionAt[slot] == event.modRevision)
         {
             generationAt[slot] = generation; // listed unchanged
@@ -254,7 +254,7 @@ public final class MirrorTables
         {
             return;
         }
-        final int slot = slotByKey.removeKeyIfAbsent(event.keyText, -1);
+        final int slot = slotByKey.remove(event.keyText, -1);
         if (slot < 0)
         {
             return;
@@ -288,7 +288,7 @@ public final class MirrorTables
                     checkpoint.remove(key);
                     checksum -= hashAt[slot];
                 }
-                slotByKey.remove(key);
+                slotByKey.remove(key, -1);
                 freeSlot(slot);
             }
         }
@@ -296,12 +296,11 @@ public final class MirrorTables
         synced = true;
     }
 
-    private int allocateForNewKey()
+    private int allocateSlot()
     {
         if (!freeSlots.isEmpty())
         {
-            allocatedSlot = freeSlots.removeAtIndex(freeSlots.size() - 1);
-            return allocatedSlot;
+            return freeSlots.removeAtIndex(freeSlots.size() - 1);
         }
         if (slotLimit == keyAt.length)
         {
@@ -314,8 +313,7 @@ public final class MirrorTables
             hashAt = Arrays.copyOf(hashAt, capacity);
             corruptAt = Arrays.copyOf(corruptAt, capacity);
         }
-        allocatedSlot = slotLimit++;
-        return allocatedSlot;
+        return slotLimit++;
     }
 
     private void freeSlot(final int slot)

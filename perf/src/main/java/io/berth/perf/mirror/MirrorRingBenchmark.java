@@ -2,6 +2,9 @@ package io.berth.perf.mirror;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
 import io.berth.mirror.MirrorTables;
 import io.berth.mirror.ring.EventDecoder;
 import io.berth.mirror.ring.EventRing;
@@ -60,6 +63,10 @@ public class MirrorRingBenchmark
     @Param({"2"})
     public int decoders;
 
+    /** The decoders' wait strategy: {@code blocking} (the mirror's default), {@code sleeping}, {@code yielding}. */
+    @Param({"blocking"})
+    public String wait;
+
     private RecordedStream stream;
     private EventDecoder nodeDecoder;
     private EventRing ring;
@@ -76,13 +83,24 @@ public class MirrorRingBenchmark
     {
         stream = new RecordedStream(NODES, PODS, LAYOUT);
         nodeDecoder = new EventDecoder(new KeyClassifier(LAYOUT));
-        ring = new EventRing(1 << 16, decoders, new KeyClassifier(LAYOUT), new BlockingWaitStrategy(), runnable ->
+        ring = new EventRing(1 << 16, decoders, new KeyClassifier(LAYOUT), waitStrategy(wait), runnable ->
         {
             final Thread thread = new Thread(runnable, "decoder");
             thread.setDaemon(true);
             return thread;
         });
         ring.start();
+    }
+
+    static WaitStrategy waitStrategy(final String name)
+    {
+        return switch (name)
+        {
+            case "blocking" -> new BlockingWaitStrategy();
+            case "sleeping" -> new SleepingWaitStrategy();
+            case "yielding" -> new YieldingWaitStrategy();
+            default -> throw new IllegalArgumentException("wait strategy " + name + ": blocking, sleeping or yielding");
+        };
     }
 
     @TearDown(Level.Trial)

@@ -3,10 +3,8 @@ package io.berth.sched.framework;
 import java.util.Arrays;
 import java.util.List;
 
-import org.eclipse.collections.api.block.function.primitive.IntFunction0;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.eclipse.collections.impl.map.mutable.primitive.IntIntHashMap;
-import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 import io.berth.sched.model.Container;
 import io.berth.sched.model.ContainerPort;
@@ -15,6 +13,7 @@ import io.berth.sched.model.PodObject;
 import io.berth.sched.table.HostPortIndex;
 import io.berth.sched.table.NodeTable;
 import io.berth.sched.table.Resources;
+import io.berth.sched.table.StringIntMap;
 
 /**
  * Pods accounted on nodes (bound or assumed), struct of arrays indexed by pod slot: the node slot and exactly
@@ -24,11 +23,8 @@ import io.berth.sched.table.Resources;
 public final class PodTable
 {
     private final NodeTable nodes;
-    private final ObjectIntHashMap<String> slotByKey = new ObjectIntHashMap<>();
+    private final StringIntMap slotByKey = new StringIntMap(1024);
     private final IntArrayList freeSlots = new IntArrayList();
-    /** Bound once (no lambda per pod): allocates the slot of a key {@link #add} did not find. */
-    private final IntFunction0 allocateSlot = this::allocateForNewKey;
-    private int allocatedSlot;
     private int rowWidth = 4;
     private int capacity = 1024;
     private int slotLimit;
@@ -202,21 +198,21 @@ public final class PodTable
 
     public PodObject pod(final String key)
     {
-        final int slot = slotByKey.getIfAbsent(key, -1);
+        final int slot = slotByKey.get(key, -1);
         return slot < 0 ? null : pods[slot];
     }
 
     /** Node slot a pod is accounted on, or -1. */
     public int nodeSlotOf(final String key)
     {
-        final int slot = slotByKey.getIfAbsent(key, -1);
+        final int slot = slotByKey.get(key, -1);
         return slot < 0 ? -1 : nodeSlot[slot];
     }
 
     /** Pod slot, or -1. */
     public int slotOf(final String key)
     {
-        return slotByKey.getIfAbsent(key, -1);
+        return slotByKey.get(key, -1);
     }
 
     public PodObject podAt(final int podSlot)
@@ -240,13 +236,13 @@ public final class PodTable
      */
     public boolean add(final PodObject pod, final PodRequests requests, final int node)
     {
-        // one probe of the key map: a new key gets a slot allocated in it, a known key answers its slot
-        allocatedSlot = -1;
-        final int slot = slotByKey.getIfAbsentPut(pod.key(), allocateSlot);
-        if (slot != allocatedSlot)
+        final int missing = slotByKey.find(pod.key()); // one probe: a new key is put where it was not found
+        if (missing >= 0)
         {
             return false;
         }
+        final int slot = allocate();
+        slotByKey.insertAt(missing, pod.key(), slot);
         final int n = requests.resourceCount();
         if (n > rowWidth)
         {
@@ -300,7 +296,7 @@ public final class PodTable
     /** Undoes {@link #add} exactly (kube's ForgetPod / RemovePod). Returns the node slot, or -1 if unknown. */
     public int remove(final String key)
     {
-        final int slot = slotByKey.removeKeyIfAbsent(key, -1);
+        final int slot = slotByKey.remove(key, -1);
         if (slot < 0)
         {
             return -1;
@@ -397,12 +393,6 @@ public final class PodTable
         }
         final int ppi = index.findProtocolPortIp(port.protocol(), port.hostPort(), port.hostIP());
         return ppi >= 0 && index.specificIp(ppi).get(node) > 0;
-    }
-
-    private int allocateForNewKey()
-    {
-        allocatedSlot = allocate();
-        return allocatedSlot;
     }
 
     private int allocate()

@@ -23,6 +23,10 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * What the mirror has applied: the engine's node and pod tables, the pending pods (no {@code spec.nodeName}, not
  * terminal), namespaces, priority classes and disruption budgets, and per key its mod revision. Written only by the
  * applier (the thread that polls the {@link Mirror}); that thread, the scheduling loop's, reads it without locks.
+ * <p>
+ * Each key is interned once to a key slot ({@link StringIntMap}: one probe per event, a new key put where it was not
+ * found) and its state is kept in primitive columns indexed by that slot, not in an object per key; a deleted key's
+ * slot is reused.
  */
 public final class MirrorTables
 {

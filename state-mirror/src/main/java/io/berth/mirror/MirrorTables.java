@@ -9,17 +9,24 @@ import io.berth.sched.model.NodeObject;
 import io.berth.sched.model.PodDisruptionBudget;
 import io.berth.sched.model.PodObject;
 import io.berth.sched.model.PriorityClass;
+import io.berth.sched.table.StringIntMap;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 
 /**
  * What the mirror has applied: the engine's node and pod tables, the pending pods (no {@code spec.nodeName}, not
  * terminal), namespaces, priority classes and disruption budgets, and per key its mod revision. Written only by the
  * applier (the thread that polls the {@link Mirror}); that thread, the scheduling loop's, reads it without locks.
+ * <p>
+ * Each key is interned once to a key slot ({@link StringIntMap}: one probe per event, a new key put where it was not
+ * found) and its state is kept in primitive columns indexed by that slot, not in an object per key; a deleted key's
+ * slot is reused.
  */
 public final class MirrorTables
 {
@@ -28,7 +35,18 @@ public final class MirrorTables
     private final Map<String, NamespaceObject> namespaces = new HashMap<>();
     private final Map<String, PriorityClass> priorityClasses = new HashMap<>();
     private final Map<String, PodDisruptionBudget> podDisruptionBudgets = new HashMap<>();
-    private final Map<String, Entry> entries = new HashMap<>();
+    // the keys: each interned once to a key slot, its state in primitive columns indexed by that slot (no object
+    // per key); a deleted key's slot is reused
+    private final StringIntMap slotByKey = new StringIntMap(1024);
+    private final IntArrayList freeSlots = new IntArrayList();
+    private int slotLimit;
+    private String[] keyAt = new String[1024];
+    private String[] nameAt = new String[1024];
+    private KubeKind[] kindAt = new KubeKind[1024];
+    private long[] modRevisionAt = new long[1024];
+    private long[] generationAt = new long[1024];
+    private long[] hashAt = new long[1024];
+    private boolean[] corruptAt = new boolean[1024];
     private final CorruptValueListener corruptValueListener;
     private TableChangeListener changeListener = TableChangeListener.NONE;
     private CheckpointFile checkpoint;
@@ -39,17 +57,6 @@ public final class MirrorTables
     private volatile long corruptValues;
     private long applied;
     private long checkpointCommits;
-
-    /** The state of one key. */
-    private static final class Entry
-    {
-        long modRevision;
-        long generation;
-        long hash;
-        KubeKind kind;
-        String name;
-        boolean corrupt;
-    }
 
     /** Empty tables over {@code engine}; the {@link Mirror} makes its own, replays and benchmarks make theirs. */
     public MirrorTables(final SchedulingEngine engine, final CorruptValueListener corruptValueListener)
@@ -107,14 +114,14 @@ public final class MirrorTables
     /** Keys of mapped kinds the mirror tracks, corrupt ones included. */
     public int keyCount()
     {
-        return entries.size();
+        return slotByKey.size();
     }
 
     /** The mod revision the mirror holds for {@code key}, or 0 when it holds none. */
     public long modRevision(final String key)
     {
-        final Entry entry = entries.get(key);
-        return entry == null ? 0 : entry.modRevision;
+        final int slot = slotByKey.get(key, -1);
+        return slot < 0 ? 0 : modRevisionAt[slot];
     }
 
     /** Events applied since start. */
@@ -145,7 +152,7 @@ public final class MirrorTables
     {
         if (checkpoint != null)
         {
-            checkpoint.commit(revision, entries.size(), checksum);
+            checkpoint.commit(revision, slotByKey.size(), checksum);
             checkpointCommits++;
         }
     }
@@ -191,41 +198,48 @@ public final class MirrorTables
             return;
         }
         final String key = event.keyText;
-        Entry entry = entries.get(key);
-        if (entry != null && event.type != RawEvent.PUT && entry.modRevision == event.modRevision)
+        // one probe of the key map: a known key answers its slot, a new key is put where it was not found
+        final int found = slotByKey.find(key);
+        final boolean fresh = found < 0;
+        final int slot = fresh ? allocateSlot() : slotByKey.valueAt(found);
+        if (fresh)
         {
-            entry.generation = generation; // listed unchanged
+            slotByKey.insertAt(found, key, slot);
+        }
+        if (!fresh && event.type != RawEvent.PUT && modRevisionAt[slot] == event.modRevision)
+        {
+            generationAt[slot] = generation; // listed unchanged
             return;
         }
-        final boolean added = entry == null || entry.corrupt;
-        final boolean fresh = entry == null;
-        if (entry == null)
+        final boolean added = fresh || corruptAt[slot];
+        if (fresh)
         {
-            entry = new Entry();
-            entry.kind = event.kind;
-            entry.name = event.name;
-            entries.put(key, entry);
+            keyAt[slot] = key;
+            kindAt[slot] = event.kind;
+            nameAt[slot] = event.name;
+            corruptAt[slot] = false;
+            hashAt[slot] = 0;
         }
-        else if (event.decoded == null && !entry.corrupt)
+        else if (event.decoded == null && !corruptAt[slot])
         {
-            remove(entry); // the key's object is now unreadable: it is gone, as for kube-apiserver
+            remove(slot); // the key's object is now unreadable: it is gone, as for kube-apiserver
         }
-        entry.modRevision = event.modRevision;
-        entry.generation = generation;
+        modRevisionAt[slot] = event.modRevision;
+        generationAt[slot] = generation;
 
         if (event.decoded == null)
         {
             corruptValues++;
-            if (!entry.corrupt)
+            if (!corruptAt[slot])
             {
-                entry.corrupt = true;
+                corruptAt[slot] = true;
                 corruptValueListener.onCorruptValue(key, event.modRevision, event.error);
             }
         }
         else
         {
-            entry.corrupt = false;
-            place(entry, event.decoded, added, fresh);
+            corruptAt[slot] = false;
+            place(slot, event.decoded, added, fresh);
         }
 
         if (checkpoint != null)
@@ -233,8 +247,8 @@ public final class MirrorTables
             final long hash = event.type == RawEvent.CHECKPOINT_ENTRY ?
                 checkpoint.entryHash(event.key, event.modRevision, event.value) :
                 checkpoint.put(key, event.key, event.modRevision, event.decoded, event.value);
-            checksum += hash - entry.hash;
-            entry.hash = hash;
+            checksum += hash - hashAt[slot];
+            hashAt[slot] = hash;
         }
     }
 
@@ -244,66 +258,95 @@ public final class MirrorTables
         {
             return;
         }
-        final Entry entry = entries.remove(event.keyText);
-        if (entry == null)
+        final int slot = slotByKey.remove(event.keyText, -1);
+        if (slot < 0)
         {
             return;
         }
-        if (!entry.corrupt)
+        if (!corruptAt[slot])
         {
-            remove(entry);
+            remove(slot);
         }
         if (checkpoint != null)
         {
             checkpoint.remove(event.keyText);
-            checksum -= entry.hash;
+            checksum -= hashAt[slot];
         }
+        freeSlot(slot);
     }
 
     /** A list ended: every key it did not list is gone. */
     private void endList(final long listRevision)
     {
-        final Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
-        while (it.hasNext())
+        for (int slot = 0; slot < slotLimit; slot++)
         {
-            final Map.Entry<String, Entry> e = it.next();
-            final Entry entry = e.getValue();
-            if (entry.generation != generation)
+            final String key = keyAt[slot];
+            if (key != null && generationAt[slot] != generation)
             {
-                if (!entry.corrupt)
+                if (!corruptAt[slot])
                 {
-                    remove(entry);
+                    remove(slot);
                 }
                 if (checkpoint != null)
                 {
-                    checkpoint.remove(e.getKey());
-                    checksum -= entry.hash;
+                    checkpoint.remove(key);
+                    checksum -= hashAt[slot];
                 }
-                it.remove();
+                slotByKey.remove(key, -1);
+                freeSlot(slot);
             }
         }
         revision = listRevision;
         synced = true;
     }
 
-    /** {@code fresh}: a key the tables did not hold, so nothing is pending or accounted under it. */
-    private void place(final Entry entry, final Object object, final boolean added, final boolean fresh)
+    private int allocateSlot()
     {
-        switch (entry.kind)
+        if (!freeSlots.isEmpty())
+        {
+            return freeSlots.removeAtIndex(freeSlots.size() - 1);
+        }
+        if (slotLimit == keyAt.length)
+        {
+            final int capacity = slotLimit * 2;
+            keyAt = Arrays.copyOf(keyAt, capacity);
+            nameAt = Arrays.copyOf(nameAt, capacity);
+            kindAt = Arrays.copyOf(kindAt, capacity);
+            modRevisionAt = Arrays.copyOf(modRevisionAt, capacity);
+            generationAt = Arrays.copyOf(generationAt, capacity);
+            hashAt = Arrays.copyOf(hashAt, capacity);
+            corruptAt = Arrays.copyOf(corruptAt, capacity);
+        }
+        return slotLimit++;
+    }
+
+    private void freeSlot(final int slot)
+    {
+        keyAt[slot] = null;
+        nameAt[slot] = null;
+        kindAt[slot] = null;
+        freeSlots.add(slot);
+    }
+
+    /** {@code fresh}: a key the tables did not hold, so nothing is pending or accounted under it. */
+    private void place(final int slot, final Object object, final boolean added, final boolean fresh)
+    {
+        final String name = nameAt[slot];
+        switch (kindAt[slot])
         {
             case NODE ->
             {
                 engine.upsertNode((NodeObject)object);
-                changeListener.onNode(entry.name, added);
+                changeListener.onNode(name, added);
             }
-            case POD -> placePod(entry.name, (PodObject)object, fresh);
-            case NAMESPACE -> namespaces.put(entry.name, (NamespaceObject)object);
+            case POD -> placePod(name, (PodObject)object, fresh);
+            case NAMESPACE -> namespaces.put(name, (NamespaceObject)object);
             case PRIORITY_CLASS ->
             {
-                priorityClasses.put(entry.name, (PriorityClass)object);
+                priorityClasses.put(name, (PriorityClass)object);
                 changeListener.onPriorityClassesChanged();
             }
-            case POD_DISRUPTION_BUDGET -> podDisruptionBudgets.put(entry.name, (PodDisruptionBudget)object);
+            case POD_DISRUPTION_BUDGET -> podDisruptionBudgets.put(name, (PodDisruptionBudget)object);
             case OTHER -> { }
         }
     }
@@ -315,8 +358,8 @@ public final class MirrorTables
      */
     private void placePod(final String key, final PodObject pod, final boolean fresh)
     {
-        // one lookup for a pod not accounted (every pod of a sync); pending holds only keys these tables hold
-        final int previousNode = engine.pods().nodeSlotOf(key);
+        // a key new to these tables has nothing accounted or pending under it: no lookups (every pod of a sync)
+        final int previousNode = fresh ? -1 : engine.pods().nodeSlotOf(key);
         final boolean wasAccounted = previousNode >= 0 && engine.removePod(key);
         final boolean wasPending = !fresh && pending.remove(key) != null;
         final boolean live = !pod.isTerminal();
@@ -349,29 +392,30 @@ public final class MirrorTables
         }
     }
 
-    private void remove(final Entry entry)
+    private void remove(final int slot)
     {
-        switch (entry.kind)
+        final String name = nameAt[slot];
+        switch (kindAt[slot])
         {
-            case NODE -> engine.removeNode(entry.name);
+            case NODE -> engine.removeNode(name);
             case POD ->
             {
-                if (engine.removePod(entry.name))
+                if (engine.removePod(name))
                 {
-                    changeListener.onAssignedPodGone(entry.name);
+                    changeListener.onAssignedPodGone(name);
                 }
-                if (pending.remove(entry.name) != null)
+                if (pending.remove(name) != null)
                 {
-                    changeListener.onPendingPodGone(entry.name);
+                    changeListener.onPendingPodGone(name);
                 }
             }
-            case NAMESPACE -> namespaces.remove(entry.name);
+            case NAMESPACE -> namespaces.remove(name);
             case PRIORITY_CLASS ->
             {
-                priorityClasses.remove(entry.name);
+                priorityClasses.remove(name);
                 changeListener.onPriorityClassesChanged();
             }
-            case POD_DISRUPTION_BUDGET -> podDisruptionBudgets.remove(entry.name);
+            case POD_DISRUPTION_BUDGET -> podDisruptionBudgets.remove(name);
             case OTHER -> { }
         }
     }

@@ -12,11 +12,15 @@ import io.berth.sched.table.NodeTable;
  */
 public interface PodAwarePlugin
 {
-    /** A pod was accounted on a slot (bound, or assumed by the engine). */
-    void podAdded(PodObject pod, int slot, NodeTable table);
+    /**
+     * A pod was accounted on a node slot (bound, or assumed by the engine). {@code podSlot} is its {@link PodTable}
+     * slot: unique among accounted pods and the same at its {@link #podRemoved}, so a plugin can keep per-pod state
+     * in arrays indexed by it instead of a map keyed by the pod's key (a slot is reused after the removal).
+     */
+    void podAdded(PodObject pod, int podSlot, int nodeSlot, NodeTable table);
 
-    /** A pod was removed from a slot (deleted, or an assumption forgotten). */
-    void podRemoved(PodObject pod, int slot, NodeTable table);
+    /** A pod was removed from a node slot (deleted, or an assumption forgotten); {@code podSlot} as it was added. */
+    void podRemoved(PodObject pod, int podSlot, int nodeSlot, NodeTable table);
 
     /**
      * After {@code preFilter} compiled {@code pod} (before {@code preScore}, so answer from the pod and the

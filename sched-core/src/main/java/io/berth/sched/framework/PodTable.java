@@ -5,7 +5,6 @@ import java.util.List;
 
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.eclipse.collections.impl.map.mutable.primitive.IntIntHashMap;
-import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 import io.berth.sched.model.Container;
 import io.berth.sched.model.ContainerPort;
@@ -14,6 +13,7 @@ import io.berth.sched.model.PodObject;
 import io.berth.sched.table.HostPortIndex;
 import io.berth.sched.table.NodeTable;
 import io.berth.sched.table.Resources;
+import io.berth.sched.table.StringIntMap;
 
 /**
  * Pods accounted on nodes (bound or assumed), struct of arrays indexed by pod slot: the node slot and exactly
@@ -23,7 +23,7 @@ import io.berth.sched.table.Resources;
 public final class PodTable
 {
     private final NodeTable nodes;
-    private final ObjectIntHashMap<String> slotByKey = new ObjectIntHashMap<>();
+    private final StringIntMap slotByKey = new StringIntMap(1024);
     private final IntArrayList freeSlots = new IntArrayList();
     private int rowWidth = 4;
     private int capacity = 1024;
@@ -198,21 +198,21 @@ public final class PodTable
 
     public PodObject pod(final String key)
     {
-        final int slot = slotByKey.getIfAbsent(key, -1);
+        final int slot = slotByKey.get(key, -1);
         return slot < 0 ? null : pods[slot];
     }
 
     /** Node slot a pod is accounted on, or -1. */
     public int nodeSlotOf(final String key)
     {
-        final int slot = slotByKey.getIfAbsent(key, -1);
+        final int slot = slotByKey.get(key, -1);
         return slot < 0 ? -1 : nodeSlot[slot];
     }
 
     /** Pod slot, or -1. */
     public int slotOf(final String key)
     {
-        return slotByKey.getIfAbsent(key, -1);
+        return slotByKey.get(key, -1);
     }
 
     public PodObject podAt(final int podSlot)
@@ -236,17 +236,18 @@ public final class PodTable
      */
     public boolean add(final PodObject pod, final PodRequests requests, final int node)
     {
-        if (slotByKey.containsKey(pod.key()))
+        final int missing = slotByKey.find(pod.key()); // one probe: a new key is put where it was not found
+        if (missing >= 0)
         {
             return false;
         }
         final int slot = allocate();
+        slotByKey.insertAt(missing, pod.key(), slot);
         final int n = requests.resourceCount();
         if (n > rowWidth)
         {
             widen(n);
         }
-        slotByKey.put(pod.key(), slot);
         pods[slot] = pod;
         nodeSlot[slot] = node;
         link(slot, node);
@@ -287,7 +288,7 @@ public final class PodTable
         count++;
         for (final PodAwarePlugin l : listeners)
         {
-            l.podAdded(pod, node, nodes);
+            l.podAdded(pod, slot, node, nodes);
         }
         return true;
     }
@@ -295,7 +296,7 @@ public final class PodTable
     /** Undoes {@link #add} exactly (kube's ForgetPod / RemovePod). Returns the node slot, or -1 if unknown. */
     public int remove(final String key)
     {
-        final int slot = slotByKey.removeKeyIfAbsent(key, -1);
+        final int slot = slotByKey.remove(key, -1);
         if (slot < 0)
         {
             return -1;
@@ -331,7 +332,7 @@ public final class PodTable
         count--;
         for (final PodAwarePlugin l : listeners)
         {
-            l.podRemoved(removed, node, nodes);
+            l.podRemoved(removed, slot, node, nodes);
         }
         nodes.releaseIfEmpty(node);
         return node;

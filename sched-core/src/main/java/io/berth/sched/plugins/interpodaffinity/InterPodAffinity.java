@@ -17,7 +17,6 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
-import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 import io.berth.sched.framework.FilterPlugin;
 import io.berth.sched.framework.Kernels;
@@ -106,7 +105,8 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
     private int candidateCount;
 
     // ---------------------------------------------------------------- accounted pods
-    private final ObjectIntHashMap<String> entryByKey = new ObjectIntHashMap<>();
+    /** Index in {@link #entries} by pod table slot, -1 for none (the engine's pod slot: no map keyed by pod key). */
+    private int[] entryAtPodSlot = newEntryIndex(64, new int[0]);
     /**
      * Accounted pods by label, built when the first counter that requires a label is interned, so that a new
      * counter starts from the pods carrying its label instead of every pod. Removed pods leave lazily.
@@ -166,14 +166,23 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
 
     // ---------------------------------------------------------------- PodAwarePlugin
 
-    public void podAdded(final PodObject pod, final int slot, final NodeTable table)
+    public void podAdded(final PodObject pod, final int podSlot, final int slot, final NodeTable table)
     {
-        final PodEntry e = entry(pod, slot);
+        final PodEntry e = entry(pod, podSlot, slot);
         if (entryCount == entries.length)
         {
             entries = Arrays.copyOf(entries, entryCount * 2);
         }
-        entryByKey.put(pod.key(), entryCount);
+        if (podSlot >= entryAtPodSlot.length)
+        {
+            entryAtPodSlot = newEntryIndex(Math.max(podSlot + 1, entryAtPodSlot.length * 2), entryAtPodSlot);
+        }
+        if (entryAtPodSlot[podSlot] >= 0)
+        {
+            throw new IllegalStateException("pod slot " + podSlot + " already holds " +
+                entries[entryAtPodSlot[podSlot]].pod.key() + ", cannot add " + pod.key());
+        }
+        entryAtPodSlot[podSlot] = entryCount;
         entries[entryCount++] = e;
         if (entriesIndexed)
         {
@@ -195,20 +204,21 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         }
     }
 
-    public void podRemoved(final PodObject pod, final int slot, final NodeTable table)
+    public void podRemoved(final PodObject pod, final int podSlot, final int slot, final NodeTable table)
     {
-        final int at = entryByKey.removeKeyIfAbsent(pod.key(), -1);
+        final int at = podSlot < entryAtPodSlot.length ? entryAtPodSlot[podSlot] : -1;
         if (at < 0)
         {
             return;
         }
+        entryAtPodSlot[podSlot] = -1;
         final PodEntry e = entries[at];
         final PodEntry last = entries[--entryCount];
         entries[entryCount] = null;
         if (at != entryCount)
         {
             entries[at] = last;
-            entryByKey.put(last.pod.key(), at);
+            entryAtPodSlot[last.podSlot] = at;
         }
         if (entriesIndexed)
         {
@@ -747,7 +757,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         {
             return;
         }
-        list.compact(entries, entryByKey);
+        list.compact(entries, entryAtPodSlot);
         for (int i = 0; i < list.size; i++)
         {
             applyCounter(c, list.entries[i], 1, table);
@@ -757,7 +767,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
     private void indexEntryLabel(final String key, final String value)
     {
         entriesByLabel.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(value, v -> new EntryList())
-            .add(indexingEntry, entries, entryByKey);
+            .add(indexingEntry, entries, entryAtPodSlot);
     }
 
     private void unindexEntryLabel(final String key, final String value)
@@ -930,14 +940,14 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
     // ---------------------------------------------------------------- compiling pods
 
     /** The existing pod's terms (kube's PodInfo of a pod in the cache), interned. */
-    private PodEntry entry(final PodObject pod, final int slot)
+    private PodEntry entry(final PodObject pod, final int podSlot, final int slot)
     {
         final PodAffinity aff = pod.podAffinity();
         final PodAffinity anti = pod.podAntiAffinity();
         final boolean hasTerms = !aff.isEmpty() || !anti.isEmpty();
         if (!hasTerms)
         {
-            return new PodEntry(pod, slot, false, NO_TERMS, NO_FLAGS, NO_WEIGHTS);
+            return new PodEntry(pod, podSlot, slot, false, NO_TERMS, NO_FLAGS, NO_WEIGHTS);
         }
         // pods of one workload carry equal terms: their interned terms are compiled once (labels take part only
         // when a term reads them through matchLabelKeys / mismatchLabelKeys)
@@ -946,10 +956,10 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
             last.pod().podAffinity().equals(aff) && last.pod().podAntiAffinity().equals(anti) &&
             (!readsLabelKeys(aff) && !readsLabelKeys(anti) || last.pod().labels().equals(pod.labels())))
         {
-            lastEntry = new PodEntry(pod, slot, true, last.terms(), last.anti(), last.weights());
+            lastEntry = new PodEntry(pod, podSlot, slot, true, last.terms(), last.anti(), last.weights());
             return lastEntry;
         }
-        lastEntry = compileEntry(pod, slot, aff, anti);
+        lastEntry = compileEntry(pod, podSlot, slot, aff, anti);
         return lastEntry;
     }
 
@@ -974,7 +984,8 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         return false;
     }
 
-    private PodEntry compileEntry(final PodObject pod, final int slot, final PodAffinity aff, final PodAffinity anti)
+    private PodEntry compileEntry(
+        final PodObject pod, final int podSlot, final int slot, final PodAffinity aff, final PodAffinity anti)
     {
         final List<ExistingTerm> terms = new ArrayList<>();
         final List<Boolean> antiFlags = new ArrayList<>();
@@ -1009,7 +1020,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
             a[i] = antiFlags.get(i);
             w[i] = weights.get(i);
         }
-        return new PodEntry(pod, slot, true, terms.toArray(new ExistingTerm[0]), a, w);
+        return new PodEntry(pod, podSlot, slot, true, terms.toArray(new ExistingTerm[0]), a, w);
     }
 
     private void addPreferred(
@@ -1367,13 +1378,22 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
     }
 
     /** An accounted pod, its node slot and its interned terms. */
-    private record PodEntry(PodObject pod, int slot, boolean hasTerms, ExistingTerm[] terms, boolean[] anti, long[] weights)
+    private record PodEntry(
+        PodObject pod, int podSlot, int slot, boolean hasTerms, ExistingTerm[] terms, boolean[] anti, long[] weights)
     {
+    }
+
+    /** An entry index of {@code length} slots, -1 (none) except for what {@code from} held. */
+    private static int[] newEntryIndex(final int length, final int[] from)
+    {
+        final int[] index = Arrays.copyOf(from, length);
+        Arrays.fill(index, from.length, length, -1);
+        return index;
     }
 
     /**
      * Accounted pods carrying one label, appended as they are added; removed ones are only counted and dropped
-     * by {@link #compact} (an entry is live while the key map still points at that very entry).
+     * by {@link #compact} (an entry is live while its pod slot still points at that very entry).
      */
     private static final class EntryList
     {
@@ -1381,11 +1401,11 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         int size;
         int removed;
 
-        void add(final PodEntry e, final PodEntry[] live, final ObjectIntHashMap<String> entryByKey)
+        void add(final PodEntry e, final PodEntry[] live, final int[] entryAtPodSlot)
         {
             if (removed > 16 && removed > size / 2)
             {
-                compact(live, entryByKey);
+                compact(live, entryAtPodSlot);
             }
             if (size == entries.length)
             {
@@ -1394,7 +1414,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
             entries[size++] = e;
         }
 
-        void compact(final PodEntry[] live, final ObjectIntHashMap<String> entryByKey)
+        void compact(final PodEntry[] live, final int[] entryAtPodSlot)
         {
             if (removed == 0)
             {
@@ -1404,7 +1424,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
             for (int i = 0; i < size; i++)
             {
                 final PodEntry e = entries[i];
-                final int at = entryByKey.getIfAbsent(e.pod.key(), -1);
+                final int at = e.podSlot < entryAtPodSlot.length ? entryAtPodSlot[e.podSlot] : -1;
                 if (at >= 0 && live[at] == e)
                 {
                     entries[kept++] = e;

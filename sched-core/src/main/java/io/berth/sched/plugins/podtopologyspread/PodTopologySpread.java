@@ -236,15 +236,15 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
 
     // ---------------------------------------------------------------- pod-aware hooks
 
-    public void podAdded(final PodObject pod, final int slot, final NodeTable table)
+    public void podAdded(final PodObject pod, final int podSlot, final int nodeSlot, final NodeTable table)
     {
         counters.ensureCapacity(table.capacity());
-        counters.podAdded(pod, slot);
+        counters.podAdded(pod, podSlot, nodeSlot);
     }
 
-    public void podRemoved(final PodObject pod, final int slot, final NodeTable table)
+    public void podRemoved(final PodObject pod, final int podSlot, final int nodeSlot, final NodeTable table)
     {
-        counters.podRemoved(pod, slot);
+        counters.podRemoved(pod, podSlot, nodeSlot);
     }
 
     public boolean readsOtherNodes(final PodObject pod)

@@ -9,7 +9,6 @@ import java.util.function.BiConsumer;
 import org.eclipse.collections.api.iterator.IntIterator;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.eclipse.collections.impl.set.mutable.primitive.IntHashSet;
-import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 import io.berth.sched.model.PodObject;
 import io.berth.sched.table.LongColumn;
@@ -21,9 +20,11 @@ import io.berth.sched.table.NodeTable;
  * counts are folded from these columns per incoming pod ({@link PodTopologySpread}), because which nodes count
  * (their topology keys, the pod's node affinity and tolerations under the inclusion policies) depends on the pod.
  * Terminating pods ({@code deletionTimestamp} set) are never counted, as kube's {@code countPodsMatchSelector}.
- * The accounted pods are also kept here, indexed by label pair, so that a selector interned later starts from exact
- * counts by visiting only the pods carrying the label it requires; selectors are indexed the same way, so that a
- * pod accounted or forgotten updates only the selectors that can count it (not every selector of its namespace).
+ * The accounted pods are also kept here, by their pod table slot, and (from the first selector that requires a label:
+ * built on first need, so a sync before any spread pod is scheduled pays nothing for it) indexed by label pair, so
+ * that a selector interned later starts from exact counts by visiting only the pods carrying the label it requires;
+ * selectors are indexed the same way, so that a pod accounted or forgotten updates only the selectors that can
+ * count it (not every selector of its namespace).
  */
 final class SpreadCounters
 {
@@ -40,13 +41,13 @@ final class SpreadCounters
     private final Map<String, Map<String, IntArrayList>> selectorsByLabel = new HashMap<>();
     private final Map<String, IntArrayList> unindexedByNamespace = new HashMap<>();
 
-    // accounted pods in stable slots, and their slots by label pair (key -> value -> pod slots)
-    private final ObjectIntHashMap<String> podIndex = new ObjectIntHashMap<>();
-    private final IntArrayList freePodSlots = new IntArrayList();
+    // accounted pods by pod table slot with their node slots, and (once podsIndexed) pod slots by label pair
+    // (key -> value -> pod slots)
     private PodObject[] pods = new PodObject[64];
     private int[] podSlots = new int[64];
     private int podLimit;
     private final Map<String, Map<String, IntHashSet>> podsByLabel = new HashMap<>();
+    private boolean podsIndexed;
 
     // per-call state of the label visitors (bound once: no lambda per pod)
     private PodObject visiting;
@@ -125,6 +126,7 @@ final class SpreadCounters
         }
         selectorsByLabel.computeIfAbsent(label[0], k -> new HashMap<>())
             .computeIfAbsent(label[1], v -> new IntArrayList()).add(id);
+        indexPods();
         final Map<String, IntHashSet> byValue = podsByLabel.get(label[0]);
         final IntHashSet carriers = byValue == null ? null : byValue.get(label[1]);
         if (carriers != null)
@@ -225,35 +227,62 @@ final class SpreadCounters
         return selectors[selector].matches(pod.labels());
     }
 
-    void podAdded(final PodObject pod, final int slot)
+    void podAdded(final PodObject pod, final int podSlot, final int slot)
     {
         ensureCapacity(slot + 1);
-        final int p = freePodSlots.isEmpty() ? podLimit++ : freePodSlots.removeAtIndex(freePodSlots.size() - 1);
-        if (p == pods.length)
+        if (podSlot >= pods.length)
         {
-            pods = Arrays.copyOf(pods, p * 2);
-            podSlots = Arrays.copyOf(podSlots, p * 2);
+            final int length = Math.max(podSlot + 1, pods.length * 2);
+            pods = Arrays.copyOf(pods, length);
+            podSlots = Arrays.copyOf(podSlots, length);
         }
-        podIndex.put(pod.key(), p);
-        pods[p] = pod;
-        podSlots[p] = slot;
-        visitingIndex = p;
-        pod.labels().forEach(indexPodLabel);
+        if (pods[podSlot] != null)
+        {
+            throw new IllegalStateException("pod slot " + podSlot + " already holds " + pods[podSlot].key() +
+                ", cannot add " + pod.key());
+        }
+        podLimit = Math.max(podLimit, podSlot + 1);
+        pods[podSlot] = pod;
+        podSlots[podSlot] = slot;
+        if (podsIndexed)
+        {
+            visitingIndex = podSlot;
+            pod.labels().forEach(indexPodLabel);
+        }
         update(pod, slot, 1);
     }
 
-    void podRemoved(final PodObject pod, final int slot)
+    void podRemoved(final PodObject pod, final int podSlot, final int slot)
     {
-        final int p = podIndex.removeKeyIfAbsent(pod.key(), -1);
-        if (p < 0)
+        if (podSlot >= podLimit || pods[podSlot] == null)
         {
             return;
         }
-        visitingIndex = p;
-        pods[p].labels().forEach(unindexPodLabel);
-        pods[p] = null;
-        freePodSlots.add(p);
+        if (podsIndexed)
+        {
+            visitingIndex = podSlot;
+            pods[podSlot].labels().forEach(unindexPodLabel);
+        }
+        pods[podSlot] = null;
         update(pod, slot, -1);
+    }
+
+    /** Builds the pods' label index when the first selector that requires a label needs it; kept up to date after. */
+    private void indexPods()
+    {
+        if (podsIndexed)
+        {
+            return;
+        }
+        podsIndexed = true;
+        for (int p = 0; p < podLimit; p++)
+        {
+            if (pods[p] != null)
+            {
+                visitingIndex = p;
+                pods[p].labels().forEach(indexPodLabel);
+            }
+        }
     }
 
     private void indexPodLabel(final String key, final String value)

@@ -125,9 +125,10 @@ final class PodTopologySpreadTest
             t.upsert(n);
         }
         final PodTopologySpread p = new PodTopologySpread();
+        int podSlot = 0;
         for (final PodObject e : existing)
         {
-            p.podAdded(e, t.slotForPod(e.nodeName()), t);
+            p.podAdded(e, podSlot++, t.slotForPod(e.nodeName()), t);
         }
         return p;
     }
@@ -645,7 +646,7 @@ final class PodTopologySpreadTest
                 final int slot = t.slotOf("n" + rnd.nextInt(nodes));
                 if (slot >= 0 && t.isLive(slot))
                 {
-                    p.podAdded(e, slot, t);
+                    p.podAdded(e, i, slot, t);
                 }
             }
             final PodObject pod = randomPod(rnd, "incoming");

@@ -11,6 +11,7 @@ import io.berth.sched.model.LabelSelector;
 import io.berth.sched.model.PodAffinityTerm;
 import io.berth.sched.model.PodObject;
 import io.berth.sched.model.TopologySpreadConstraint;
+import io.berth.sched.plugins.podtopologyspread.PodTopologySpread;
 import io.berth.sched.table.NodeTable;
 import io.berth.sched.table.Resources;
 
@@ -37,6 +38,7 @@ import io.berth.sched.table.Resources;
 final class QueueingHints
 {
     private static final String DO_NOT_SCHEDULE = "DoNotSchedule";
+    private static final String HOSTNAME = "kubernetes.io/hostname";
     /** Deletions on more nodes than this in one round fall back to moving every pod that fits on the node. */
     static final int MAX_NODES = 16;
 
@@ -46,6 +48,8 @@ final class QueueingHints
     private final boolean resourcesFit;
     private final boolean gpuShare;
     private final RoomIndex roomIndex;
+    /** The engine's PodTopologySpread filter, or null when it does not run one. */
+    private final PodTopologySpread spread;
     /** The nodes of the round's deletions: a pod left waiting can now fit only on one of them. */
     private final int[] nodes = new int[MAX_NODES];
     private int nodeCount;
@@ -75,6 +79,15 @@ final class QueueingHints
         this.resourcesFit = fit;
         this.gpuShare = gpu;
         this.roomIndex = new RoomIndex(table, fit, gpu);
+        PodTopologySpread found = null;
+        for (final FilterPlugin f : engine.filterPlugins())
+        {
+            if (f instanceof PodTopologySpread p)
+            {
+                found = p;
+            }
+        }
+        this.spread = found;
     }
 
     /**
@@ -265,6 +278,61 @@ final class QueueingHints
         return !gpuShare || !gpu.wantsGpu() || (gpu.isFractional() ?
             table.gpuMaxFreeColumn().get(node) >= gpu.milliPerDevice() :
             table.gpuWholeFreeColumn().get(node) >= gpu.count());
+    }
+
+    /**
+     * The deletion of {@code deleted}, which {@code waiting}'s terms count ({@link #countedBy}), from node slot
+     * {@code node} (no longer accounted): false when {@code waiting}, which fit nowhere, certainly still fits nowhere.
+     * Counts only fell, and only on {@code node}'s domains: a node can newly pass only inside the domain of a term
+     * counting the deleted pod (a hostname term: the node itself; a lower spread minimum only tightens other
+     * domains), and there every {@code DoNotSchedule} constraint must pass, which the kept domain sums tell
+     * ({@link PodTopologySpread#hardConstraintsAt}). Required pod affinity (whose first-pod rule reaches every node)
+     * and what the sums cannot tell fall back to {@link #roomAnywhere}.
+     */
+    boolean deletionMayAdmit(final PodObject waiting, final PodObject deleted, final int node,
+        final long cpu, final long memory, final long gpuMilli, final long gpuWhole)
+    {
+        if (spread == null || !waiting.podAffinity().required().isEmpty())
+        {
+            return roomAnywhere(cpu, memory, gpuMilli, gpuWhole);
+        }
+        final int at = spread.hardConstraintsAt(waiting, table, node);
+        if (at == PodTopologySpread.UNKNOWN)
+        {
+            return roomAnywhere(cpu, memory, gpuMilli, gpuWhole);
+        }
+        final String spreadKey = hardSpreadKey(waiting);
+        final List<PodAffinityTerm> anti = waiting.podAntiAffinity().required();
+        for (int i = 0, n = anti.size(); i < n; i++)
+        {
+            final PodAffinityTerm t = anti.get(i);
+            if (inNamespaces(t, waiting.namespace(), deleted.namespace()) && selects(t.labelSelector(), deleted.labels()) &&
+                !HOSTNAME.equals(t.topologyKey()) && !t.topologyKey().equals(spreadKey))
+            {
+                return roomAnywhere(cpu, memory, gpuMilli, gpuWhole); // its domain may reach past the spread domain
+            }
+        }
+        if (at == PodTopologySpread.FAILS)
+        {
+            return false;
+        }
+        // the domain's nodes may pass now (a hostname anti-affinity term alone frees only the node; the queue may
+        // still owe the pod a retry elsewhere from this round's other changes, so it is not narrowed to the node)
+        return roomAnywhere(cpu, memory, gpuMilli, gpuWhole);
+    }
+
+    /** The topology key of the pod's first {@code DoNotSchedule} constraint, or null. */
+    private static String hardSpreadKey(final PodObject pod)
+    {
+        final List<TopologySpreadConstraint> spread = pod.topologySpreadConstraints();
+        for (int i = 0, n = spread.size(); i < n; i++)
+        {
+            if (DO_NOT_SCHEDULE.equals(spread.get(i).whenUnsatisfiable()))
+            {
+                return spread.get(i).topologyKey();
+            }
+        }
+        return null;
     }
 
     /** Whether {@code changed} is a pod that {@code waiting}'s required pod (anti-)affinity or spread terms count. */

@@ -547,7 +547,8 @@ public final class SchedulingQueue
             else
             {
                 // a pod-to-pod pod whose terms do not count the deleted pod is, for this deletion, node-local
-                move = podToPod[slot] && QueueingHints.countedBy(pod, deleted) && roomAnywhere(slot) ||
+                move = podToPod[slot] && QueueingHints.countedBy(pod, deleted) && hints.deletionMayAdmit(pod, deleted,
+                    nodeSlot, requestCpu[slot], requestMemory[slot], requestGpuMilli[slot], requestGpuWhole[slot]) ||
                     !chain && hints.mayFitOn(pod, requestCpu[slot], requestMemory[slot], nodeSlot);
             }
             if (move)

@@ -75,6 +75,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
     private final BiConsumer<String, String> mergeLabel = probe::merge;
     private final Constraints hard = new Constraints();
     private final Constraints soft = new Constraints();
+    private final Constraints hintConstraints = new Constraints();
     private final int[] gatherIndex = new int[Kernels.LANES];
     private boolean useDomainSums = true;
 
@@ -532,6 +533,69 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
     public boolean preemptionMayHelp(final NodeTable table, final int slot)
     {
         return REASON.equals(failsAt(hard, slot));
+    }
+
+    /** {@link #hardConstraintsAt}: every hard constraint passes on the node's domains. */
+    public static final int PASSES = 1;
+    /** {@link #hardConstraintsAt}: some hard constraint fails on the node's domains (or the node lacks the key). */
+    public static final int FAILS = 0;
+    /** {@link #hardConstraintsAt}: not told cheaply (node inclusion applies, keys differ, hostname keys). */
+    public static final int UNKNOWN = -1;
+
+    /**
+     * For queueing hints: whether {@code waiting}'s {@code DoNotSchedule} constraints pass, with the counts as they
+     * are now, on every node of {@code nodeSlot}'s domain ({@link #PASSES}, also when it has none), fail there
+     * ({@link #FAILS}), or cannot be told from the kept domain sums ({@link #UNKNOWN}). Leaves the cycle's own
+     * compiled state alone.
+     */
+    public int hardConstraintsAt(final PodObject waiting, final NodeTable table, final int nodeSlot)
+    {
+        if (waiting.topologySpreadConstraints().isEmpty())
+        {
+            return PASSES;
+        }
+        counters.ensureCapacity(table.capacity());
+        final Constraints cs = hintConstraints;
+        compile(waiting, DO_NOT_SCHEDULE, cs, table);
+        if (cs.count == 0)
+        {
+            return PASSES;
+        }
+        if (!sameColumn(cs) || cs.column[0] == null || cs.hostname[0] || nodeSlot < 0 || nodeSlot >= table.slotLimit())
+        {
+            return UNKNOWN;
+        }
+        final boolean requiredAffinity = NodeInclusion.hasRequiredAffinity(waiting);
+        for (int c = 0; c < cs.count; c++)
+        {
+            if (cs.affinityHonor[c] && requiredAffinity || cs.taintsHonor[c])
+            {
+                return UNKNOWN;
+            }
+        }
+        final long value = cs.column[0].get(nodeSlot);
+        if (value == NodeTable.ABSENT)
+        {
+            return FAILS;
+        }
+        for (int c = 0; c < cs.count; c++)
+        {
+            final DomainSums sums = counters.domainSums(cs.selector[c], cs.column[c], table);
+            long min = MAX_INT32;
+            for (int i = 0; i < sums.presentCount; i++)
+            {
+                min = Math.min(min, sums.sum[sums.present[i]]);
+            }
+            if (sums.presentCount < cs.minDomains[c])
+            {
+                min = 0;
+            }
+            if (sums.sum[(int)value + 1] + cs.selfMatch[c] - min > cs.maxSkew[c])
+            {
+                return FAILS;
+            }
+        }
+        return PASSES;
     }
 
     /** For tests: the global minimum and eligible domain count of hard constraint {@code c} for the last pod. */

@@ -321,6 +321,28 @@ final class QueueingHints
         return roomAnywhere(cpu, memory, gpuMilli, gpuWhole);
     }
 
+    /** The sum of the waiting pod's spread minimums now ({@link PodTopologySpread#hardMinimumSum}), -1 if unknown. */
+    long spreadMinimumSum(final PodObject waiting)
+    {
+        return spread == null ? -1 : spread.hardMinimumSum(waiting, table);
+    }
+
+    /** Whether one of the pod's {@code DoNotSchedule} constraints counts {@code changed} (matchLabels; see countedBy). */
+    static boolean spreadCounts(final PodObject waiting, final PodObject changed)
+    {
+        final List<TopologySpreadConstraint> spread = waiting.topologySpreadConstraints();
+        for (int i = 0, n = spread.size(); i < n; i++)
+        {
+            final TopologySpreadConstraint c = spread.get(i);
+            if (DO_NOT_SCHEDULE.equals(c.whenUnsatisfiable()) &&
+                waiting.namespace().equals(changed.namespace()) && selects(c.labelSelector(), changed.labels()))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The topology key of the pod's first {@code DoNotSchedule} constraint, or null. */
     private static String hardSpreadKey(final PodObject pod)
     {

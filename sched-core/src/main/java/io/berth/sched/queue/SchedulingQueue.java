@@ -110,6 +110,7 @@ public final class SchedulingQueue
     private long[] requestCpu = new long[INITIAL_CAPACITY];
     private long[] requestMemory = new long[INITIAL_CAPACITY];
     private long[] requestGpuMilli = new long[INITIAL_CAPACITY];
+    private long[] parkedSpreadMinimum = new long[INITIAL_CAPACITY];
     private long[] requestGpuWhole = new long[INITIAL_CAPACITY];
     /**
      * Lower bounds of the requests of the pods in unschedulablePods, per GPU kind (0 none, 1 a share of one device,
@@ -581,7 +582,7 @@ public final class SchedulingQueue
         for (int i = unschedulablePodToPod.size - 1; i >= 0; i--)
         {
             final int slot = unschedulablePodToPod.slots[i];
-            if (QueueingHints.countedBy(pods[slot], added) && roomAnywhere(slot))
+            if (QueueingHints.countedBy(pods[slot], added) && placementMayAdmit(slot, added) && roomAnywhere(slot))
             {
                 materialize(slot);
                 requeueAfterBackoff(slot, now, false);
@@ -837,6 +838,8 @@ public final class SchedulingQueue
             if (podToPod[slot])
             {
                 unschedulablePodToPod.add(slot);
+                // the spread minimums it failed under: placements admit it only by raising them
+                parkedSpreadMinimum[slot] = hints.spreadMinimumSum(pods[slot]);
             }
             noteWaitingRequests(slot);
         }
@@ -1023,6 +1026,31 @@ public final class SchedulingQueue
     private boolean roomAnywhere(final int slot)
     {
         return hints.roomAnywhere(requestCpu[slot], requestMemory[slot], requestGpuMilli[slot], requestGpuWhole[slot]);
+    }
+
+    /**
+     * A placement of {@code placed}, which the waiting pod-to-pod pod's terms count, can admit it only through its
+     * required pod affinity or by raising one of its spread constraints' global minimums above what they were when
+     * it last failed (a placement only adds to what anti-affinity repels and to one domain's count).
+     */
+    private boolean placementMayAdmit(final int slot, final PodObject placed)
+    {
+        final PodObject pod = pods[slot];
+        if (!pod.podAffinity().required().isEmpty())
+        {
+            return true;
+        }
+        if (!QueueingHints.spreadCounts(pod, placed))
+        {
+            return false;
+        }
+        final long parked = parkedSpreadMinimum[slot];
+        if (parked < 0)
+        {
+            return true;
+        }
+        final long now = hints.spreadMinimumSum(pod);
+        return now < 0 || now > parked;
     }
 
     /** Lowers the waiting pods' request bounds by a described pod's requests. */
@@ -1221,7 +1249,8 @@ public final class SchedulingQueue
         for (int i = unschedulablePodToPod.size - 1; i >= 0; i--)
         {
             final int slot = unschedulablePodToPod.slots[i];
-            if (parkRound[slot] <= closedRounds && QueueingHints.countedBy(pods[slot], placed) && roomAnywhere(slot))
+            if (parkRound[slot] <= closedRounds && QueueingHints.countedBy(pods[slot], placed) &&
+                placementMayAdmit(slot, placed) && roomAnywhere(slot))
             {
                 materialize(slot);
                 if (poppedAfterLast(slot, now))
@@ -1363,6 +1392,7 @@ public final class SchedulingQueue
         requestCpu = Arrays.copyOf(requestCpu, capacity);
         requestMemory = Arrays.copyOf(requestMemory, capacity);
         requestGpuMilli = Arrays.copyOf(requestGpuMilli, capacity);
+        parkedSpreadMinimum = Arrays.copyOf(parkedSpreadMinimum, capacity);
         requestGpuWhole = Arrays.copyOf(requestGpuWhole, capacity);
         podToPodPositions = Arrays.copyOf(podToPodPositions, capacity);
     }

@@ -165,14 +165,19 @@ class QueueingHintsTest
         q.onAssignedPodAdd(pod("db-0", 100, "db"), engine.table().slotOf("n1"));
         assertThat(q.unschedulableSize()).as("db-0 is counted by no waiting pod").isEqualTo(3);
         q.onAssignedPodAdd(pod("web-1", 100, "web"), engine.table().slotOf("n1"));
-        assertThat(q.info("default/loner").queue()).as("loner's anti-affinity counts web pods")
-            .isNotEqualTo(QueuedPodInfo.Queue.UNSCHEDULABLE);
+        assertThat(q.info("default/loner").queue()).as("loner's anti-affinity counts web pods, but a placement only " +
+            "adds to what repels it").isEqualTo(QueuedPodInfo.Queue.UNSCHEDULABLE);
         assertThat(q.info("default/shy").queue()).isEqualTo(QueuedPodInfo.Queue.UNSCHEDULABLE);
         drain(q);
 
         delete(q, "default/guard");
         assertThat(q.info("default/shy").queue()).as("guard repelled shy").isNotEqualTo(QueuedPodInfo.Queue.UNSCHEDULABLE);
         assertThat(q.info("default/huge").queue()).isEqualTo(QueuedPodInfo.Queue.UNSCHEDULABLE);
+        assertThat(drain(q)).isEqualTo(1);
+
+        delete(q, "default/web-0");
+        assertThat(q.info("default/loner").queue()).as("the deletion of a web pod may admit loner")
+            .isNotEqualTo(QueuedPodInfo.Queue.UNSCHEDULABLE);
         assertThat(drain(q)).isEqualTo(1);
     }
 

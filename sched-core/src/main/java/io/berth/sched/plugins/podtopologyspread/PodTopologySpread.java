@@ -550,18 +550,72 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
      */
     public int hardConstraintsAt(final PodObject waiting, final NodeTable table, final int nodeSlot)
     {
+        final int compiled = compileForHint(waiting, table);
+        if (compiled != PASSES)
+        {
+            return compiled;
+        }
+        final Constraints cs = hintConstraints;
+        if (cs.count == 0)
+        {
+            return PASSES;
+        }
+        if (nodeSlot < 0 || nodeSlot >= table.slotLimit())
+        {
+            return UNKNOWN;
+        }
+        final long value = cs.column[0].get(nodeSlot);
+        if (value == NodeTable.ABSENT)
+        {
+            return FAILS;
+        }
+        for (int c = 0; c < cs.count; c++)
+        {
+            final DomainSums sums = counters.domainSums(cs.selector[c], cs.column[c], table);
+            if (sums.sum[(int)value + 1] + cs.selfMatch[c] - hintMinimum(cs, c, sums) > cs.maxSkew[c])
+            {
+                return FAILS;
+            }
+        }
+        return PASSES;
+    }
+
+    /**
+     * For queueing hints: the sum over {@code waiting}'s {@code DoNotSchedule} constraints of their global minimum
+     * now (0 when it has none), or -1 when the kept domain sums cannot tell it (see {@link #hardConstraintsAt}).
+     * Placements only raise counts, so they can admit a pod its spread kept out only by raising a minimum.
+     */
+    public long hardMinimumSum(final PodObject waiting, final NodeTable table)
+    {
+        if (compileForHint(waiting, table) != PASSES)
+        {
+            return -1;
+        }
+        final Constraints cs = hintConstraints;
+        long total = 0;
+        for (int c = 0; c < cs.count; c++)
+        {
+            total += hintMinimum(cs, c, counters.domainSums(cs.selector[c], cs.column[c], table));
+        }
+        return total;
+    }
+
+    /** Compiles the waiting pod's hard constraints into the hint scratch: PASSES when the sums can answer. */
+    private int compileForHint(final PodObject waiting, final NodeTable table)
+    {
+        final Constraints cs = hintConstraints;
+        cs.count = 0;
         if (waiting.topologySpreadConstraints().isEmpty())
         {
             return PASSES;
         }
         counters.ensureCapacity(table.capacity());
-        final Constraints cs = hintConstraints;
         compile(waiting, DO_NOT_SCHEDULE, cs, table);
         if (cs.count == 0)
         {
             return PASSES;
         }
-        if (!sameColumn(cs) || cs.column[0] == null || cs.hostname[0] || nodeSlot < 0 || nodeSlot >= table.slotLimit())
+        if (!sameColumn(cs) || cs.column[0] == null || cs.hostname[0])
         {
             return UNKNOWN;
         }
@@ -573,29 +627,22 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
                 return UNKNOWN;
             }
         }
-        final long value = cs.column[0].get(nodeSlot);
-        if (value == NodeTable.ABSENT)
-        {
-            return FAILS;
-        }
-        for (int c = 0; c < cs.count; c++)
-        {
-            final DomainSums sums = counters.domainSums(cs.selector[c], cs.column[c], table);
-            long min = MAX_INT32;
-            for (int i = 0; i < sums.presentCount; i++)
-            {
-                min = Math.min(min, sums.sum[sums.present[i]]);
-            }
-            if (sums.presentCount < cs.minDomains[c])
-            {
-                min = 0;
-            }
-            if (sums.sum[(int)value + 1] + cs.selfMatch[c] - min > cs.maxSkew[c])
-            {
-                return FAILS;
-            }
-        }
         return PASSES;
+    }
+
+    /** kube's global minimum of one constraint from the kept sums (0 below minDomains eligible domains). */
+    private static long hintMinimum(final Constraints cs, final int c, final DomainSums sums)
+    {
+        if (sums.presentCount < cs.minDomains[c])
+        {
+            return 0;
+        }
+        long min = MAX_INT32;
+        for (int i = 0; i < sums.presentCount; i++)
+        {
+            min = Math.min(min, sums.sum[sums.present[i]]);
+        }
+        return min;
     }
 
     /** For tests: the global minimum and eligible domain count of hard constraint {@code c} for the last pod. */

@@ -24,6 +24,10 @@ import java.util.Map;
  * [0.05] of pods have required hostname anti-affinity to their app, {@code spreadFraction} [0.1] a zone spread
  * constraint (maxSkew 1, DoNotSchedule) over their app, {@code preferredAffinityFraction} [0.05] a preferred (weight
  * 50) zone affinity to their app.</li>
+ * <li>offered load: {@code load} [0: off] sets the Poisson arrival rate (in place of {@code ratePerS}) so that in
+ * steady state the running pods ask for that share of the cluster's scarcest resource (cpu, memory or GPU devices,
+ * from the generated nodes' allocatable and the mean request of the shapes above): {@code load=0.8} keeps the
+ * cluster busy without a standing backlog, {@code load=1.2} overloads it.</li>
  * </ul>
  */
 public record SyntheticSpec(
@@ -47,7 +51,8 @@ public record SyntheticSpec(
     int apps,
     double antiAffinityFraction,
     double spreadFraction,
-    double preferredAffinityFraction)
+    double preferredAffinityFraction,
+    double load)
 {
     /** How pods arrive. */
     public enum Arrival
@@ -65,7 +70,7 @@ public record SyntheticSpec(
     public static final List<String> KEYS = List.of("nodes", "seed", "zones", "gpuNodeFraction", "pods", "arrival",
         "ratePerS", "burstSize", "burstGapMs", "duration", "meanRunMs", "sigma", "cpuMinMilli", "cpuMaxMilli",
         "memoryMibPerCore", "gpuPodFraction", "gpuShareFraction", "apps", "antiAffinityFraction", "spreadFraction",
-        "preferredAffinityFraction");
+        "preferredAffinityFraction", "load");
 
     public SyntheticSpec
     {
@@ -93,6 +98,15 @@ public record SyntheticSpec(
         fraction("antiAffinityFraction", antiAffinityFraction);
         fraction("spreadFraction", spreadFraction);
         fraction("preferredAffinityFraction", preferredAffinityFraction);
+        if (!(load >= 0 && load <= 10))
+        {
+            throw new IllegalArgumentException("synthetic trace: load must be in [0, 10], got " + load);
+        }
+        if (load > 0 && (arrival != Arrival.POISSON || duration == Duration.FOREVER))
+        {
+            throw new IllegalArgumentException(
+                "synthetic trace: load needs poisson arrivals and finite run times (it sets the arrival rate)");
+        }
     }
 
     public static SyntheticSpec defaults()
@@ -129,6 +143,10 @@ public record SyntheticSpec(
                 }
             }
         }
+        if (v.containsKey("load") && v.containsKey("ratePerS"))
+        {
+            throw new IllegalArgumentException("synthetic trace: give ratePerS or load, not both");
+        }
         return new SyntheticSpec(
             (int)num(v, "nodes", 1000), num(v, "seed", 1), (int)num(v, "zones", 3), dbl(v, "gpuNodeFraction", 0.1),
             (int)num(v, "pods", 10_000), choice(v, "arrival", Arrival.POISSON), dbl(v, "ratePerS", 100),
@@ -136,7 +154,7 @@ public record SyntheticSpec(
             num(v, "meanRunMs", 600_000), dbl(v, "sigma", 1.0), num(v, "cpuMinMilli", 100), num(v, "cpuMaxMilli", 4000),
             num(v, "memoryMibPerCore", 2048), dbl(v, "gpuPodFraction", 0.1), dbl(v, "gpuShareFraction", 0.6),
             (int)num(v, "apps", 50), dbl(v, "antiAffinityFraction", 0.05), dbl(v, "spreadFraction", 0.1),
-            dbl(v, "preferredAffinityFraction", 0.05));
+            dbl(v, "preferredAffinityFraction", 0.05), dbl(v, "load", 0));
     }
 
     @Override
@@ -149,7 +167,7 @@ public record SyntheticSpec(
             ",cpuMinMilli=" + cpuMinMilli + ",cpuMaxMilli=" + cpuMaxMilli + ",memoryMibPerCore=" + memoryMibPerCore +
             ",gpuPodFraction=" + gpuPodFraction + ",gpuShareFraction=" + gpuShareFraction + ",apps=" + apps +
             ",antiAffinityFraction=" + antiAffinityFraction + ",spreadFraction=" + spreadFraction +
-            ",preferredAffinityFraction=" + preferredAffinityFraction;
+            ",preferredAffinityFraction=" + preferredAffinityFraction + (load > 0 ? ",load=" + load : "");
     }
 
     private static long num(final Map<String, String> v, final String key, final long dflt)

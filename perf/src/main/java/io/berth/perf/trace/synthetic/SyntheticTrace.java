@@ -61,13 +61,14 @@ public final class SyntheticTrace
         {
             apps[a] = new App("app-" + a);
         }
+        final double ratePerS = spec.load() > 0 ? offeredRatePerS(spec, nodes) : spec.ratePerS();
         double clockMs = 0;
         for (int i = 0; i < spec.pods(); i++)
         {
             final long timeMs;
             if (spec.arrival() == SyntheticSpec.Arrival.POISSON)
             {
-                clockMs += -Math.log(1 - rng.nextDouble()) * 1000.0 / spec.ratePerS();
+                clockMs += -Math.log(1 - rng.nextDouble()) * 1000.0 / ratePerS;
                 timeMs = (long)clockMs;
             }
             else
@@ -77,6 +78,36 @@ public final class SyntheticTrace
             events.add(TraceEvent.podCreate(timeMs, pod(spec, rng, apps, i, timeMs), runMs(spec, rng)));
         }
         return new Trace("synthetic:" + spec, nodes, List.copyOf(events), List.of());
+    }
+
+    /**
+     * The Poisson arrival rate at which, in steady state (Little's law: rate times mean run time pods running), the
+     * pods ask for {@code spec.load()} of the scarcest of the nodes' cpu, memory and GPU devices, from the mean
+     * request of the spec's shapes: cpu log-uniform, memory per core times a log-uniform factor in [0.5, 2], GPU pods
+     * a half device on average when shared, 32/15 devices when whole (weights 8:4:2:1 over 1, 2, 4, 8).
+     */
+    static double offeredRatePerS(final SyntheticSpec spec, final List<NodeObject> nodes)
+    {
+        double cpuMilli = 0;
+        double memoryBytes = 0;
+        double devices = 0;
+        for (final NodeObject n : nodes)
+        {
+            cpuMilli += n.allocatable().milliValue("cpu");
+            memoryBytes += n.allocatable().milliValue("memory") / 1000.0;
+            devices += GpuSharing.nodeDevices(n);
+        }
+        final double meanCpuMilli = spec.cpuMinMilli() == spec.cpuMaxMilli() ? spec.cpuMinMilli() :
+            (spec.cpuMaxMilli() - spec.cpuMinMilli()) / Math.log((double)spec.cpuMaxMilli() / spec.cpuMinMilli());
+        final double meanMemoryBytes = meanCpuMilli / 1000.0 * spec.memoryMibPerCore() * MIB * (1.5 / Math.log(4));
+        double podsRunning = Math.min(cpuMilli / meanCpuMilli, memoryBytes / meanMemoryBytes);
+        final double meanDevices = spec.gpuPodFraction() *
+            (spec.gpuShareFraction() * 0.5 + (1 - spec.gpuShareFraction()) * 32.0 / 15.0);
+        if (meanDevices > 0 && devices > 0)
+        {
+            podsRunning = Math.min(podsRunning, devices / meanDevices);
+        }
+        return Math.max(1e-6, spec.load() * podsRunning / (spec.meanRunMs() / 1000.0));
     }
 
     /** ClusterGenerator's nodes, GPU nodes given the GPU-sharing device count and model. */

@@ -31,6 +31,27 @@ class SyntheticTraceTest
     }
 
     @Test
+    void loadSetsTheArrivalRateSoThatRunningPodsAskForThatShareOfTheCpu()
+    {
+        // cpu binds here (little memory per core, no GPU pods): rate x mean run x mean cpu request = load x cpu
+        final String base = "nodes=300,pods=20000,seed=5,meanRunMs=60000,memoryMibPerCore=256,gpuPodFraction=0";
+        final Trace t = SyntheticTrace.generate(base + ",load=0.8");
+        final double rate = 20_000 / (t.events().getLast().timeMs() / 1000.0);
+        final double meanCpuMilli = t.events().stream()
+            .mapToLong(e -> e.pod().containers().getFirst().requests().milliValue("cpu")).average().orElseThrow();
+        final double cpuMilli = t.nodes().stream().mapToLong(n -> n.allocatable().milliValue("cpu")).sum();
+        assertThat(rate * 60 * meanCpuMilli / cpuMilli).isBetween(0.75, 0.85);
+        final Trace doubled = SyntheticTrace.generate(base + ",load=1.6");
+        assertThat(doubled.events().getLast().timeMs()).isBetween((long)(t.events().getLast().timeMs() * 0.45),
+            (long)(t.events().getLast().timeMs() * 0.55));
+        assertThat(SyntheticSpec.parse(base + ",load=0.8").toString()).contains("load=0.8");
+        assertThatThrownBy(() -> SyntheticSpec.parse("load=0.8,ratePerS=10"))
+            .hasMessageContaining("give ratePerS or load, not both");
+        assertThatThrownBy(() -> SyntheticSpec.parse("load=0.8,arrival=bursts")).hasMessageContaining("poisson");
+        assertThatThrownBy(() -> SyntheticSpec.parse("load=11")).hasMessageContaining("load must be in [0, 10]");
+    }
+
+    @Test
     void poissonArrivalsAtTheRateWithExponentialRunTimesAndTheAskedMix()
     {
         final Trace t = SyntheticTrace.generate("nodes=200,pods=20000,seed=3,ratePerS=500,meanRunMs=60000," +

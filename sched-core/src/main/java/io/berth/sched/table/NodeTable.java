@@ -52,6 +52,11 @@ public final class NodeTable
     private int liveCount;
     private long epoch;
     /** The last touched slots, a ring of {@link #TOUCH_LOG_SIZE}, and how many touches there were. */
+    static
+    {
+        SegmentClasses.preload();
+    }
+
     public static final int TOUCH_LOG_SIZE = 4096;
     private final int[] touchLog = new int[TOUCH_LOG_SIZE];
     private long touchCount;
@@ -66,6 +71,12 @@ public final class NodeTable
     private final List<LongColumn> labelValueColumns = new ArrayList<>();
     private final List<LongColumn> numericLabelColumns = new ArrayList<>();
     private final List<LongColumn> taintWords = new ArrayList<>();
+    // array copies of the lists above for the per-slot getters (no List.get bounds checks on the scalar paths)
+    private LongColumn[] allocatableArray = new LongColumn[0];
+    private LongColumn[] allocatableInverseArray = new LongColumn[0];
+    private LongColumn[] requestedArray = new LongColumn[0];
+    private LongColumn[] labelValueArray = new LongColumn[0];
+    private LongColumn[] taintWordArray = new LongColumn[0];
     private final LongColumn gpuDeviceCount;
     private final LongColumn[] gpuFree = new LongColumn[MAX_GPU_DEVICES];
     private final LongColumn[] gpuUsed = new LongColumn[MAX_GPU_DEVICES];
@@ -236,7 +247,7 @@ public final class NodeTable
 
     public LongColumn allocatable(final int resource)
     {
-        return allocatable.get(resource);
+        return allocatableArray[resource];
     }
 
     /**
@@ -246,7 +257,7 @@ public final class NodeTable
      */
     public LongColumn allocatableInverse(final int resource)
     {
-        return allocatableInverse.get(resource);
+        return allocatableInverseArray[resource];
     }
 
     private void setAllocatable(final int resource, final int slot, final long value)
@@ -257,7 +268,7 @@ public final class NodeTable
 
     public LongColumn requested(final int resource)
     {
-        return requested.get(resource);
+        return requestedArray[resource];
     }
 
     public LongColumn nonZeroRequestedMilliCpu()
@@ -273,7 +284,8 @@ public final class NodeTable
     /** Column of value ids for a label key (ABSENT where the node lacks it), or null if no node ever had the key. */
     public LongColumn labelValueColumn(final int keyId)
     {
-        return keyId >= 0 && keyId < labelValueColumns.size() ? labelValueColumns.get(keyId) : null;
+        final LongColumn[] columns = labelValueArray;
+        return keyId >= 0 && keyId < columns.length ? columns[keyId] : null;
     }
 
     /**
@@ -302,7 +314,7 @@ public final class NodeTable
 
     public LongColumn taintWord(final int word)
     {
-        return taintWords.get(word);
+        return taintWordArray[word];
     }
 
     // ---------------------------------------------------------------- GPU devices
@@ -673,6 +685,7 @@ public final class NodeTable
             if ((id >>> 6) >= taintWords.size())
             {
                 taintWords.add(new LongColumn("taints[" + taintWords.size() + "]", capacity, 0));
+                taintWordArray = taintWords.toArray(new LongColumn[0]);
             }
         }
         return id;
@@ -684,6 +697,9 @@ public final class NodeTable
         allocatable.add(new LongColumn("allocatable." + rn, capacity, 0));
         allocatableInverse.add(new LongColumn("allocatableInverse." + rn, capacity, 0));
         requested.add(new LongColumn("requested." + rn, capacity, 0));
+        allocatableArray = allocatable.toArray(new LongColumn[0]);
+        allocatableInverseArray = allocatableInverse.toArray(new LongColumn[0]);
+        requestedArray = requested.toArray(new LongColumn[0]);
     }
 
     private void ensureLabelColumn(final int keyId)
@@ -691,6 +707,7 @@ public final class NodeTable
         while (labelValueColumns.size() <= keyId)
         {
             labelValueColumns.add(new LongColumn("label[" + labelKeys.name(labelValueColumns.size()) + "]", capacity, ABSENT));
+            labelValueArray = labelValueColumns.toArray(new LongColumn[0]);
         }
     }
 

@@ -108,6 +108,13 @@ final class ReplayCommand implements Callable<Integer>
             "a short trace such as openb's stays scalar; 0: vector from the first cycle).")
     long scalarWarmup;
 
+    @Option(names = "--vector-warmup", paramLabel = "CYCLES",
+        defaultValue = "" + ReplayContext.DEFAULT_VECTOR_WARMUP_CYCLES,
+        description = "When the trace is longer than the scalar warm-up, compile the Vector API passes on a side " +
+            "thread with this many cycles on a small private engine and stay scalar until it is done " +
+            "(default: ${DEFAULT-VALUE}; 0: off, the --scalar-warmup budget alone decides).")
+    int vectorWarmup;
+
     @Option(names = "--queueing-hints", negatable = true, defaultValue = "true", fallbackValue = "true",
         description = "Let an assigned pod's deletion or placement move only the waiting pods it may help (default)" +
             "; --no-queueing-hints retries every waiting pod on every event (the same decisions, slower).")
@@ -142,7 +149,7 @@ final class ReplayCommand implements Callable<Integer>
             ReplayProgress.NONE;
         final AtomicLong replayErrors = new AtomicLong();
         final ReplayContext ctx = new ReplayContext().speed(factor).seed(seed).samples(samples)
-            .parallelProfiles(parallel).vector(!scalar).scalarWarmupNodeCycles(scalarWarmup).keepPods(keepPods).progress(bar)
+            .parallelProfiles(parallel).vector(!scalar).scalarWarmupNodeCycles(scalarWarmup).vectorWarmupCycles(vectorWarmup).keepPods(keepPods).progress(bar)
             .queueConfig(SchedulingQueueConfig.DEFAULT.withQueueingHints(queueingHints))
             .errorHandler(ex ->
             {

@@ -9,6 +9,7 @@ import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 import io.berth.perf.trace.TraceEvent;
 import io.berth.sched.framework.SchedulingEngine;
+import io.berth.sched.framework.VectorWarmup;
 import io.berth.sched.model.NodeObject;
 import io.berth.sched.model.PodObject;
 import io.berth.sched.plugins.PluginRegistry;
@@ -94,6 +95,12 @@ final class ProfileRun
 
     ProfileRun(final TracePlan plan, final ReplayProfile profile, final ReplayContext ctx)
     {
+        this(plan, profile, ctx, null);
+    }
+
+    /** With {@code vectorReady} non-null, the engine stays scalar until it says the vector passes are compiled. */
+    ProfileRun(final TracePlan plan, final ReplayProfile profile, final ReplayContext ctx, final VectorWarmup vectorReady)
+    {
         this.plan = plan;
         this.profile = profile;
         this.ctx = ctx;
@@ -101,6 +108,10 @@ final class ProfileRun
         this.table = new NodeTable(Math.max(64, plan.trace.nodes().size()));
         this.engine = new SchedulingEngine(table, PluginRegistry.build(profile.profile()), ctx.seed()).vector(ctx.vector())
             .scalarWarmup(ctx.scalarWarmupNodeCycles());
+        if (vectorReady != null && ctx.vector())
+        {
+            engine.scalarWarmupUntil(vectorReady);
+        }
         this.queue = new SchedulingQueue(ctx.queueConfig(), PriorityClasses.NONE, this::virtualNowNs).queueingHints(engine);
         this.counters = new ReplayCounters(profile.name());
         this.podState = new byte[plan.podCount];

@@ -19,6 +19,10 @@ import io.berth.sched.queue.SchedulingQueueConfig;
  * engine runs the scalar twins until its cycles have swept this many node slots (see
  * {@code SchedulingEngine.scalarWarmup}): the same decisions, without paying for interpreted vector code in a short
  * replay; 0 starts vectorised.</li>
+ * <li>{@code vectorWarmupCycles} [{@value #DEFAULT_VECTOR_WARMUP_CYCLES}]: when a replay will sweep more node
+ * slots than the scalar warm-up (pods times nodes), a side thread runs this many cycles of the vector passes on a
+ * small private engine ({@code VectorWarmup}) and the engines stay scalar until it is done, so they switch to
+ * passes C2 has compiled instead of interpreted ones; 0 turns it off (the node-slot budget alone decides).</li>
  * <li>{@code keepPods} [false]: bound pods are never deleted after their run time (trace deletions still apply):
  * pods arrive and stay until the cluster is full, as the GPU-fragmentation paper replays openb.</li>
  * <li>{@code clock} [{@link ReplayClock#SYSTEM}]: the wall clock, injected by tests.</li>
@@ -37,6 +41,8 @@ public final class ReplayContext
      * the scalar loops' extra cost per node slot adds up to the vector passes' JIT warm-up (a second or two).
      */
     public static final long DEFAULT_SCALAR_WARMUP_NODE_CYCLES = 20_000_000L;
+    /** Default cycles of the side vector warm-up (about what C2 needs to compile every pass on two cores). */
+    public static final int DEFAULT_VECTOR_WARMUP_CYCLES = 6_000;
     /** The most points per time series. */
     public static final int MAX_SAMPLES = 100_000;
 
@@ -47,6 +53,7 @@ public final class ReplayContext
     private SchedulingQueueConfig queueConfig = SchedulingQueueConfig.DEFAULT;
     private boolean vector = true;
     private long scalarWarmupNodeCycles = DEFAULT_SCALAR_WARMUP_NODE_CYCLES;
+    private int vectorWarmupCycles = DEFAULT_VECTOR_WARMUP_CYCLES;
     private boolean keepPods;
     private ReplayClock clock = ReplayClock.SYSTEM;
     private ReplayProgress progress = ReplayProgress.NONE;
@@ -130,6 +137,17 @@ public final class ReplayContext
         return scalarWarmupNodeCycles;
     }
 
+    public ReplayContext vectorWarmupCycles(final int v)
+    {
+        vectorWarmupCycles = v;
+        return this;
+    }
+
+    public int vectorWarmupCycles()
+    {
+        return vectorWarmupCycles;
+    }
+
     public ReplayContext keepPods(final boolean v)
     {
         keepPods = v;
@@ -192,6 +210,10 @@ public final class ReplayContext
         if (samples < 2 || samples > MAX_SAMPLES)
         {
             throw new IllegalArgumentException("replay: samples must be in 2.." + MAX_SAMPLES + ": " + samples);
+        }
+        if (vectorWarmupCycles < 0)
+        {
+            throw new IllegalArgumentException("replay: vectorWarmupCycles must be >= 0: " + vectorWarmupCycles);
         }
         if (scalarWarmupNodeCycles < 0)
         {

@@ -9,7 +9,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.berth.perf.trace.Trace;
+import io.berth.perf.trace.TraceEvent;
 import io.berth.perf.trace.TraceError;
+import io.berth.sched.framework.VectorWarmup;
+import io.berth.sched.model.PodObject;
+import io.berth.sched.plugins.PluginRegistry;
 
 /**
  * Replays a {@link Trace} under one or more scheduling profiles, each with its own engine, node table and
@@ -32,6 +36,33 @@ public final class ReplayDriver
         this.ctx = ctx.conclude();
     }
 
+    /**
+     * Starts the side vector warm-up (a daemon thread) when the replay runs the vector passes and will sweep more
+     * node slots than its scalar warm-up budget; null when it will not (a short trace stays scalar anyway).
+     */
+    private VectorWarmup startVectorWarmup(final TracePlan plan, final ReplayProfile profile)
+    {
+        final long slots = (long)plan.podCount * Math.max(1, plan.trace.nodes().size());
+        if (!ctx.vector() || ctx.speed() > 0 || ctx.vectorWarmupCycles() == 0 || slots <= ctx.scalarWarmupNodeCycles())
+        {
+            return null;
+        }
+        final List<PodObject> samples = new ArrayList<>();
+        for (int i = 0; i < plan.events.length && samples.size() < 256; i++)
+        {
+            if (plan.events[i].pod() != null && plan.events[i].kind() == TraceEvent.Kind.POD_CREATE)
+            {
+                samples.add(plan.events[i].pod());
+            }
+        }
+        final VectorWarmup warmup = new VectorWarmup(() -> PluginRegistry.build(profile.profile()),
+            plan.trace.nodes(), samples, ctx.vectorWarmupCycles());
+        final Thread thread = new Thread(warmup, "berth-vector-warmup");
+        thread.setDaemon(true);
+        thread.start();
+        return warmup;
+    }
+
     /** Replays the trace once per profile; the results are in the profiles' order. */
     public ReplayReport replay(final Trace trace, final List<ReplayProfile> profiles)
     {
@@ -40,6 +71,7 @@ public final class ReplayDriver
             throw new IllegalArgumentException("replay: no profile given");
         }
         final TracePlan plan = new TracePlan(trace);
+        final VectorWarmup warmup = startVectorWarmup(plan, profiles.getFirst());
         final List<Callable<ReplayResult>> runs = new ArrayList<>(profiles.size());
         final List<ReplayCounters> counters = new ArrayList<>(profiles.size());
         final List<PipelineRun> pipelines = new ArrayList<>();
@@ -57,7 +89,7 @@ public final class ReplayDriver
                 }
                 else
                 {
-                    final ProfileRun run = new ProfileRun(plan, p, ctx);
+                    final ProfileRun run = new ProfileRun(plan, p, ctx, warmup);
                     runs.add(run::run);
                     counters.add(run.counters());
                 }

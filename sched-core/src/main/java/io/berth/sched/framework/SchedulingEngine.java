@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
@@ -43,6 +45,7 @@ public final class SchedulingEngine
     private boolean vector = true;
     /** Node slots swept in scalar passes before the vector passes take over (0: vector from the first cycle). */
     private long scalarWarmupNodeCycles;
+    private BooleanSupplier vectorReady;
     private long sweptNodeCycles;
     private boolean cacheEnabled = true;
     private long rngState;
@@ -154,6 +157,18 @@ public final class SchedulingEngine
             throw new IllegalArgumentException("scalarWarmup must be >= 0 node cycles: " + nodeCycles);
         }
         this.scalarWarmupNodeCycles = nodeCycles;
+        return this;
+    }
+
+    /**
+     * Starts in the scalar twins and switches to the Vector API passes once {@code vectorReady} says they are
+     * compiled (a {@link VectorWarmup} running on a side thread), however many node slots that takes. Replaces a
+     * {@link #scalarWarmup} node budget; decisions are the same either way.
+     */
+    public SchedulingEngine scalarWarmupUntil(final BooleanSupplier vectorReady)
+    {
+        this.vectorReady = Objects.requireNonNull(vectorReady, "vectorReady");
+        this.scalarWarmupNodeCycles = Long.MAX_VALUE;
         return this;
     }
 
@@ -350,6 +365,10 @@ public final class SchedulingEngine
     private int selectDuringWarmup(final PodObject pod, final boolean scoreAlways, final boolean useCache)
     {
         final boolean selected = vector;
+        if (vectorReady != null && selected && sweptNodeCycles < scalarWarmupNodeCycles && vectorReady.getAsBoolean())
+        {
+            scalarWarmupNodeCycles = sweptNodeCycles; // the side warm-up is over: vector from this cycle on
+        }
         final boolean warming = selected && sweptNodeCycles < scalarWarmupNodeCycles;
         sweptNodeCycles += paddedLimit();
         if (!warming)

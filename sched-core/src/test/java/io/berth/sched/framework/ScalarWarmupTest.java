@@ -9,8 +9,11 @@ import io.berth.sched.plugins.PluginRegistry;
 import io.berth.sched.table.NodeTable;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 
 class ScalarWarmupTest
 {
@@ -34,6 +37,32 @@ class ScalarWarmupTest
         // 60 nodes pad to 64 slots: the warm-up of 12,000 node slots lasts 188 cycles
         assertThat(switchedAt).isBetween(150, 200);
         assertThat(warm.isVector()).isTrue();
+    }
+
+    @Test
+    void staysScalarUntilTheSideVectorWarmupIsDoneThenDecidesAsAVectorEngine() throws InterruptedException
+    {
+        final GeneratedCluster cluster = ClusterGenerator.generate(GeneratorSpec.parse("nodes=60,existing=300,pods=600,seed=5"));
+        final VectorWarmup side = new VectorWarmup(() -> PluginRegistry.build(Profile.defaultProfile()), cluster.nodes(),
+            cluster.pendingPods().subList(0, 50), 300);
+        final SchedulingEngine warm = engine(cluster).scalarWarmupUntil(side);
+        final SchedulingEngine vector = engine(cluster);
+        final List<PodObject> pods = cluster.pendingPods();
+        for (int i = 0; i < 100; i++)
+        {
+            assertThat(warm.schedule(pods.get(i))).as("pod %d", i).isEqualTo(vector.schedule(pods.get(i)));
+            assertThat(warm.inScalarWarmup()).as("scalar while the side warm-up has not run").isTrue();
+        }
+        final Thread thread = new Thread(side);
+        thread.start();
+        thread.join();
+        assertThat(side.isDone()).isTrue();
+        assertThat(side.cyclesRun()).isEqualTo(300);
+        for (int i = 100; i < pods.size(); i++)
+        {
+            assertThat(warm.schedule(pods.get(i))).as("pod %d", i).isEqualTo(vector.schedule(pods.get(i)));
+            assertThat(warm.inScalarWarmup()).as("vector once the side warm-up is done").isFalse();
+        }
     }
 
     @Test

@@ -44,7 +44,8 @@ public final class Mirror implements AutoCloseable
         this.context = context.conclude();
         this.tables = new MirrorTables(context.engine(), context.corruptValueListener());
         this.ring = new EventRing(context.ringSizeEvents(), context.decoderThreads(),
-            new KeyClassifier(context.layout()), context.decoderWaitStrategy(), context.threadFactory());
+            new KeyClassifier(context.layout()), context.layout(), context.decoderWarmUpEvents(),
+            context.decoderWaitStrategy(), context.threadFactory());
     }
 
     /**

@@ -8,6 +8,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
+import io.berth.mirror.source.KeyLayout;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,7 @@ public final class EventRing implements AutoCloseable
     private final Thread[] threads;
     private final EventPoller<RawEvent> poller;
 
-    @SuppressWarnings("unchecked")
+    /** A ring whose decoders start without a warm-up. */
     public EventRing(
         final int sizeEvents,
         final int decoders,
@@ -35,6 +36,29 @@ public final class EventRing implements AutoCloseable
         final WaitStrategy waitStrategy,
         final ThreadFactory threadFactory)
     {
+        this(sizeEvents, decoders, classifier, null, 0, waitStrategy, threadFactory);
+    }
+
+    /**
+     * A ring whose decoders, on their threads before the first event, decode {@code warmUpEvents} generated node and
+     * pod values (keys under {@code layout}) between them, so the JIT compiles the decoder early; 0 for none.
+     */
+    @SuppressWarnings("unchecked")
+    public EventRing(
+        final int sizeEvents,
+        final int decoders,
+        final KeyClassifier classifier,
+        final KeyLayout layout,
+        final int warmUpEvents,
+        final WaitStrategy waitStrategy,
+        final ThreadFactory threadFactory)
+    {
+        if (warmUpEvents < 0 || warmUpEvents > 0 && layout == null)
+        {
+            throw new IllegalArgumentException("ring: warmUpEvents must not be negative and needs a layout: " +
+                warmUpEvents + ", " + layout);
+        }
+        final DecoderWarmUp warmUp = warmUpEvents > 0 ? new DecoderWarmUp(layout, warmUpEvents) : null;
         ring = RingBuffer.createMultiProducer(RawEvent::new, sizeEvents, waitStrategy);
         final SequenceBarrier barrier = ring.newBarrier();
         processors = new BatchEventProcessor[decoders];
@@ -42,7 +66,7 @@ public final class EventRing implements AutoCloseable
         final Sequence[] decoded = new Sequence[decoders];
         for (int i = 0; i < decoders; i++)
         {
-            processors[i] = new BatchEventProcessorBuilder().build(ring, barrier, new DecodeHandler(i, decoders, classifier));
+            processors[i] = new BatchEventProcessorBuilder().build(ring, barrier, new DecodeHandler(i, decoders, classifier, warmUp));
             decoded[i] = processors[i].getSequence();
             threads[i] = threadFactory.newThread(processors[i]);
         }

@@ -1,0 +1,149 @@
+package io.berth.mirror.ring;
+
+import io.berth.mirror.codec.KubeJsonWriter;
+import io.berth.mirror.source.KeyLayout;
+import io.berth.sched.generate.ClusterGenerator;
+import io.berth.sched.generate.GeneratedCluster;
+import io.berth.sched.generate.GeneratorSpec;
+import io.berth.sched.model.NodeObject;
+import io.berth.sched.model.PodObject;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Generated keys and JSON values the decoder threads decode once at start, before the first event, so the JIT
+ * compiles the decoder while the first list page is still in flight instead of a cold sync decoding most of its
+ * objects with the interpreter's and C1's code (docs/PERFORMANCE.md, issue 4). The values are a small generated
+ * cluster ({@link ClusterGenerator}) written by the codec's own {@link KubeJsonWriter}: nodes, bound pods and pending
+ * pods interleaved, so the decoder's first profile has seen every kind a list brings. Built once, on the first
+ * decoder thread that asks, and shared read-only; the decoded objects are dropped.
+ */
+final class DecoderWarmUp
+{
+    /** Distinct documents generated; the decoders go over them until they have decoded their share of the events. */
+    static final int DISTINCT_DOCUMENTS = 1024;
+    private static final long SEED = 0x5eed_dec0deL;
+
+    private final KeyLayout layout;
+    private final int events;
+    private byte[][] keys;
+    private byte[][] values;
+
+    /** {@code events} decodes in all, shared between the decoders. */
+    DecoderWarmUp(final KeyLayout layout, final int events)
+    {
+        this.layout = layout;
+        this.events = events;
+    }
+
+    /** Decodes this decoder's share of the warm-up events with {@code decoder}, into a scratch event. */
+    void run(final EventDecoder decoder, final int ordinal, final int decoders)
+    {
+        final int share = events / decoders + (ordinal < events % decoders ? 1 : 0);
+        if (share <= 0)
+        {
+            return;
+        }
+        final byte[][] keys;
+        final byte[][] values;
+        synchronized (this)
+        {
+            if (this.keys == null)
+            {
+                generate();
+            }
+            keys = this.keys;
+            values = this.values;
+        }
+        final RawEvent scratch = new RawEvent();
+        int next = ordinal % keys.length;
+        for (int i = 0; i < share; i++)
+        {
+            scratch.type = RawEvent.LIST_ENTRY;
+            scratch.key = keys[next];
+            scratch.value = values[next];
+            decoder.decode(scratch);
+            scratch.clear();
+            if (++next == keys.length)
+            {
+                next = 0;
+            }
+        }
+    }
+
+    private void generate()
+    {
+        final int nodes = Math.max(1, DISTINCT_DOCUMENTS / 16);
+        final int bound = (DISTINCT_DOCUMENTS - nodes) * 2 / 3;
+        final int pending = DISTINCT_DOCUMENTS - nodes - bound;
+        final GeneratedCluster cluster = ClusterGenerator.generate(GeneratorSpec.parse(
+            "nodes=" + nodes + ",existing=" + bound + ",pods=" + pending + ",seed=" + SEED));
+        final List<NodeObject> nodeList = cluster.nodes();
+        final List<PodObject> boundList = cluster.boundPods();
+        final List<PodObject> pendingList = cluster.pendingPods();
+        final int total = nodeList.size() + boundList.size() + pendingList.size();
+        final byte[][] k = new byte[total][];
+        final byte[][] v = new byte[total][];
+        final KubeJsonWriter writer = new KubeJsonWriter();
+        int n = 0;
+        int node = 0;
+        int boundPod = 0;
+        int pendingPod = 0;
+        // interleaved: one node in 16 documents, bound and pending pods 2:1, so every stretch of the run has all three
+        while (n < total)
+        {
+            if (node < nodeList.size() && (n % 16 == 0 || boundPod == boundList.size() && pendingPod == pendingList.size()))
+            {
+                final NodeObject object = nodeList.get(node++);
+                k[n] = bytes(layout.node(object.name()));
+                v[n++] = writer.node(object);
+            }
+            else if (boundPod < boundList.size() && (n % 3 != 2 || pendingPod == pendingList.size()))
+            {
+                final PodObject object = boundList.get(boundPod++);
+                k[n] = bytes(layout.pod(object.namespace(), object.name()));
+                v[n++] = writer.pod(object);
+            }
+            else if (pendingPod < pendingList.size())
+            {
+                final PodObject object = pendingList.get(pendingPod++);
+                k[n] = bytes(layout.pod(object.namespace(), object.name()));
+                v[n++] = writer.pod(object);
+            }
+            else
+            {
+                final NodeObject object = nodeList.get(node++);
+                k[n] = bytes(layout.node(object.name()));
+                v[n++] = writer.node(object);
+            }
+        }
+        keys = k;
+        values = v;
+    }
+
+    /** The generated documents' keys (for tests). */
+    synchronized byte[][] keys()
+    {
+        if (keys == null)
+        {
+            generate();
+        }
+        return keys;
+    }
+
+    /** The generated documents' values (for tests). */
+    synchronized byte[][] values()
+    {
+        if (values == null)
+        {
+            generate();
+        }
+        return values;
+    }
+
+    private static byte[] bytes(final String text)
+    {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

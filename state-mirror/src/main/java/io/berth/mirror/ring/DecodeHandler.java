@@ -1,5 +1,6 @@
 package io.berth.mirror.ring;
 
+import com.lmax.disruptor.Cursored;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
 
@@ -19,23 +20,27 @@ final class DecodeHandler implements EventHandler<Object>
     private final int count;
     private final EventDecoder decoder;
     private final DecoderWarmUp warmUp;
+    private final Cursored ring;
     private Sequence released;
 
-    DecodeHandler(final int ordinal, final int count, final KeyClassifier classifier, final DecoderWarmUp warmUp)
+    DecodeHandler(
+        final int ordinal, final int count, final KeyClassifier classifier, final DecoderWarmUp warmUp,
+        final Cursored ring)
     {
         this.ordinal = ordinal;
         this.count = count;
         this.decoder = new EventDecoder(classifier);
         this.warmUp = warmUp;
+        this.ring = ring;
     }
 
-    /** On the decoder's thread before its first event: the warm-up, if any (events published meanwhile wait). */
+    /** On the decoder's thread before its first event: the warm-up, if any, until the ring has real work. */
     @Override
     public void onStart()
     {
         if (warmUp != null)
         {
-            warmUp.run(decoder, ordinal, count);
+            warmUp.run(decoder, ordinal, count, ring);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.berth.mirror.ring;
 
+import com.lmax.disruptor.Cursored;
 import io.berth.mirror.codec.KubeJsonWriter;
 import io.berth.mirror.source.KeyLayout;
 import io.berth.sched.generate.ClusterGenerator;
@@ -18,11 +19,18 @@ import java.util.List;
  * cluster ({@link ClusterGenerator}) written by the codec's own {@link KubeJsonWriter}: nodes, bound pods and pending
  * pods interleaved, so the decoder's first profile has seen every kind a list brings. Built once, on the first
  * decoder thread that asks, and shared read-only; the decoded objects are dropped.
+ * <p>
+ * The warm-up never holds up real work for long: it stops as soon as the ring holds more than one event (a list
+ * publishes its {@link RawEvent#RELIST_BEGIN} marker first, then its entries or its end; a watch's events come after
+ * a list), checked every {@value #CHECK_EVERY} documents. So it fills the first list page's round trip and nothing
+ * more; a mirror of an empty or small store is not delayed by it.
  */
 final class DecoderWarmUp
 {
     /** Distinct documents generated; the decoders go over them until they have decoded their share of the events. */
     static final int DISTINCT_DOCUMENTS = 1024;
+    /** Documents decoded between two looks at the ring's cursor. */
+    static final int CHECK_EVERY = 16;
     private static final long SEED = 0x5eed_dec0deL;
 
     private final KeyLayout layout;
@@ -37,13 +45,16 @@ final class DecoderWarmUp
         this.events = events;
     }
 
-    /** Decodes this decoder's share of the warm-up events with {@code decoder}, into a scratch event. */
-    void run(final EventDecoder decoder, final int ordinal, final int decoders)
+    /**
+     * Decodes this decoder's share of the warm-up events with {@code decoder}, into a scratch event, or fewer: it
+     * stops once {@code ring}'s cursor is past its first event. Returns how many it decoded.
+     */
+    int run(final EventDecoder decoder, final int ordinal, final int decoders, final Cursored ring)
     {
         final int share = events / decoders + (ordinal < events % decoders ? 1 : 0);
-        if (share <= 0)
+        if (share <= 0 || ring.getCursor() > 0)
         {
-            return;
+            return 0;
         }
         final byte[][] keys;
         final byte[][] values;
@@ -58,18 +69,21 @@ final class DecoderWarmUp
         }
         final RawEvent scratch = new RawEvent();
         int next = ordinal % keys.length;
-        for (int i = 0; i < share; i++)
+        int decoded = 0;
+        while (decoded < share && (decoded % CHECK_EVERY != 0 || ring.getCursor() <= 0))
         {
             scratch.type = RawEvent.LIST_ENTRY;
             scratch.key = keys[next];
             scratch.value = values[next];
             decoder.decode(scratch);
             scratch.clear();
+            decoded++;
             if (++next == keys.length)
             {
                 next = 0;
             }
         }
+        return decoded;
     }
 
     private void generate()

@@ -40,8 +40,9 @@ public final class EventRing implements AutoCloseable
     }
 
     /**
-     * A ring whose decoders, on their threads before the first event, decode {@code warmUpEvents} generated node and
-     * pod values (keys under {@code layout}) between them, so the JIT compiles the decoder early; 0 for none.
+     * A ring whose decoders, on their threads before the first event, decode up to {@code warmUpEvents} generated
+     * node and pod values (keys under {@code layout}) between them, so the JIT compiles the decoder early, stopping
+     * as soon as the ring holds more than one event; 0 for none.
      */
     @SuppressWarnings("unchecked")
     public EventRing(
@@ -66,7 +67,8 @@ public final class EventRing implements AutoCloseable
         final Sequence[] decoded = new Sequence[decoders];
         for (int i = 0; i < decoders; i++)
         {
-            processors[i] = new BatchEventProcessorBuilder().build(ring, barrier, new DecodeHandler(i, decoders, classifier, warmUp));
+            processors[i] = new BatchEventProcessorBuilder().build(
+                ring, barrier, new DecodeHandler(i, decoders, classifier, warmUp, ring));
             decoded[i] = processors[i].getSequence();
             threads[i] = threadFactory.newThread(processors[i]);
         }

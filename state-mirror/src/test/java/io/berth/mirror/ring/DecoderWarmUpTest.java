@@ -56,6 +56,21 @@ class DecoderWarmUpTest
     }
 
     @Test
+    void theDecodersShareTheWarmUpAndStopOnceTheRingHasMoreThanItsFirstEvent()
+    {
+        final DecoderWarmUp warmUp = new DecoderWarmUp(layout, 1001);
+        final EventDecoder decoder = new EventDecoder(new KeyClassifier(layout));
+        assertThat(warmUp.run(decoder, 0, 2, () -> -1L)).isEqualTo(501); // nothing published yet
+        assertThat(warmUp.run(decoder, 1, 2, () -> 0L)).isEqualTo(500);  // only a list's RELIST_BEGIN
+        assertThat(warmUp.run(decoder, 0, 2, () -> 1L)).isZero();        // the list's first entry is there
+
+        final long[] cursor = {-1};
+        final int decoded = warmUp.run(decoder, 0, 1, () -> ++cursor[0] > 2 ? 1 : -1); // published after 3 looks
+        assertThat(decoded).isEqualTo(2 * DecoderWarmUp.CHECK_EVERY);
+        assertThat(new DecoderWarmUp(layout, 3).run(decoder, 5, 8, () -> -1L)).isZero(); // no share left for it
+    }
+
+    @Test
     void aWarmedUpRingDecodesEventsAsAColdOneAndInOrder()
     {
         final List<RawEvent> cold = decodeThroughRing(0, 3);

@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Generated keys and JSON values the decoder threads decode once at start, before the first event, so the JIT
+ * Generated keys and JSON values the decoder threads decode at start, before their first event, so the JIT
  * compiles the decoder while the first list page is still in flight instead of a cold sync decoding most of its
  * objects with the interpreter's and C1's code (docs/PERFORMANCE.md, issue 4). The values are a small generated
  * cluster ({@link ClusterGenerator}) written by the codec's own {@link KubeJsonWriter}: nodes, bound pods and pending
@@ -22,8 +22,9 @@ import java.util.List;
  * <p>
  * The warm-up never holds up real work for long: it stops as soon as the ring holds more than one event (a list
  * publishes its {@link RawEvent#RELIST_BEGIN} marker first, then its entries or its end; a watch's events come after
- * a list), checked every {@value #CHECK_EVERY} documents. So it fills the first list page's round trip and nothing
- * more; a mirror of an empty or small store is not delayed by it.
+ * a list), checked every {@value #CHECK_EVERY} documents. So it fills the first list page's round trip and little
+ * more; a mirror of an empty or small store is delayed by generating the documents (when the ring was still empty at
+ * start) and at most {@value #CHECK_EVERY} decodes.
  */
 final class DecoderWarmUp
 {

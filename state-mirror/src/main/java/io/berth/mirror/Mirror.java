@@ -87,7 +87,7 @@ public final class Mirror implements AutoCloseable
             }
             tables.checkpoint(checkpoint);
         }
-        ring.start();
+        ring.start(!warmStart); // a checkpoint's records are not JSON: no JSON decoder warm-up for them
         sync = new SyncAgent(context.source(), context.layout().root(), ring, toLoad,
             context.errorHandler(), context.clock(), context.rewatchBackoffNs());
         syncRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), context.errorHandler(), null, sync);

@@ -136,7 +136,8 @@ public final class MirrorContext
     /**
      * The most generated node and pod values the decoder threads decode between them when the mirror starts, while
      * the first list page is in flight, so the JIT compiles the decoder before the list arrives instead of during
-     * it; they stop as soon as the list's first entry (or its end) is published. 0 turns the warm-up off. Default
+     * it; they stop as soon as the list's first entry (or its end) is published. Not done when the mirror loads a
+     * checkpoint (its records are not JSON). 0 turns the warm-up off. Default
      * {@value #DECODER_WARM_UP_EVENTS_DEFAULT}.
      */
     public MirrorContext decoderWarmUpEvents(final int decoderWarmUpEvents)

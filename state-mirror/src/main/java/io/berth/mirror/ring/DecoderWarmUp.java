@@ -38,12 +38,20 @@ final class DecoderWarmUp
     private final int events;
     private byte[][] keys;
     private byte[][] values;
+    /** Set before the decoder threads start (their start orders it before their reads). */
+    private boolean skipped;
 
     /** {@code events} decodes in all, shared between the decoders. */
     DecoderWarmUp(final KeyLayout layout, final int events)
     {
         this.layout = layout;
         this.events = events;
+    }
+
+    /** No warm-up after all: the ring's first work is not JSON (a checkpoint's binary records). Before start only. */
+    void skip()
+    {
+        skipped = true;
     }
 
     /**
@@ -53,7 +61,7 @@ final class DecoderWarmUp
     int run(final EventDecoder decoder, final int ordinal, final int decoders, final Cursored ring)
     {
         final int share = events / decoders + (ordinal < events % decoders ? 1 : 0);
-        if (share <= 0 || ring.getCursor() > 0)
+        if (skipped || share <= 0 || ring.getCursor() > 0)
         {
             return 0;
         }

@@ -27,6 +27,7 @@ public final class EventRing implements AutoCloseable
     private final BatchEventProcessor<RawEvent>[] processors;
     private final Thread[] threads;
     private final EventPoller<RawEvent> poller;
+    private final DecoderWarmUp warmUp;
 
     /** A ring whose decoders start without a warm-up. */
     public EventRing(
@@ -59,7 +60,7 @@ public final class EventRing implements AutoCloseable
             throw new IllegalArgumentException("ring: warmUpEvents must not be negative and needs a layout: " +
                 warmUpEvents + ", " + layout);
         }
-        final DecoderWarmUp warmUp = warmUpEvents > 0 ? new DecoderWarmUp(layout, warmUpEvents) : null;
+        warmUp = warmUpEvents > 0 ? new DecoderWarmUp(layout, warmUpEvents) : null;
         ring = RingBuffer.createMultiProducer(RawEvent::new, sizeEvents, waitStrategy);
         final SequenceBarrier barrier = ring.newBarrier();
         processors = new BatchEventProcessor[decoders];
@@ -76,9 +77,22 @@ public final class EventRing implements AutoCloseable
         ring.addGatingSequences(poller.getSequence());
     }
 
-    /** Starts the decoder threads. */
+    /** Starts the decoder threads, with their warm-up if the ring has one. */
     public void start()
     {
+        start(true);
+    }
+
+    /**
+     * Starts the decoder threads; {@code warmUp} false skips the warm-up the ring was built with (a mirror loading a
+     * checkpoint decodes binary records, not JSON, so warming the JSON decoder would only delay them).
+     */
+    public void start(final boolean warmUp)
+    {
+        if (!warmUp && this.warmUp != null)
+        {
+            this.warmUp.skip();
+        }
         for (final Thread thread : threads)
         {
             thread.start();

@@ -68,6 +68,10 @@ class DecoderWarmUpTest
         final int decoded = warmUp.run(decoder, 0, 1, () -> ++cursor[0] > 2 ? 1 : -1); // published after 3 looks
         assertThat(decoded).isEqualTo(2 * DecoderWarmUp.CHECK_EVERY);
         assertThat(new DecoderWarmUp(layout, 3).run(decoder, 5, 8, () -> -1L)).isZero(); // no share left for it
+
+        final DecoderWarmUp skipped = new DecoderWarmUp(layout, 100);
+        skipped.skip();
+        assertThat(skipped.run(decoder, 0, 1, () -> -1L)).isZero();
     }
 
     @Test

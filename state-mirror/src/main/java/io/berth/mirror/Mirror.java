@@ -44,7 +44,8 @@ public final class Mirror implements AutoCloseable
         this.context = context.conclude();
         this.tables = new MirrorTables(context.engine(), context.corruptValueListener());
         this.ring = new EventRing(context.ringSizeEvents(), context.decoderThreads(),
-            new KeyClassifier(context.layout()), context.decoderWaitStrategy(), context.threadFactory());
+            new KeyClassifier(context.layout()), context.layout(), context.decoderWarmUpEvents(),
+            context.decoderWaitStrategy(), context.threadFactory());
     }
 
     /**
@@ -86,7 +87,7 @@ public final class Mirror implements AutoCloseable
             }
             tables.checkpoint(checkpoint);
         }
-        ring.start();
+        ring.start(!warmStart); // a checkpoint's records are not JSON: no JSON decoder warm-up for them
         sync = new SyncAgent(context.source(), context.layout().root(), ring, toLoad,
             context.errorHandler(), context.clock(), context.rewatchBackoffNs());
         syncRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), context.errorHandler(), null, sync);

@@ -29,6 +29,10 @@ public final class MirrorContext
     public static final double CHECKPOINT_AVERAGE_KEY_BYTES_DEFAULT = 48;
     public static final double CHECKPOINT_AVERAGE_VALUE_BYTES_DEFAULT = 1024;
     public static final long REWATCH_BACKOFF_NS_DEFAULT = TimeUnit.SECONDS.toNanos(1);
+    /** Generated values the decoders decode at start so the JIT compiles them early (docs/PERFORMANCE.md, issue 4). */
+    public static final int DECODER_WARM_UP_EVENTS_DEFAULT = 8192;
+    /** The most warm-up events accepted: more only delays the first real one. */
+    public static final int DECODER_WARM_UP_EVENTS_MAX = 1 << 20;
 
     private ClusterSource source;
     private KeyLayout layout = KeyLayout.DEFAULT;
@@ -37,6 +41,7 @@ public final class MirrorContext
     private int ringSizeEvents = RING_SIZE_EVENTS_DEFAULT;
     private int decoderThreads = DECODER_THREADS_DEFAULT;
     private WaitStrategy decoderWaitStrategy;
+    private int decoderWarmUpEvents = DECODER_WARM_UP_EVENTS_DEFAULT;
     private Path checkpointFile;
     private long checkpointIntervalNs = CHECKPOINT_INTERVAL_NS_DEFAULT;
     private long checkpointMaxEntries = CHECKPOINT_MAX_ENTRIES_DEFAULT;
@@ -126,6 +131,24 @@ public final class MirrorContext
     public WaitStrategy decoderWaitStrategy()
     {
         return decoderWaitStrategy;
+    }
+
+    /**
+     * The most generated node and pod values the decoder threads decode between them when the mirror starts, while
+     * the first list page is in flight, so the JIT compiles the decoder before the list arrives instead of during
+     * it; they stop as soon as the list's first entry (or its end) is published. Not done when the mirror loads a
+     * checkpoint (its records are not JSON). 0 turns the warm-up off. Default
+     * {@value #DECODER_WARM_UP_EVENTS_DEFAULT}.
+     */
+    public MirrorContext decoderWarmUpEvents(final int decoderWarmUpEvents)
+    {
+        this.decoderWarmUpEvents = decoderWarmUpEvents;
+        return this;
+    }
+
+    public int decoderWarmUpEvents()
+    {
+        return decoderWarmUpEvents;
     }
 
     /** The Chronicle Map checkpoint file for warm restarts; null (default) for none. */
@@ -256,6 +279,11 @@ public final class MirrorContext
         if (decoderThreads < 1 || decoderThreads > 64)
         {
             throw new IllegalArgumentException("mirror: decoderThreads must be 1..64: " + decoderThreads);
+        }
+        if (decoderWarmUpEvents < 0 || decoderWarmUpEvents > DECODER_WARM_UP_EVENTS_MAX)
+        {
+            throw new IllegalArgumentException("mirror: decoderWarmUpEvents must be 0.." + DECODER_WARM_UP_EVENTS_MAX +
+                ": " + decoderWarmUpEvents);
         }
         if (checkpointIntervalNs <= 0 || rewatchBackoffNs < 0)
         {

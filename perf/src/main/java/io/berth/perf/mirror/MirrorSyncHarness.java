@@ -24,13 +24,15 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * java @perf/target/jvm.flags -cp 'perf/target/berth-perf-0.1.0-SNAPSHOT.jar:perf/target/lib/*' \
  *   io.berth.perf.mirror.MirrorSyncHarness [--etcd URL] [--nodes N] [--pods N] [--decoders N] [--dir DIR]
- *   [--page KEYS] [--list-only] [--warm-only] [--repeat N]
+ *   [--page KEYS] [--list-only] [--warm-only] [--cold-only] [--repeat N] [--warm-up EVENTS]
  * </pre>
  * (The protobuf 3 jar first: fenzo's protobuf-java 2.5.0 in perf/target/lib shadows jetcd's, prepend
  * {@code ~/.m2/repository/com/google/protobuf/protobuf-java/3.25.5/protobuf-java-3.25.5.jar}.)
  * The cluster is loaded once under the prefix {@code /berth-perf-<nodes>-<pods>} (64 writes in flight) and reused by
  * later runs (a marker key says it is complete). {@code --list-only} times {@code EtcdSource.list} alone, three times; {@code --warm-only} restarts from the checkpoint
  * an earlier run left, in this fresh JVM (what a restarted scheduler pays: Chronicle's and the decoder's first use).
+ * {@code --cold-only} stops after the first cold sync (the one that pays the JIT's warm-up).
+ * {@code --warm-up EVENTS} sets the mirror's decoder warm-up ({@link MirrorContext#decoderWarmUpEvents}; 0: none).
  * {@code --repeat N} runs the warm restart N times (the first of {@code --warm-only} in a fresh JVM, the later ones
  * with the JIT warm) and prints their median; each run's tables are collected before the next starts. Each run
  * prints its wall and CPU seconds, the part spent opening and verifying the checkpoint, and the load average.
@@ -43,6 +45,9 @@ public final class MirrorSyncHarness
     /** Process CPU time: on a shared machine it says how much work a run took when wall time only says who else ran. */
     private static final com.sun.management.OperatingSystemMXBean CPU =
         (com.sun.management.OperatingSystemMXBean)java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    /** The decoder warm-up of every mirror this run starts ({@code --warm-up}). */
+    private static int warmUpEvents = MirrorContext.DECODER_WARM_UP_EVENTS_DEFAULT;
 
     private MirrorSyncHarness()
     {
@@ -58,6 +63,7 @@ public final class MirrorSyncHarness
         int pageSize = EtcdSource.Context.LIST_PAGE_SIZE_DEFAULT;
         boolean listOnly = false;
         boolean warmOnly = false;
+        boolean coldOnly = false;
         int repeat = 1;
         for (int i = 0; i < args.length; i++)
         {
@@ -71,10 +77,12 @@ public final class MirrorSyncHarness
                 case "--page" -> pageSize = Integer.parseInt(args[++i]);
                 case "--list-only" -> listOnly = true;
                 case "--warm-only" -> warmOnly = true;
+                case "--cold-only" -> coldOnly = true;
                 case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+                case "--warm-up" -> warmUpEvents = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] +
                      " (--etcd URL, --nodes N, --pods N, --decoders N, --dir DIR, --page KEYS, --list-only, --warm-only, " +
-                    "--repeat N)");
+                    "--cold-only, --repeat N, --warm-up EVENTS)");
             }
         }
         final KeyLayout layout = new KeyLayout("/berth-perf-" + nodes + "-" + pods);
@@ -125,13 +133,17 @@ public final class MirrorSyncHarness
             }
 
             final double coldNoCheckpointS = sync(source, layout, null, decoders, revision, "cold, no checkpoint", nodes, pods);
+            if (coldOnly)
+            {
+                return;
+            }
             final double coldS = sync(source, layout, checkpoint, decoders, revision, "cold, writing the checkpoint", nodes, pods);
             final double warmS = repeat > 1 ?
                 warmRepeats(source, layout, checkpoint, decoders, revision, nodes, pods, repeat) :
                 sync(source, layout, checkpoint, decoders, revision, "warm, from the checkpoint", nodes, pods);
-            System.out.printf("%d nodes + %d pods, %d decoders: cold %.2f s (%.2f s without checkpoint), warm %.2f s, " +
-                "%.1fx faster; targets: cold <= 5 s, warm <= 1 s and >= 5x%n",
-                nodes, pods, decoders, coldS, coldNoCheckpointS, warmS, coldS / warmS);
+            System.out.printf("%d nodes + %d pods, %d decoders, decoder warm-up %d: cold %.2f s (%.2f s without " +
+                "checkpoint), warm %.2f s, %.1fx faster; targets: cold <= 5 s, warm <= 1 s and >= 5x%n",
+                nodes, pods, decoders, warmUpEvents, coldS, coldNoCheckpointS, warmS, coldS / warmS);
         }
     }
 
@@ -157,7 +169,7 @@ public final class MirrorSyncHarness
         final long start = System.nanoTime();
         final long cpuStart = CPU.getProcessCpuTime();
         final MirrorContext context = new MirrorContext().source(source).layout(layout).decoderThreads(decoders)
-            .initialNodeCapacity(8192).checkpointFile(checkpoint)
+            .initialNodeCapacity(8192).checkpointFile(checkpoint).decoderWarmUpEvents(warmUpEvents)
             .checkpointMaxEntries((long)((nodes + pods) * 1.3)).checkpointAverageValueBytes(300); // binary records: 285 B on average here
         try (Mirror mirror = new Mirror(context).start())
         {

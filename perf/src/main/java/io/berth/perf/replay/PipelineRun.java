@@ -72,7 +72,10 @@ final class PipelineRun implements AutoCloseable
         final SchedulingEngine engine = new SchedulingEngine(new NodeTable(Math.max(64, plan.trace.nodes().size())),
             PluginRegistry.build(profile.profile()), ctx.seed()).vector(ctx.vector())
             .scalarWarmup(ctx.scalarWarmupNodeCycles());
+        // no decoder warm-up: the mirror lists an empty store and the trace's objects come one watch event at a time,
+        // so there is no list page in flight to hide the warm-up's document generation behind
         final MirrorContext mirror = new MirrorContext().source(store).layout(KeyLayout.DEFAULT).engine(engine)
+            .decoderWarmUpEvents(0)
             .threadFactory(threads)
             .errorHandler(errorHandler)
             .corruptValueListener((key, revision, error) -> errorHandler.onError(

@@ -29,7 +29,11 @@ final class DecodeShapes
     private final StringArrayMap[] maps = new StringArrayMap[SLOTS];
     private final ResourceList[] resourceLists = new ResourceList[SLOTS];
     private final Container[] containers = new Container[SLOTS];
-    private final List<?>[] lists = new List<?>[SLOTS];
+    /**
+     * Lists by slot; an {@code Object[]} so storing a {@code List.of} of another arity (another class) needs no
+     * type check (with {@code List<?>[]} C2 speculated on the first class it saw and deoptimized at the next).
+     */
+    private final Object[] lists = new Object[SLOTS];
     private final Toleration[] tolerations = new Toleration[SLOTS];
     private final String[] quantityTexts = new String[SLOTS];
     private final long[] quantityMilli = new long[SLOTS];
@@ -205,8 +209,8 @@ final class DecodeShapes
             hash = 31 * hash + System.identityHashCode(elements[i]);
         }
         final int s = slot(hash);
-        final List<?> cached = lists[s];
-        if (cached != null && sameElements(cached, elements, n))
+        final Object cached = lists[s];
+        if (cached != null && sameElements((List<?>)cached, elements, n))
         {
             return (List<T>)cached;
         }

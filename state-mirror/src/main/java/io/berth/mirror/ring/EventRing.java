@@ -8,6 +8,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
+import io.berth.mirror.source.KeyLayout;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +27,9 @@ public final class EventRing implements AutoCloseable
     private final BatchEventProcessor<RawEvent>[] processors;
     private final Thread[] threads;
     private final EventPoller<RawEvent> poller;
+    private final DecoderWarmUp warmUp;
 
-    @SuppressWarnings("unchecked")
+    /** A ring whose decoders start without a warm-up. */
     public EventRing(
         final int sizeEvents,
         final int decoders,
@@ -35,6 +37,30 @@ public final class EventRing implements AutoCloseable
         final WaitStrategy waitStrategy,
         final ThreadFactory threadFactory)
     {
+        this(sizeEvents, decoders, classifier, null, 0, waitStrategy, threadFactory);
+    }
+
+    /**
+     * A ring whose decoders, on their threads before the first event, decode up to {@code warmUpEvents} generated
+     * node and pod values (keys under {@code layout}) between them, so the JIT compiles the decoder early, stopping
+     * as soon as the ring holds more than one event; 0 for none.
+     */
+    @SuppressWarnings("unchecked")
+    public EventRing(
+        final int sizeEvents,
+        final int decoders,
+        final KeyClassifier classifier,
+        final KeyLayout layout,
+        final int warmUpEvents,
+        final WaitStrategy waitStrategy,
+        final ThreadFactory threadFactory)
+    {
+        if (warmUpEvents < 0 || warmUpEvents > 0 && layout == null)
+        {
+            throw new IllegalArgumentException("ring: warmUpEvents must not be negative and needs a layout: " +
+                warmUpEvents + ", " + layout);
+        }
+        warmUp = warmUpEvents > 0 ? new DecoderWarmUp(layout, warmUpEvents) : null;
         ring = RingBuffer.createMultiProducer(RawEvent::new, sizeEvents, waitStrategy);
         final SequenceBarrier barrier = ring.newBarrier();
         processors = new BatchEventProcessor[decoders];
@@ -42,7 +68,8 @@ public final class EventRing implements AutoCloseable
         final Sequence[] decoded = new Sequence[decoders];
         for (int i = 0; i < decoders; i++)
         {
-            processors[i] = new BatchEventProcessorBuilder().build(ring, barrier, new DecodeHandler(i, decoders, classifier));
+            processors[i] = new BatchEventProcessorBuilder().build(
+                ring, barrier, new DecodeHandler(i, decoders, classifier, warmUp, ring));
             decoded[i] = processors[i].getSequence();
             threads[i] = threadFactory.newThread(processors[i]);
         }
@@ -50,9 +77,22 @@ public final class EventRing implements AutoCloseable
         ring.addGatingSequences(poller.getSequence());
     }
 
-    /** Starts the decoder threads. */
+    /** Starts the decoder threads, with their warm-up if the ring has one. */
     public void start()
     {
+        start(true);
+    }
+
+    /**
+     * Starts the decoder threads; {@code warmUp} false skips the warm-up the ring was built with (a mirror loading a
+     * checkpoint decodes binary records, not JSON, so warming the JSON decoder would only delay them).
+     */
+    public void start(final boolean warmUp)
+    {
+        if (!warmUp && this.warmUp != null)
+        {
+            this.warmUp.skip();
+        }
         for (final Thread thread : threads)
         {
             thread.start();

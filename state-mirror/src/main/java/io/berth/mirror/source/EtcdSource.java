@@ -1,9 +1,11 @@
 package io.berth.mirror.source;
 
+import com.google.protobuf.ByteString;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.api.RangeResponse;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.DeleteResponse;
 import io.etcd.jetcd.kv.GetResponse;
@@ -256,6 +258,7 @@ public final class EtcdSource implements ClusterSource
     }
 
     private static final ByteSequence ZERO_KEY = ByteSequence.from(new byte[]{0});
+    private static final ByteString ZERO_BYTE = ByteString.copyFrom(new byte[]{0});
     private static final AtomicInteger RETRY_THREAD_IDS = new AtomicInteger();
 
     private final String endpoint;
@@ -319,17 +322,33 @@ public final class EtcdSource implements ClusterSource
             {
                 revision = page.getHeader().getRevision();
             }
-            final List<io.etcd.jetcd.KeyValue> kvs = page.getKvs();
-            final boolean more = page.isMore() && !kvs.isEmpty();
+            final RangeResponse range = RangePage.of(page);
+            final List<io.etcd.jetcd.KeyValue> kvs = range == null ? page.getKvs() : null;
+            final int count = range == null ? kvs.size() : range.getKvsCount();
+            final boolean more = page.isMore() && count > 0;
             // ask for the next page before visiting this one, so etcd and the network work while the visitor does
             final CompletableFuture<GetResponse> next = more ?
-                kv.get(kvs.getLast().getKey().concat(ZERO_KEY), pageOption(end, revision)) : null;
+                kv.get(range == null ? kvs.getLast().getKey().concat(ZERO_KEY) :
+                    ByteSequence.from(range.getKvs(count - 1).getKey().concat(ZERO_BYTE)), pageOption(end, revision)) :
+                null;
             try
             {
-                for (int i = 0, n = kvs.size(); i < n; i++)
+                if (range != null)
                 {
-                    final io.etcd.jetcd.KeyValue entry = kvs.get(i);
-                    visitor.onKeyValue(entry.getKey().getBytes(), entry.getValue().getBytes(), entry.getModRevision());
+                    for (int i = 0; i < count; i++)
+                    {
+                        final io.etcd.jetcd.api.KeyValue entry = range.getKvs(i);
+                        visitor.onKeyValue(
+                            entry.getKey().toByteArray(), entry.getValue().toByteArray(), entry.getModRevision());
+                    }
+                }
+                else
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        final io.etcd.jetcd.KeyValue entry = kvs.get(i);
+                        visitor.onKeyValue(entry.getKey().getBytes(), entry.getValue().getBytes(), entry.getModRevision());
+                    }
                 }
             }
             catch (final RuntimeException ex)

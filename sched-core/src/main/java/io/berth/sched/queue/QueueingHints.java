@@ -360,22 +360,9 @@ final class QueueingHints
     /** Whether {@code changed} is a pod that {@code waiting}'s required pod (anti-)affinity or spread terms count. */
     static boolean countedBy(final PodObject waiting, final PodObject changed)
     {
-        if (anyTermMatches(waiting.podAffinity().required(), waiting.namespace(), changed) ||
-            anyTermMatches(waiting.podAntiAffinity().required(), waiting.namespace(), changed))
-        {
-            return true;
-        }
-        final List<TopologySpreadConstraint> spread = waiting.topologySpreadConstraints();
-        for (int i = 0, n = spread.size(); i < n; i++)
-        {
-            final TopologySpreadConstraint c = spread.get(i);
-            if (DO_NOT_SCHEDULE.equals(c.whenUnsatisfiable()) &&
-                waiting.namespace().equals(changed.namespace()) && selects(c.labelSelector(), changed.labels()))
-            {
-                return true;
-            }
-        }
-        return false;
+        return anyTermMatches(waiting.podAffinity().required(), waiting.namespace(), changed) ||
+            anyTermMatches(waiting.podAntiAffinity().required(), waiting.namespace(), changed) ||
+            spreadCounts(waiting, changed);
     }
 
     /** Whether {@code deleted}'s required anti-affinity terms select {@code waiting} (so its deletion may admit it). */

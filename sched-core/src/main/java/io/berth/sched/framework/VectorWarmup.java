@@ -27,6 +27,7 @@ public final class VectorWarmup implements Runnable, BooleanSupplier
     private final int cycles;
     private volatile boolean done;
     private volatile int cyclesRun;
+    private volatile RuntimeException failure;
 
     /**
      * @param plugins makes the plugins of the engine to warm (a fresh set each time: they hold per-pod state).
@@ -73,10 +74,20 @@ public final class VectorWarmup implements Runnable, BooleanSupplier
                 cyclesRun = c + 1;
             }
         }
+        catch (final RuntimeException ex)
+        {
+            failure = ex; // best effort: the engines just switch to the vector passes now
+        }
         finally
         {
             done = true;
         }
+    }
+
+    /** What stopped the warm-up early, or null. */
+    public RuntimeException failure()
+    {
+        return failure;
     }
 
     private SchedulingEngine fresh()

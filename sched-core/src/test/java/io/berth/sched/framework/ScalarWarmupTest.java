@@ -58,6 +58,7 @@ class ScalarWarmupTest
         thread.join();
         assertThat(side.isDone()).isTrue();
         assertThat(side.cyclesRun()).isEqualTo(300);
+        assertThat(side.failure()).isNull();
         for (int i = 100; i < pods.size(); i++)
         {
             assertThat(warm.schedule(pods.get(i))).as("pod %d", i).isEqualTo(vector.schedule(pods.get(i)));

@@ -343,6 +343,34 @@ final class QueueingHints
         return false;
     }
 
+    /**
+     * The deletion of {@code deleted}, whose required anti-affinity kept {@code waiting} off the deleted pod's
+     * domains ({@link #repelled}), from node slot {@code node}: false when {@code waiting} certainly still fits
+     * nowhere. Only the domains of those terms around {@code node} opened; when every such term is keyed by the
+     * hostname or by the waiting pod's own spread key and its {@code DoNotSchedule} constraints fail on the node's
+     * domain ({@link PodTopologySpread#hardConstraintsAt}), nothing that opened can take it.
+     */
+    boolean repelledDeletionMayAdmit(final PodObject deleted, final PodObject waiting, final int node,
+        final long cpu, final long memory, final long gpuMilli, final long gpuWhole)
+    {
+        if (spread == null || spread.hardConstraintsAt(waiting, table, node) != PodTopologySpread.FAILS)
+        {
+            return roomAnywhere(cpu, memory, gpuMilli, gpuWhole);
+        }
+        final String spreadKey = hardSpreadKey(waiting);
+        final List<PodAffinityTerm> anti = deleted.podAntiAffinity().required();
+        for (int i = 0, n = anti.size(); i < n; i++)
+        {
+            final PodAffinityTerm t = anti.get(i);
+            if (inNamespaces(t, deleted.namespace(), waiting.namespace()) && selects(t.labelSelector(), waiting.labels()) &&
+                !HOSTNAME.equals(t.topologyKey()) && !t.topologyKey().equals(spreadKey))
+            {
+                return roomAnywhere(cpu, memory, gpuMilli, gpuWhole);
+            }
+        }
+        return false;
+    }
+
     /** The topology key of the pod's first {@code DoNotSchedule} constraint, or null. */
     private static String hardSpreadKey(final PodObject pod)
     {

@@ -540,18 +540,13 @@ public final class SchedulingQueue
         {
             final int slot = walked.slots[i];
             final PodObject pod = pods[slot];
-            final boolean move;
-            if (repels && QueueingHints.repelled(deleted, pod))
-            {
-                move = roomAnywhere(slot);
-            }
-            else
-            {
-                // a pod-to-pod pod whose terms do not count the deleted pod is, for this deletion, node-local
-                move = podToPod[slot] && QueueingHints.countedBy(pod, deleted) && hints.deletionMayAdmit(pod, deleted,
+            // the deleted pod's anti-affinity may have kept it off the node's domains; a pod-to-pod pod whose terms
+            // do not count the deleted pod is, for this deletion, node-local
+            final boolean move = repels && QueueingHints.repelled(deleted, pod) && hints.repelledDeletionMayAdmit(
+                deleted, pod, nodeSlot, requestCpu[slot], requestMemory[slot], requestGpuMilli[slot], requestGpuWhole[slot]) ||
+                podToPod[slot] && QueueingHints.countedBy(pod, deleted) && hints.deletionMayAdmit(pod, deleted,
                     nodeSlot, requestCpu[slot], requestMemory[slot], requestGpuMilli[slot], requestGpuWhole[slot]) ||
-                    !chain && hints.mayFitOn(pod, requestCpu[slot], requestMemory[slot], nodeSlot);
-            }
+                !chain && hints.mayFitOn(pod, requestCpu[slot], requestMemory[slot], nodeSlot);
             if (move)
             {
                 materialize(slot);

@@ -5,10 +5,6 @@ import io.berth.mirror.ring.EventDecoder;
 import io.berth.mirror.ring.KeyClassifier;
 import io.berth.mirror.ring.RawEvent;
 import io.berth.mirror.source.KeyLayout;
-import io.berth.sched.framework.Profile;
-import io.berth.sched.framework.SchedulingEngine;
-import io.berth.sched.plugins.PluginRegistry;
-import io.berth.sched.table.NodeTable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -70,7 +66,7 @@ public class MirrorApplyBenchmark
         for (int i = 0; i < decodedPods.length; i++)
         {
             final RawEvent e = new RawEvent();
-            fill(e, stream.podKeys[i], stream.podValues[i], 1000 + i);
+            RecordedStream.fill(e, stream.podKeys[i], stream.podValues[i], 1000 + i);
             decoder.decode(e);
             if (e.decoded == null)
             {
@@ -90,15 +86,7 @@ public class MirrorApplyBenchmark
         next = 0;
         tables = null;
         System.gc(); // the last round's tables are garbage: collect them here, untimed, not in a measured batch
-        final SchedulingEngine engine =
-            new SchedulingEngine(new NodeTable(NODES), PluginRegistry.build(Profile.defaultProfile()), 1);
-        tables = new MirrorTables(engine, (key, revision, error) -> { throw new IllegalStateException(key + ": " + error); });
-        for (int i = 0; i < stream.nodeKeys.length; i++)
-        {
-            fill(event, stream.nodeKeys[i], stream.nodeValues[i], 1 + i);
-            decoder.decode(event);
-            tables.apply(event);
-        }
+        tables = stream.tablesWithNodes(NODES, decoder, event);
     }
 
     @Benchmark
@@ -111,7 +99,7 @@ public class MirrorApplyBenchmark
         final int to = Math.min(PODS, from + BATCH);
         for (int i = from; i < to; i++)
         {
-            fill(event, keys[i], values[i], 1000 + i);
+            RecordedStream.fill(event, keys[i], values[i], 1000 + i);
             decoder.decode(event);
             tables.apply(event);
         }
@@ -145,19 +133,11 @@ public class MirrorApplyBenchmark
         int decoded = 0;
         for (int i = from; i < to; i++)
         {
-            fill(event, keys[i], values[i], 1000 + i);
+            RecordedStream.fill(event, keys[i], values[i], 1000 + i);
             decoder.decode(event);
             decoded += event.decoded != null ? 1 : 0;
         }
         next = to;
         return decoded;
-    }
-
-    private static void fill(final RawEvent e, final byte[] key, final byte[] value, final long revision)
-    {
-        e.type = RawEvent.PUT;
-        e.key = key;
-        e.value = value;
-        e.modRevision = revision;
     }
 }

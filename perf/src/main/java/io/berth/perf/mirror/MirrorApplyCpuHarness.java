@@ -5,10 +5,6 @@ import io.berth.mirror.ring.EventDecoder;
 import io.berth.mirror.ring.KeyClassifier;
 import io.berth.mirror.ring.RawEvent;
 import io.berth.mirror.source.KeyLayout;
-import io.berth.sched.framework.Profile;
-import io.berth.sched.framework.SchedulingEngine;
-import io.berth.sched.plugins.PluginRegistry;
-import io.berth.sched.table.NodeTable;
 
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -56,7 +52,7 @@ public final class MirrorApplyCpuHarness
         for (int i = 0; i < decoded.length; i++)
         {
             decoded[i] = new RawEvent();
-            fill(decoded[i], stream.podKeys[i], stream.podValues[i], 1000 + i);
+            RecordedStream.fill(decoded[i], stream.podKeys[i], stream.podValues[i], 1000 + i);
             decoder.decode(decoded[i]);
             if (decoded[i].decoded == null)
             {
@@ -71,7 +67,7 @@ public final class MirrorApplyCpuHarness
         {
             for (int kind = 0; kind < 3; kind++)
             {
-                final MirrorTables tables = kind == 0 ? null : tablesWithNodes(stream, decoder, event);
+                final MirrorTables tables = kind == 0 ? null : stream.tablesWithNodes(MirrorApplyBenchmark.NODES, decoder, event);
                 final long thread = Thread.currentThread().threadId();
                 final long bytes0 = THREADS.getThreadAllocatedBytes(thread);
                 final long cpu0 = THREADS.getCurrentThreadCpuTime();
@@ -82,14 +78,14 @@ public final class MirrorApplyCpuHarness
                     {
                         case 0 ->
                         {
-                            fill(event, stream.podKeys[i], stream.podValues[i], 1000 + i);
+                            RecordedStream.fill(event, stream.podKeys[i], stream.podValues[i], 1000 + i);
                             decoder.decode(event);
                             check += event.decoded != null ? 1 : 0;
                         }
                         case 1 -> tables.apply(decoded[i]);
                         default ->
                         {
-                            fill(event, stream.podKeys[i], stream.podValues[i], 1000 + i);
+                            RecordedStream.fill(event, stream.podKeys[i], stream.podValues[i], 1000 + i);
                             decoder.decode(event);
                             tables.apply(event);
                         }
@@ -122,21 +118,6 @@ public final class MirrorApplyCpuHarness
         }
     }
 
-    private static MirrorTables tablesWithNodes(final RecordedStream stream, final EventDecoder decoder, final RawEvent event)
-    {
-        final SchedulingEngine engine = new SchedulingEngine(new NodeTable(MirrorApplyBenchmark.NODES),
-            PluginRegistry.build(Profile.defaultProfile()), 1);
-        final MirrorTables tables =
-            new MirrorTables(engine, (key, revision, error) -> { throw new IllegalStateException(key + ": " + error); });
-        for (int i = 0; i < stream.nodeKeys.length; i++)
-        {
-            fill(event, stream.nodeKeys[i], stream.nodeValues[i], 1 + i);
-            decoder.decode(event);
-            tables.apply(event);
-        }
-        return tables;
-    }
-
     private static double median(final double[] values)
     {
         final double[] sorted = values.clone();
@@ -152,13 +133,5 @@ public final class MirrorApplyCpuHarness
             rounded[i] = Math.round(values[i]);
         }
         return rounded;
-    }
-
-    private static void fill(final RawEvent e, final byte[] key, final byte[] value, final long revision)
-    {
-        e.type = RawEvent.PUT;
-        e.key = key;
-        e.value = value;
-        e.modRevision = revision;
     }
 }

@@ -11,10 +11,6 @@ import io.berth.mirror.ring.EventRing;
 import io.berth.mirror.ring.KeyClassifier;
 import io.berth.mirror.ring.RawEvent;
 import io.berth.mirror.source.KeyLayout;
-import io.berth.sched.framework.Profile;
-import io.berth.sched.framework.SchedulingEngine;
-import io.berth.sched.plugins.PluginRegistry;
-import io.berth.sched.table.NodeTable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -121,18 +117,7 @@ public class MirrorRingBenchmark
         published = 0;
         tables = null;
         System.gc(); // the last round's tables are garbage: collect them here, untimed, not in a measured batch
-        final SchedulingEngine engine =
-            new SchedulingEngine(new NodeTable(NODES), PluginRegistry.build(Profile.defaultProfile()), 1);
-        tables = new MirrorTables(engine, (key, revision, error) -> { throw new IllegalStateException(key + ": " + error); });
-        for (int i = 0; i < stream.nodeKeys.length; i++)
-        {
-            event.type = RawEvent.PUT;
-            event.key = stream.nodeKeys[i];
-            event.value = stream.nodeValues[i];
-            event.modRevision = 1 + i;
-            nodeDecoder.decode(event);
-            tables.apply(event);
-        }
+        tables = stream.tablesWithNodes(NODES, nodeDecoder, event);
     }
 
     @Benchmark

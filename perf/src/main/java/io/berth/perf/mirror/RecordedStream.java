@@ -1,12 +1,19 @@
 package io.berth.perf.mirror;
 
+import io.berth.mirror.MirrorTables;
 import io.berth.mirror.codec.KubeJsonWriter;
+import io.berth.mirror.ring.EventDecoder;
+import io.berth.mirror.ring.RawEvent;
 import io.berth.mirror.source.KeyLayout;
+import io.berth.sched.framework.Profile;
+import io.berth.sched.framework.SchedulingEngine;
 import io.berth.sched.generate.ClusterGenerator;
 import io.berth.sched.generate.GeneratedCluster;
 import io.berth.sched.generate.GeneratorSpec;
 import io.berth.sched.model.NodeObject;
 import io.berth.sched.model.PodObject;
+import io.berth.sched.plugins.PluginRegistry;
+import io.berth.sched.table.NodeTable;
 
 import java.nio.charset.StandardCharsets;
 
@@ -55,5 +62,33 @@ final class RecordedStream
             total += podValues[n++].length;
         }
         bytes = total;
+    }
+
+    /**
+     * Fresh tables over a new engine of {@code nodeSlots} slots holding the stream's nodes, decoded with
+     * {@code decoder} through {@code scratch}: the untimed starting point of every round of the mirror benchmarks.
+     */
+    MirrorTables tablesWithNodes(final int nodeSlots, final EventDecoder decoder, final RawEvent scratch)
+    {
+        final SchedulingEngine engine =
+            new SchedulingEngine(new NodeTable(nodeSlots), PluginRegistry.build(Profile.defaultProfile()), 1);
+        final MirrorTables tables =
+            new MirrorTables(engine, (key, revision, error) -> { throw new IllegalStateException(key + ": " + error); });
+        for (int i = 0; i < nodeKeys.length; i++)
+        {
+            fill(scratch, nodeKeys[i], nodeValues[i], 1 + i);
+            decoder.decode(scratch);
+            tables.apply(scratch);
+        }
+        return tables;
+    }
+
+    /** Makes {@code e} a put of {@code key} = {@code value} at {@code revision}. */
+    static void fill(final RawEvent e, final byte[] key, final byte[] value, final long revision)
+    {
+        e.type = RawEvent.PUT;
+        e.key = key;
+        e.value = value;
+        e.modRevision = revision;
     }
 }

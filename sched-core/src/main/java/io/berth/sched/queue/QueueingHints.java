@@ -173,12 +173,10 @@ final class QueueingHints
             {
                 continue;
             }
-            snapCpu[n] = resourcesFit ?
-                table.allocatable(Resources.CPU).get(node) - table.requested(Resources.CPU).get(node) : Long.MAX_VALUE;
-            snapMemory[n] = resourcesFit ?
-                table.allocatable(Resources.MEMORY).get(node) - table.requested(Resources.MEMORY).get(node) : Long.MAX_VALUE;
-            snapGpuMaxFree[n] = gpuShare ? table.gpuMaxFreeColumn().get(node) : Long.MAX_VALUE;
-            snapGpuWholeFree[n] = gpuShare ? table.gpuWholeFreeColumn().get(node) : Long.MAX_VALUE;
+            snapCpu[n] = freeCpu(node);
+            snapMemory[n] = freeMemory(node);
+            snapGpuMaxFree[n] = freeGpuMilli(node);
+            snapGpuWholeFree[n] = freeGpuWhole(node);
             maxCpu = Math.max(maxCpu, snapCpu[n]);
             maxMemory = Math.max(maxMemory, snapMemory[n]);
             maxGpuMilli = Math.max(maxGpuMilli, snapGpuMaxFree[n]);
@@ -264,20 +262,31 @@ final class QueueingHints
     /** A necessary condition of fitting on the node: live, and the cpu, memory and GPU free there (if filtered). */
     private boolean room(final PodObject pod, final long cpu, final long memory, final int node)
     {
-        if (node < 0 || node >= table.slotLimit() || !table.isLive(node))
-        {
-            return false;
-        }
-        if (resourcesFit &&
-            (cpu > table.allocatable(Resources.CPU).get(node) - table.requested(Resources.CPU).get(node) ||
-                memory > table.allocatable(Resources.MEMORY).get(node) - table.requested(Resources.MEMORY).get(node)))
-        {
-            return false;
-        }
-        final GpuRequest gpu = pod.gpuRequest();
-        return !gpuShare || !gpu.wantsGpu() || (gpu.isFractional() ?
-            table.gpuMaxFreeColumn().get(node) >= gpu.milliPerDevice() :
-            table.gpuWholeFreeColumn().get(node) >= gpu.count());
+        return node >= 0 && node < table.slotLimit() && table.isLive(node) &&
+            cpu <= freeCpu(node) && memory <= freeMemory(node) &&
+            gpuMilliOf(pod) <= freeGpuMilli(node) && gpuWholeOf(pod) <= freeGpuWhole(node);
+    }
+
+    // what a live node has free of what the engine's filters check (unbounded when no filter checks it)
+
+    private long freeCpu(final int node)
+    {
+        return resourcesFit ? table.free(Resources.CPU, node) : Long.MAX_VALUE;
+    }
+
+    private long freeMemory(final int node)
+    {
+        return resourcesFit ? table.free(Resources.MEMORY, node) : Long.MAX_VALUE;
+    }
+
+    private long freeGpuMilli(final int node)
+    {
+        return gpuShare ? table.gpuMaxFreeColumn().get(node) : Long.MAX_VALUE;
+    }
+
+    private long freeGpuWhole(final int node)
+    {
+        return gpuShare ? table.gpuWholeFreeColumn().get(node) : Long.MAX_VALUE;
     }
 
     /**

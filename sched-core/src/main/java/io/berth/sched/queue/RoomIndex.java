@@ -110,8 +110,8 @@ final class RoomIndex
         }
         if (resources)
         {
-            cpu[i] = table.allocatable(Resources.CPU).get(slot) - table.requested(Resources.CPU).get(slot);
-            memory[i] = table.allocatable(Resources.MEMORY).get(slot) - table.requested(Resources.MEMORY).get(slot);
+            cpu[i] = table.free(Resources.CPU, slot);
+            memory[i] = table.free(Resources.MEMORY, slot);
         }
         if (gpu)
         {

@@ -1124,12 +1124,12 @@ public final class SchedulingQueue
             candidateSlots[candidateCount++] = slot;
         }
         sortCandidates(now);
+        if (candidateSequences.length < candidateCount)
+        {
+            candidateSequences = new long[candidateSlots.length];
+        }
         for (int i = 0; i < candidateCount; i++)
         {
-            if (candidateSequences.length < candidateSlots.length)
-            {
-                candidateSequences = new long[candidateSlots.length];
-            }
             candidateSequences[i] = sequences[candidateSlots[i]];
         }
         candidatesRoomEpoch = roomEpoch;

@@ -271,6 +271,12 @@ public final class NodeTable
         return requestedArray[resource];
     }
 
+    /** What is left of a resource on a slot: allocatable minus requested. */
+    public long free(final int resource, final int slot)
+    {
+        return allocatableArray[resource].get(slot) - requestedArray[resource].get(slot);
+    }
+
     public LongColumn nonZeroRequestedMilliCpu()
     {
         return nonZeroMilliCpu;

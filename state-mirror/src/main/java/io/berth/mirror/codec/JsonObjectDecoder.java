@@ -621,7 +621,7 @@ public final class JsonObjectDecoder
                 case "name" -> b.name(uniqueString(field));
                 case "namespace" -> b.namespace(string(field));
                 case "labels" -> b.labels(stringMap(field, true));
-                case "annotations" -> b.annotations(gpuAnnotations(field));
+                case "annotations" -> b.annotations(stringMap(field, false, GPU_ANNOTATION_PREFIX));
                 case "creationTimestamp" -> b.creationTimestampMs(timestamp(field));
                 case "deletionTimestamp" -> b.deletionTimestampMs(timestamp(field));
                 default -> p.skipChildren();
@@ -1423,6 +1423,17 @@ public final class JsonObjectDecoder
      */
     private Map<String, String> stringMap(final String field, final boolean labels) throws IOException, FieldException
     {
+        return stringMap(field, labels, null);
+    }
+
+    /**
+     * {@link #stringMap(String, boolean)} keeping only the keys starting with {@code keyPrefix} (all when null);
+     * the others are skipped unread. Pod annotations keep GPU sharing's {@code alibabacloud.com/gpu-*} (see
+     * {@link GpuSharing}); the rest are often large ({@code kubectl.kubernetes.io/last-applied-configuration}).
+     */
+    private Map<String, String> stringMap(final String field, final boolean labels, final String keyPrefix)
+        throws IOException, FieldException
+    {
         if (!beginObject(field))
         {
             return NO_STRINGS;
@@ -1436,6 +1447,11 @@ public final class JsonObjectDecoder
             final String key = p.currentName();
             p.nextToken();
             countEntry(++entries);
+            if (keyPrefix != null && !key.startsWith(keyPrefix))
+            {
+                p.skipChildren();
+                continue;
+            }
             path.pushKey(key);
             checkLength(key, null);
             String value = scalarText(null);
@@ -1501,42 +1517,6 @@ public final class JsonObjectDecoder
         pairs[2 * n] = key;
         pairs[2 * n + 1] = value;
         return n + 1;
-    }
-
-    /**
-     * The pod annotations the model reads (GPU sharing's {@code alibabacloud.com/gpu-*}, see {@link GpuSharing}); the
-     * others (often large: {@code kubectl.kubernetes.io/last-applied-configuration}) are skipped unread.
-     */
-    private Map<String, String> gpuAnnotations(final String field) throws IOException, FieldException
-    {
-        if (!beginObject(field))
-        {
-            return NO_STRINGS;
-        }
-        path.push(field);
-        pairIndex = null;
-        int entries = 0;
-        int n = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME)
-        {
-            final String key = p.currentName();
-            p.nextToken();
-            countEntry(++entries);
-            if (!key.startsWith(GPU_ANNOTATION_PREFIX))
-            {
-                p.skipChildren();
-                continue;
-            }
-            path.pushKey(key);
-            final String value = scalarText(null);
-            path.pop();
-            n = putPair(key, value == null ? "" : value, n);
-        }
-        path.pop();
-        final Map<String, String> map = shapes.stringMap(pairs, n);
-        Arrays.fill(pairs, 0, 2 * n, null);
-        pairIndex = null;
-        return map;
     }
 
     private List<String> stringList(final String field) throws IOException, FieldException

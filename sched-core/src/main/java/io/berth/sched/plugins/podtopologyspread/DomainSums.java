@@ -1,5 +1,7 @@
 package io.berth.sched.plugins.podtopologyspread;
 
+import java.util.Arrays;
+
 import io.berth.sched.table.LongColumn;
 import io.berth.sched.table.NodeTable;
 
@@ -53,10 +55,10 @@ final class DomainSums
         }
         else
         {
-            java.util.Arrays.fill(sum, 0L);
-            java.util.Arrays.fill(nodes, 0);
+            Arrays.fill(sum, 0L);
+            Arrays.fill(nodes, 0);
         }
-        java.util.Arrays.fill(indexOfSlot, -1);
+        Arrays.fill(indexOfSlot, -1);
         for (int slot = 0; slot < limit; slot++)
         {
             if (!table.isLive(slot))

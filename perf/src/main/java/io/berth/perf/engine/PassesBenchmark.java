@@ -101,7 +101,7 @@ public class PassesBenchmark
             "nodes=" + nodes + ",pods=" + CANDIDATES + ",existing=" + (long)nodes * ScheduleOneBenchmark.EXISTING_PER_NODE +
             ",seed=" + seed));
         vector = "vector".equals(mode);
-        engine = ScheduleOneBenchmark.newEngine(cluster, seed, vector).cache(false);
+        engine = ScheduleOneBenchmark.newEngine(cluster, seed, vector).cache(false).percentageOfNodesToScore(100);
         table = engine.table();
         final Plugins plugins = PluginRegistry.build(Profile.defaultProfile());
         allFilters = plugins.filters();

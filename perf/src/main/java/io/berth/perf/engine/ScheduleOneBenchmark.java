@@ -66,6 +66,10 @@ public class ScheduleOneBenchmark
     @Param({"1"})
     public long seed;
 
+    /** kube's percentageOfNodesToScore: 100 filters and scores every node; 0 is kube's adaptive default (10% at 5,000). */
+    @Param({"100"})
+    public int percentageOfNodesToScore;
+
     private SchedulingEngine engine;
     private PodObject[] pending;
     private int next;
@@ -75,7 +79,8 @@ public class ScheduleOneBenchmark
     {
         final GeneratedCluster cluster = ClusterGenerator.generate(GeneratorSpec.parse(
             "nodes=" + nodes + ",pods=" + POOL + ",existing=" + (long)nodes * EXISTING_PER_NODE + ",seed=" + seed));
-        engine = newEngine(cluster, seed, "vector".equals(mode)).cache("on".equals(cache));
+        engine = newEngine(cluster, seed, "vector".equals(mode)).cache("on".equals(cache))
+            .percentageOfNodesToScore(percentageOfNodesToScore);
         pending = cluster.pendingPods().toArray(new PodObject[0]);
         if (pending.length != POOL)
         {
@@ -97,7 +102,10 @@ public class ScheduleOneBenchmark
         }
     }
 
-    /** Builds the default-profile engine over a fresh node table holding the cluster's nodes and bound pods. */
+    /**
+     * Builds the default-profile engine over a fresh node table holding the cluster's nodes and bound pods, with
+     * kube's adaptive percentageOfNodesToScore.
+     */
     static SchedulingEngine newEngine(final GeneratedCluster cluster, final long seed, final boolean vector)
     {
         final List<NodeObject> nodeList = cluster.nodes();

@@ -42,7 +42,8 @@ final class BerthRunner
         /** The profile; with a constrained workload, InterPodAffinity (opt-in in Berth) is enabled. */
         Profile profile(final boolean constrained)
         {
-            final Profile.Builder b = Profile.builder();
+            // every node filtered and scored, as Fenzo evaluates every host (not kube's adaptive sample)
+            final Profile.Builder b = Profile.builder().percentageOfNodesToScore(100);
             if (this == BINPACK)
             {
                 b.disableScore(PluginRegistry.ALL)

@@ -65,6 +65,10 @@ public class PodToPodBenchmark
     @Param({"on", "off"})
     public String cache;
 
+    /** kube's percentageOfNodesToScore: 100 filters and scores every node; 0 is kube's adaptive default (10% at 5,000). */
+    @Param({"100"})
+    public int percentageOfNodesToScore;
+
     private SchedulingEngine engine;
     private PodObject[] pods;
     private int next;
@@ -75,7 +79,8 @@ public class PodToPodBenchmark
         final Profile profile = Profile.builder()
             .enableFilter(PodTopologySpread.NAME).enableFilter(InterPodAffinity.NAME)
             .scoreWeight(PodTopologySpread.NAME, 2).scoreWeight(InterPodAffinity.NAME, 2).build();
-        engine = new SchedulingEngine(new NodeTable(nodes), PluginRegistry.build(profile), 1).cache("on".equals(cache));
+        engine = new SchedulingEngine(new NodeTable(nodes), PluginRegistry.build(profile), 1).cache("on".equals(cache))
+            .percentageOfNodesToScore(percentageOfNodesToScore);
         for (int i = 0; i < nodes; i++)
         {
             final String name = "node-" + i;

@@ -88,59 +88,30 @@ public final class Kernels
     /** kube's {@code helper.DefaultNormalizeScore(MaxNodeScore, reverse, scores)} over feasible slots, vector pass. */
     public static void defaultNormalize(final long[] scores, final long[] failBits, final int limit, final boolean reverse)
     {
-        final int bound = LONGS.loopBound(limit);
-        LongVector maxV = LongVector.zero(LONGS);
-        int i = 0;
-        for (; i < bound; i += LANES)
-        {
-            final LongVector feasible = (LongVector)LongVector.fromArray(LONGS, failBits, i)
-                .compare(VectorOperators.EQ, 0L).toVector();
-            maxV = maxV.max(LongVector.fromArray(LONGS, scores, i).and(feasible));
-        }
-        long max = maxV.reduceLanes(VectorOperators.MAX);
-        for (; i < limit; i++)
-        {
-            if (failBits[i] == 0 && scores[i] > max)
-            {
-                max = scores[i];
-            }
-        }
-        if (max == 0)
-        {
-            if (reverse)
-            {
-                java.util.Arrays.fill(scores, 0, limit, MAX_NODE_SCORE);
-            }
-            return;
-        }
-        final LongVector maxB = LongVector.broadcast(LONGS, max);
-        final DoubleVector inverse = DoubleVector.broadcast(DOUBLES, 1.0 / max);
-        final long flip = reverse ? -1L : 0L;
-        final long offset = reverse ? MAX_NODE_SCORE + 1 : 0;
-        for (i = 0; i < bound; i += LANES)
-        {
-            // infeasible slots may hold any value: clamp into [0, max] so the estimate stays exact; they are ignored
-            final LongVector a = LongVector.fromArray(LONGS, scores, i).max(0L).min(maxB).mul(MAX_NODE_SCORE);
-            // floorDiv(a, maxB, inverse), written out
-            LongVector s = (LongVector)((DoubleVector)a.convert(VectorOperators.L2D, 0)).mul(inverse)
-                .convert(VectorOperators.D2L, 0);
-            s = s.add((LongVector)s.mul(maxB).compare(VectorOperators.GT, a).toVector());
-            s = s.sub((LongVector)s.add(1L).mul(maxB).compare(VectorOperators.LE, a).toVector());
-            // reverse: 100 - s == (s ^ -1) + 101; else s: no vector value chosen by a branch
-            s.lanewise(VectorOperators.XOR, flip).add(offset).intoArray(scores, i);
-        }
-        for (; i < limit; i++)
-        {
-            final long s = Math.min(Math.max(0, scores[i]), max) * MAX_NODE_SCORE / max;
-            scores[i] = reverse ? MAX_NODE_SCORE - s : s;
-        }
+        defaultNormalize(scores, failBits, 0, limit, reverse);
+    }
+
+    /** {@link #defaultNormalize} over {@code [from, to)}; {@code from} a multiple of {@link #LANES}, any {@code to}. */
+    public static void defaultNormalize(
+        final long[] scores, final long[] failBits, final int from, final int to, final boolean reverse)
+    {
+        final int bound = from + LONGS.loopBound(to - from);
+        final long max = Math.max(feasibleMax(scores, failBits, from, bound), feasibleMaxScalar(scores, failBits, bound, to));
+        normalizeWithMax(scores, scores, from, bound, max, reverse);
+        normalizeWithMaxScalar(scores, scores, bound, to, max, reverse);
     }
 
     /** Max of {@code scores} over feasible slots ({@code failBits == 0}), at least 0: kube's maxCount. */
     public static long feasibleMax(final long[] scores, final long[] failBits, final int limit)
     {
+        return feasibleMax(scores, failBits, 0, limit);
+    }
+
+    /** {@link #feasibleMax} over {@code [from, to)}, both multiples of {@link #LANES}. */
+    public static long feasibleMax(final long[] scores, final long[] failBits, final int from, final int to)
+    {
         LongVector maxV = LongVector.zero(LONGS);
-        for (int i = 0; i < limit; i += LANES)
+        for (int i = from; i < to; i += LANES)
         {
             final LongVector feasible = (LongVector)LongVector.fromArray(LONGS, failBits, i)
                 .compare(VectorOperators.EQ, 0L).toVector();
@@ -152,8 +123,14 @@ public final class Kernels
     /** Scalar twin of {@link #feasibleMax}. */
     public static long feasibleMaxScalar(final long[] scores, final long[] failBits, final int limit)
     {
+        return feasibleMaxScalar(scores, failBits, 0, limit);
+    }
+
+    /** Scalar twin of {@link #feasibleMax} over {@code [from, to)}. */
+    public static long feasibleMaxScalar(final long[] scores, final long[] failBits, final int from, final int to)
+    {
         long max = 0;
-        for (int i = 0; i < limit; i++)
+        for (int i = from; i < to; i++)
         {
             if (failBits[i] == 0 && scores[i] > max)
             {
@@ -213,26 +190,13 @@ public final class Kernels
     /** Scalar twin of {@link #defaultNormalize}. */
     public static void defaultNormalizeScalar(final long[] scores, final long[] failBits, final int limit, final boolean reverse)
     {
-        long max = 0;
-        for (int i = 0; i < limit; i++)
-        {
-            if (failBits[i] == 0 && scores[i] > max)
-            {
-                max = scores[i];
-            }
-        }
-        if (max == 0)
-        {
-            if (reverse)
-            {
-                java.util.Arrays.fill(scores, 0, limit, MAX_NODE_SCORE);
-            }
-            return;
-        }
-        for (int i = 0; i < limit; i++)
-        {
-            final long s = Math.min(Math.max(0, scores[i]), max) * MAX_NODE_SCORE / max;
-            scores[i] = reverse ? MAX_NODE_SCORE - s : s;
-        }
+        defaultNormalizeScalar(scores, failBits, 0, limit, reverse);
+    }
+
+    /** Scalar twin of {@link #defaultNormalize} over {@code [from, to)}. */
+    public static void defaultNormalizeScalar(
+        final long[] scores, final long[] failBits, final int from, final int to, final boolean reverse)
+    {
+        normalizeWithMaxScalar(scores, scores, from, to, feasibleMaxScalar(scores, failBits, from, to), reverse);
     }
 }

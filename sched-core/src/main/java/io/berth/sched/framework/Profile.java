@@ -13,7 +13,8 @@ import java.util.Set;
  * are disabled, score weights that differ from the defaults, and NodeResourcesFit's scoring strategy.
  * A disabled name {@code *} disables every default plugin of that extension point: then only the filters given to
  * {@link Builder#enableFilter} (in that order) and the score plugins given a weight with {@link Builder#scoreWeight}
- * stay. Validated once by {@link PluginRegistry#build}.
+ * stay. {@code percentageOfNodesToScore} is kube's (0, the default: its adaptive share; 100: every node).
+ * Validated once by {@link PluginRegistry#build}.
  */
 public final class Profile
 {
@@ -24,6 +25,7 @@ public final class Profile
     private final Map<String, Integer> scoreWeights;
     private final ScoringStrategy fitStrategy;
     private final List<ScoringStrategy.ResourceWeight> balancedResources;
+    private final int percentageOfNodesToScore;
 
     private Profile(final Builder b)
     {
@@ -34,6 +36,7 @@ public final class Profile
         scoreWeights = Collections.unmodifiableMap(new LinkedHashMap<>(b.scoreWeights));
         fitStrategy = b.fitStrategy;
         balancedResources = List.copyOf(b.balancedResources);
+        percentageOfNodesToScore = b.percentageOfNodesToScore;
     }
 
     /** kube-scheduler's default profile. */
@@ -87,6 +90,12 @@ public final class Profile
         return balancedResources;
     }
 
+    /** kube's percentageOfNodesToScore for this profile: 0 is its adaptive default, 100 examines every node. */
+    public int percentageOfNodesToScore()
+    {
+        return percentageOfNodesToScore;
+    }
+
     /** Builds a {@link Profile}. */
     public static final class Builder
     {
@@ -97,6 +106,7 @@ public final class Profile
         private final Map<String, Integer> scoreWeights = new LinkedHashMap<>();
         private ScoringStrategy fitStrategy = ScoringStrategy.LEAST_ALLOCATED;
         private List<ScoringStrategy.ResourceWeight> balancedResources = ScoringStrategy.DEFAULT_RESOURCES;
+        private int percentageOfNodesToScore;
 
         public Builder schedulerName(final String name)
         {
@@ -138,6 +148,17 @@ public final class Profile
         public Builder balancedResources(final List<ScoringStrategy.ResourceWeight> resources)
         {
             balancedResources = resources;
+            return this;
+        }
+
+        /** kube's percentageOfNodesToScore, in [0, 100]; 0 (the default) is its adaptive share. */
+        public Builder percentageOfNodesToScore(final int percentage)
+        {
+            if (percentage < 0 || percentage > 100)
+            {
+                throw new IllegalArgumentException("percentageOfNodesToScore must be in [0, 100]: " + percentage);
+            }
+            percentageOfNodesToScore = percentage;
             return this;
         }
 

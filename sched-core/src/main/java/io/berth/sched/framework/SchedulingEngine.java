@@ -21,13 +21,24 @@ import io.berth.sched.table.NodeTable;
  * One scheduling cycle per pod, data-oriented: compile the pod once (PreFilter/PreScore), run every filter as a
  * pass over the node columns into a fail-bit column, every score as a pass into a score column, normalize,
  * weigh, select the highest total (ties: a seeded uniform choice), and assume the pod on the chosen node.
- * All nodes are filtered and scored (kube's percentageOfNodesToScore = 100). Single-threaded: the owner thread
- * also applies node and pod changes. Allocates nothing per pod in steady state.
+ * As kube-scheduler, a cycle stops filtering once it has found {@link #feasibleNodesToFind} feasible nodes
+ * (percentageOfNodesToScore; 0, the default, is kube's adaptive share: 50% minus 1% per 125 nodes, at least 5%
+ * and 100 nodes), examining nodes from where the last cycle stopped, and scores only those; 100 filters and scores
+ * every node. Single-threaded: the owner thread also applies node and pod changes. Allocates nothing per pod in
+ * steady state.
  */
 public final class SchedulingEngine
 {
     /** Fail bit of slots that hold no live node. Plugin {@code k} uses bit {@code k + 1}. */
     public static final long NOT_LIVE = 1;
+    /** Fail bit of live slots a sampled cycle did not examine (percentageOfNodesToScore below 100). */
+    public static final long NOT_EXAMINED = Long.MIN_VALUE;
+    /** kube's minFeasibleNodesToFind: fewer nodes than this are always all examined. */
+    public static final int MIN_FEASIBLE_NODES_TO_FIND = 100;
+    /** kube's minFeasibleNodesPercentageToFind: the floor of the adaptive percentage. */
+    public static final int MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+    /** Slots filtered per step of a sampled cycle before it counts what it found. */
+    private static final int SAMPLE_BLOCK = 256;
 
     private final NodeTable table;
     private final PodTable pods;
@@ -63,6 +74,17 @@ public final class SchedulingEngine
     private int lastFeasible;
     private int lastFilterLimit;
     private int lastDirtyChunks;
+    private int firstTieChunk;
+    private int percentageOfNodesToScore;
+    /** kube's nextStartNodeIndex, as a slot: where the next sampled cycle starts examining. */
+    private int nextStartSlot;
+    /**
+     * The slots the last cycle's fail bits, scores and totals are valid on: {@code [0, headTo)} (a sampled cycle
+     * that wrapped around; empty otherwise) and {@code [spanFrom, spanTo)}.
+     */
+    private int headTo;
+    private int spanFrom;
+    private int spanTo;
 
     public SchedulingEngine(final NodeTable table, final Plugins plugins, final long seed)
     {
@@ -72,6 +94,7 @@ public final class SchedulingEngine
         this.filters = plugins.filters().toArray(new FilterPlugin[0]);
         this.scorers = plugins.scores().toArray(new ScorePlugin[0]);
         this.weights = plugins.weights().clone();
+        this.percentageOfNodesToScore = plugins.percentageOfNodesToScore();
         this.filterActive = new boolean[filters.length];
         this.scoreActive = new boolean[scorers.length];
         this.scoreView = new long[scorers.length][];
@@ -128,6 +151,44 @@ public final class SchedulingEngine
     public int lastDirtyChunks()
     {
         return lastDirtyChunks;
+    }
+
+    /**
+     * kube's percentageOfNodesToScore: 0 (the profile's default) is kube's adaptive share, 100 examines and scores
+     * every node, anything between stops filtering once that share of the nodes was found feasible.
+     */
+    public SchedulingEngine percentageOfNodesToScore(final int percentage)
+    {
+        if (percentage < 0 || percentage > 100)
+        {
+            throw new IllegalArgumentException("percentageOfNodesToScore must be in [0, 100]: " + percentage);
+        }
+        this.percentageOfNodesToScore = percentage;
+        return this;
+    }
+
+    public int percentageOfNodesToScore()
+    {
+        return percentageOfNodesToScore;
+    }
+
+    /**
+     * kube's {@code numFeasibleNodesToFind}: how many feasible nodes a cycle looks for among {@code allNodes} before
+     * it stops filtering and scores what it found.
+     */
+    public static int feasibleNodesToFind(final int percentageOfNodesToScore, final int allNodes)
+    {
+        if (allNodes < MIN_FEASIBLE_NODES_TO_FIND)
+        {
+            return allNodes;
+        }
+        int percentage = percentageOfNodesToScore;
+        if (percentage == 0)
+        {
+            percentage = Math.max(50 - allNodes / 125, MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND);
+        }
+        final int nodes = (int)((long)allNodes * percentage / 100);
+        return Math.max(nodes, MIN_FEASIBLE_NODES_TO_FIND);
     }
 
     /** Selects the Vector API passes (default) or the scalar reference twins. */
@@ -396,6 +457,15 @@ public final class SchedulingEngine
         {
             filterActive[k] = filters[k].preFilter(pod, requests, table);
         }
+        final int live = table.liveCount();
+        final int toFind = scorers.length == 0 ? Math.min(1, live) : feasibleNodesToFind(percentageOfNodesToScore, live);
+        if (toFind < live)
+        {
+            return selectSampled(pod, scoreAlways, limit, toFind);
+        }
+        headTo = 0;
+        spanFrom = 0;
+        spanTo = limit;
         final long epoch = table.epoch();
         final boolean podToPod = podAware.length != 0 && readsOtherNodes(pod);
         CycleResults r = useCache ? find(pod, epoch, limit) : null;
@@ -437,10 +507,185 @@ public final class SchedulingEngine
         }
         if (feasible == 1 && !scoreAlways)
         {
-            return firstFeasible(limit);
+            return firstFeasible(0, limit);
         }
-        runScores(pod, r, limit);
-        return pickBest(limit);
+        runScores(pod, r, 0, limit);
+        return pickBest(0, 0, limit);
+    }
+
+    /**
+     * kube's findNodesThatPassFilters with fewer nodes to find than there are: examines slots from
+     * {@link #nextStartSlot} on, wrapping once, until {@code toFind} passed every filter; filters run block by block
+     * over the slots ahead. Those feasible nodes alone are scored; live slots filtered but not examined carry
+     * {@link #NOT_EXAMINED}. The next cycle starts after the last slot examined (kube's nextStartNodeIndex).
+     */
+    private int selectSampled(final PodObject pod, final boolean scoreAlways, final int limit, final int toFind)
+    {
+        final CycleResults r = scratchResults();
+        r.reset(pod, table.epoch(), limit);
+        System.arraycopy(filterActive, 0, r.filterActive, 0, filters.length);
+        lastDirtyChunks = -1;
+        recomputePodAware = false;
+        r.lastUse = ++useClock;
+        current = r;
+        final long[] fail = r.failBits;
+        failBits = fail;
+        final int slots = table.slotLimit();
+        final int start = nextStartSlot < slots ? nextStartSlot : 0;
+        final int aligned = start - start % Kernels.LANES;
+        int found = 0;
+        int cut = -1;
+        int end = aligned;
+        // slots [start, slots) first
+        for (int from = aligned; from < limit && cut < 0; from += SAMPLE_BLOCK)
+        {
+            end = Math.min(from + SAMPLE_BLOCK, limit);
+            runFilters(fail, from, end);
+            for (int i = Math.max(from, start), n = Math.min(end, slots); i < n; i++)
+            {
+                if (fail[i] == 0 && ++found == toFind)
+                {
+                    cut = i + 1;
+                    break;
+                }
+            }
+        }
+        if (cut >= 0)
+        {
+            headTo = 0;
+            spanFrom = aligned;
+            spanTo = end;
+            markNotExamined(fail, aligned, start);
+            markNotExamined(fail, cut, end);
+        }
+        else
+        {
+            // then [0, start): blocks up to the aligned start, whose tail [aligned, start) is filtered already
+            int wrapEnd = 0;
+            for (int from = 0; from < aligned && cut < 0; from += SAMPLE_BLOCK)
+            {
+                wrapEnd = Math.min(from + SAMPLE_BLOCK, aligned);
+                runFilters(fail, from, wrapEnd);
+                for (int i = from; i < wrapEnd; i++)
+                {
+                    if (fail[i] == 0 && ++found == toFind)
+                    {
+                        cut = i + 1;
+                        break;
+                    }
+                }
+            }
+            for (int i = aligned; i < start && cut < 0; i++)
+            {
+                if (fail[i] == 0 && ++found == toFind)
+                {
+                    cut = i + 1;
+                }
+            }
+            // what was filtered: [0, wrapEnd) and [aligned, limit); slots between carry NOT_EXAMINED
+            headTo = wrapEnd;
+            spanFrom = aligned;
+            spanTo = limit;
+            if (cut >= 0)
+            {
+                markNotExamined(fail, cut, wrapEnd);
+                markUnfiltered(fail, wrapEnd, aligned);
+                markNotExamined(fail, Math.max(aligned, cut), start);
+            }
+        }
+        // kube's nextStartNodeIndex: after the last node examined; a full circle leaves it where it was
+        nextStartSlot = cut >= 0 ? cut : start;
+        lastFeasible = found;
+        if (found == 0)
+        {
+            Arrays.fill(scoreActive, false);
+            return -1;
+        }
+        if (found == 1 && !scoreAlways)
+        {
+            final int head = firstFeasible(0, headTo);
+            return head >= 0 ? head : firstFeasible(spanFrom, spanTo);
+        }
+        scoreSampled(pod, r, limit);
+        return pickBest(headTo, spanFrom, spanTo);
+    }
+
+    /**
+     * PreScore, raw scores, NormalizeScore and totals over the slots a sampled cycle filtered. NormalizeScore sees
+     * only the feasible examined slots, as kube normalizes over the nodes it scored; a plugin's own normalization
+     * of a wrapped cycle runs over every slot, those between the two ranges carrying {@link #NOT_EXAMINED}.
+     */
+    private void scoreSampled(final PodObject pod, final CycleResults r, final int limit)
+    {
+        for (int s = 0; s < scorers.length; s++)
+        {
+            scoreActive[s] = scorers[s].preScore(pod, requests, table);
+            if (scoreActive[s])
+            {
+                runScore(s, r.rawScores[s], 0, headTo);
+                runScore(s, r.rawScores[s], spanFrom, spanTo);
+            }
+        }
+        r.scored = true;
+        for (int s = 0; s < scorers.length; s++)
+        {
+            if (!scoreActive[s])
+            {
+                continue;
+            }
+            final ScorePlugin p = scorers[s];
+            final long[] raw = r.rawScores[s];
+            final long[] out = r.normalized[s];
+            switch (p.normalization())
+            {
+                case NONE -> scoreView[s] = raw;
+                case CUSTOM ->
+                {
+                    final int from = headTo == 0 ? spanFrom : 0;
+                    System.arraycopy(raw, from, out, from, spanTo - from);
+                    if (vector)
+                    {
+                        p.normalize(out, failBits, from, spanTo);
+                    }
+                    else
+                    {
+                        p.normalizeScalar(out, failBits, from, spanTo);
+                    }
+                    scoreView[s] = out;
+                }
+                default ->
+                {
+                    final boolean reverse = p.normalization() == ScorePlugin.Normalization.DEFAULT_REVERSE;
+                    final long max = vector ?
+                        Math.max(Kernels.feasibleMax(raw, failBits, 0, headTo), Kernels.feasibleMax(raw, failBits, spanFrom, spanTo)) :
+                        Math.max(Kernels.feasibleMaxScalar(raw, failBits, 0, headTo), Kernels.feasibleMaxScalar(raw, failBits, spanFrom, spanTo));
+                    normalizeRange(raw, out, 0, headTo, max, reverse);
+                    normalizeRange(raw, out, spanFrom, spanTo, max, reverse);
+                    scoreView[s] = out;
+                }
+            }
+        }
+        totals(r.totals, 0, headTo);
+        totals(r.totals, spanFrom, spanTo);
+        total = r.totals;
+    }
+
+    /** Adds {@link #NOT_EXAMINED} to the filtered slots of {@code [from, to)} that passed or failed. */
+    private static void markNotExamined(final long[] fail, final int from, final int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            fail[i] |= NOT_EXAMINED;
+        }
+    }
+
+    /** Fail bits for slots no filter ran on: not live, or live and not examined. */
+    private void markUnfiltered(final long[] fail, final int from, final int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            fail[i] = table.isLive(i) ? NOT_EXAMINED : NOT_LIVE | NOT_EXAMINED;
+        }
     }
 
     private boolean readsOtherNodes(final PodObject pod)
@@ -619,9 +864,9 @@ public final class SchedulingEngine
         return n;
     }
 
-    private int firstFeasible(final int limit)
+    private int firstFeasible(final int from, final int to)
     {
-        for (int i = 0; i < limit; i++)
+        for (int i = from; i < to; i++)
         {
             if (failBits[i] == 0)
             {
@@ -636,7 +881,7 @@ public final class SchedulingEngine
      * the weighted totals. For a cached class whose feasible max did not move, normalized scores and totals are
      * updated in the changed chunks only, which gives the same numbers as recomputing them everywhere.
      */
-    private void runScores(final PodObject pod, final CycleResults r, final int limit)
+    private void runScores(final PodObject pod, final CycleResults r, final int from, final int limit)
     {
         for (int s = 0; s < scorers.length; s++)
         {
@@ -654,7 +899,7 @@ public final class SchedulingEngine
             {
                 if (scoreActive[s])
                 {
-                    runScore(s, r.rawScores[s], 0, limit);
+                    runScore(s, r.rawScores[s], from, limit);
                 }
             }
             System.arraycopy(scoreActive, 0, r.scoreActive, 0, scorers.length);
@@ -701,12 +946,12 @@ public final class SchedulingEngine
         {
             if (scoreActive[s])
             {
-                everything |= normalize(s, r, limit, everything, n);
+                everything |= normalize(s, r, from, limit, everything, n);
             }
         }
         if (everything)
         {
-            totals(r.totals, 0, limit);
+            totals(r.totals, from, limit);
         }
         else
         {
@@ -719,7 +964,8 @@ public final class SchedulingEngine
     }
 
     /** NormalizeScore of plugin {@code s}; returns true when it rewrote every slot. */
-    private boolean normalize(final int s, final CycleResults r, final int limit, final boolean everything, final int dirtyCount)
+    private boolean normalize(
+        final int s, final CycleResults r, final int from, final int limit, final boolean everything, final int dirtyCount)
     {
         final ScorePlugin p = scorers[s];
         final long[] raw = r.rawScores[s];
@@ -733,14 +979,14 @@ public final class SchedulingEngine
             }
             case CUSTOM ->
             {
-                System.arraycopy(raw, 0, out, 0, limit);
+                System.arraycopy(raw, from, out, from, limit - from);
                 if (vector)
                 {
-                    p.normalize(out, failBits, limit);
+                    p.normalize(out, failBits, from, limit);
                 }
                 else
                 {
-                    p.normalizeScalar(out, failBits, limit);
+                    p.normalizeScalar(out, failBits, from, limit);
                 }
                 scoreView[s] = out;
                 return true;
@@ -748,12 +994,13 @@ public final class SchedulingEngine
             default ->
             {
                 final boolean reverse = p.normalization() == ScorePlugin.Normalization.DEFAULT_REVERSE;
-                final long max = vector ? Kernels.feasibleMax(raw, failBits, limit) : Kernels.feasibleMaxScalar(raw, failBits, limit);
+                final long max = vector ? Kernels.feasibleMax(raw, failBits, from, limit) :
+                    Kernels.feasibleMaxScalar(raw, failBits, from, limit);
                 scoreView[s] = out;
                 if (everything || max != r.normalizedMax[s])
                 {
                     r.normalizedMax[s] = max;
-                    normalizeRange(raw, out, 0, limit, max, reverse);
+                    normalizeRange(raw, out, from, limit, max, reverse);
                     return true;
                 }
                 for (int c = 0; c < dirtyCount; c++)
@@ -828,38 +1075,61 @@ public final class SchedulingEngine
         }
     }
 
-    private int pickBest(final int limit)
+    /** The best feasible slot of {@code [0, headTo)} and {@code [from, to)}, ties drawn in slot order. */
+    private int pickBest(final int headTo, final int from, final int to)
     {
-        return vector ? pickBestVector(limit) : pickBestScalar(limit);
+        return vector ? pickBestVector(headTo, from, to) : pickBestScalar(headTo, from, to);
     }
 
     /** Max total over feasible slots, number of ties, one seeded draw among them, found chunk by chunk. */
-    private int pickBestVector(final int limit)
+    private int pickBestVector(final int headTo, final int from, final int to)
+    {
+        final long max = Math.max(maxFeasibleTotal(0, headTo), maxFeasibleTotal(from, to));
+        final int headTies = countTies(0, headTo, max);
+        final int headFirst = firstTieChunk;
+        final int ties = headTies + countTies(from, to, max);
+        final int pick = ties == 1 ? 0 : nextInt(ties);
+        // the common single winner is in the first chunk holding the max
+        return pick < headTies ? nthTie(headFirst, headTo, max, pick) : nthTie(firstTieChunk, to, max, pick - headTies);
+    }
+
+    private long maxFeasibleTotal(final int from, final int to)
     {
         final long[] fail = failBits;
         final long[] t = total;
         LongVector maxV = LongVector.broadcast(Kernels.LONGS, Long.MIN_VALUE);
-        for (int i = 0; i < limit; i += Kernels.LANES)
+        for (int i = from; i < to; i += Kernels.LANES)
         {
             final VectorMask<Long> ok = LongVector.fromArray(Kernels.LONGS, fail, i).compare(VectorOperators.EQ, 0L);
             maxV = maxV.max(LongVector.fromArray(Kernels.LONGS, t, i).blend(Long.MIN_VALUE, ok.not()));
         }
-        final long max = maxV.reduceLanes(VectorOperators.MAX);
+        return maxV.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** Feasible slots of {@code [from, to)} whose total is {@code max}; leaves the first such chunk in {@link #firstTieChunk}. */
+    private int countTies(final int from, final int to, final long max)
+    {
         int ties = 0;
-        int firstTieChunk = -1;
-        for (int i = 0; i < limit; i += Kernels.LANES)
+        firstTieChunk = to;
+        for (int i = from; i < to; i += Kernels.LANES)
         {
-            final int c = LongVector.fromArray(Kernels.LONGS, t, i).compare(VectorOperators.EQ, max)
-                .and(LongVector.fromArray(Kernels.LONGS, fail, i).compare(VectorOperators.EQ, 0L)).trueCount();
-            if (c != 0 && firstTieChunk < 0)
+            final int c = LongVector.fromArray(Kernels.LONGS, total, i).compare(VectorOperators.EQ, max)
+                .and(LongVector.fromArray(Kernels.LONGS, failBits, i).compare(VectorOperators.EQ, 0L)).trueCount();
+            if (c != 0 && ties == 0)
             {
                 firstTieChunk = i;
             }
             ties += c;
         }
-        int pick = ties == 1 ? 0 : nextInt(ties);
-        // the common single winner is in the first chunk holding the max; several ties need a second walk
-        for (int i = ties == 1 ? firstTieChunk : 0; i < limit; i += Kernels.LANES)
+        return ties;
+    }
+
+    private int nthTie(final int from, final int to, final long max, final int nth)
+    {
+        final long[] fail = failBits;
+        final long[] t = total;
+        int pick = nth;
+        for (int i = from; i < to; i += Kernels.LANES)
         {
             final int c = LongVector.fromArray(Kernels.LONGS, t, i).compare(VectorOperators.EQ, max)
                 .and(LongVector.fromArray(Kernels.LONGS, fail, i).compare(VectorOperators.EQ, 0L)).trueCount();
@@ -878,31 +1148,37 @@ public final class SchedulingEngine
         throw new IllegalStateException("tie selection fell through");
     }
 
-    private int pickBestScalar(final int limit)
+    private int pickBestScalar(final int headTo, final int from, final int to)
     {
         long max = Long.MIN_VALUE;
         int ties = 0;
-        for (int i = 0; i < limit; i++)
+        for (int k = 0; k < 2; k++)
         {
-            if (failBits[i] == 0)
+            for (int i = k == 0 ? 0 : from, end = k == 0 ? headTo : to; i < end; i++)
             {
-                if (total[i] > max)
+                if (failBits[i] == 0)
                 {
-                    max = total[i];
-                    ties = 1;
-                }
-                else if (total[i] == max)
-                {
-                    ties++;
+                    if (total[i] > max)
+                    {
+                        max = total[i];
+                        ties = 1;
+                    }
+                    else if (total[i] == max)
+                    {
+                        ties++;
+                    }
                 }
             }
         }
         int pick = ties == 1 ? 0 : nextInt(ties);
-        for (int i = 0; i < limit; i++)
+        for (int k = 0; k < 2; k++)
         {
-            if (failBits[i] == 0 && total[i] == max && pick-- == 0)
+            for (int i = k == 0 ? 0 : from, end = k == 0 ? headTo : to; i < end; i++)
             {
-                return i;
+                if (failBits[i] == 0 && total[i] == max && pick-- == 0)
+                {
+                    return i;
+                }
             }
         }
         throw new IllegalStateException("tie selection fell through");
@@ -927,7 +1203,10 @@ public final class SchedulingEngine
      */
     public Explanation explain(final PodObject pod)
     {
+        final int startSlot = nextStartSlot;
         final int selected = select(pod, true, false);
+        nextStartSlot = startSlot; // explaining is not a scheduling cycle: the next one starts where it would have
+        completeOutsideSpan();
         final int limit = lastFilterLimit;
         final List<Explanation.NodeResult> results = new ArrayList<>();
         for (int slot = 0; slot < limit; slot++)
@@ -939,7 +1218,11 @@ public final class SchedulingEngine
             final boolean ok = failBits[slot] == 0;
             final List<String> reasons = new ArrayList<>();
             String failedPlugin = null;
-            if (!ok)
+            if (!ok && (failBits[slot] & NOT_EXAMINED) != 0)
+            {
+                reasons.add("not examined: " + lastFeasible + " feasible nodes were found first (percentageOfNodesToScore)");
+            }
+            else if (!ok)
             {
                 final int k = Long.numberOfTrailingZeros(failBits[slot] & ~NOT_LIVE) - 1;
                 failedPlugin = filters[k].name();
@@ -968,12 +1251,13 @@ public final class SchedulingEngine
         {
             return current.reasons; // same class, no fail bit rewritten since: the same answer
         }
+        completeOutsideSpan(); // a no-op after a failed cycle: that one examined every node
         final Map<String, Integer> counts = new LinkedHashMap<>();
         final List<String> reasons = new ArrayList<>();
         for (int slot = 0; slot < lastFilterLimit; slot++)
         {
             final long bits = failBits[slot];
-            if ((bits & NOT_LIVE) != 0 || bits == 0)
+            if ((bits & (NOT_LIVE | NOT_EXAMINED)) != 0 || bits == 0)
             {
                 continue;
             }
@@ -993,21 +1277,50 @@ public final class SchedulingEngine
         return result;
     }
 
-    /** The fail bits of the last cycle (bit 0: not live; bit k+1: filter k), for tests. */
+    /**
+     * The fail bits of the last cycle (bit 0: not live; bit k+1: filter k; {@link #NOT_EXAMINED}: a sampled cycle
+     * did not look at the slot), for tests.
+     */
     public long[] lastFailBits()
     {
+        completeOutsideSpan();
         return Arrays.copyOf(failBits, lastFilterLimit);
     }
 
-    /** Raw per-plugin normalized scores of the last scored cycle, for tests. */
+    /** Raw per-plugin normalized scores of the last scored cycle (0 where it did not score), for tests. */
     public long[] lastScores(final int scorer)
     {
-        return scoreActive[scorer] ? Arrays.copyOf(scoreView[scorer], lastFilterLimit) : new long[lastFilterLimit];
+        return scoreActive[scorer] ? spanOnly(scoreView[scorer]) : new long[lastFilterLimit];
     }
 
+    /** Weighted totals of the last scored cycle (0 where it did not score), for tests. */
     public long[] lastTotals()
     {
-        return Arrays.copyOf(total, lastFilterLimit);
+        return spanOnly(total);
+    }
+
+    /** Index of the slot the next sampled cycle starts examining at (kube's nextStartNodeIndex). */
+    public int nextStartSlot()
+    {
+        return nextStartSlot;
+    }
+
+    private long[] spanOnly(final long[] values)
+    {
+        final long[] copy = new long[lastFilterLimit];
+        System.arraycopy(values, 0, copy, 0, headTo);
+        System.arraycopy(values, spanFrom, copy, spanFrom, Math.min(spanTo, lastFilterLimit) - spanFrom);
+        return copy;
+    }
+
+    /** Fail bits outside the last sampled cycle's span, which it never wrote: not live, or not examined. */
+    private void completeOutsideSpan()
+    {
+        if (failBits != null && (spanFrom > headTo || spanTo < lastFilterLimit))
+        {
+            markUnfiltered(failBits, headTo, spanFrom);
+            markUnfiltered(failBits, spanTo, lastFilterLimit);
+        }
     }
 
     private void ensureScratch()

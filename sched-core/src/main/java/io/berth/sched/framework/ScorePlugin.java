@@ -58,13 +58,29 @@ public interface ScorePlugin
         return Normalization.NONE;
     }
 
-    /** Vector NormalizeScore over feasible slots; no-op for plugins without one. */
-    default void normalize(final long[] scores, final long[] failBits, final int limit)
+    /**
+     * Vector NormalizeScore over the feasible slots of {@code [from, to)} (multiples of {@link Kernels#LANES}):
+     * minimum, maximum and domain counts come from those slots only, as kube normalizes over the nodes it scored.
+     * No-op for plugins without one.
+     */
+    default void normalize(final long[] scores, final long[] failBits, final int from, final int to)
     {
     }
 
     /** Scalar NormalizeScore twin. */
+    default void normalizeScalar(final long[] scores, final long[] failBits, final int from, final int to)
+    {
+    }
+
+    /** Vector NormalizeScore over {@code [0, limit)}. */
+    default void normalize(final long[] scores, final long[] failBits, final int limit)
+    {
+        normalize(scores, failBits, 0, limit);
+    }
+
+    /** Scalar NormalizeScore over {@code [0, limit)}. */
     default void normalizeScalar(final long[] scores, final long[] failBits, final int limit)
     {
+        normalizeScalar(scores, failBits, 0, limit);
     }
 }

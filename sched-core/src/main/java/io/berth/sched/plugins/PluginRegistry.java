@@ -184,7 +184,8 @@ public final class PluginRegistry
                 weights.add(weight);
             }
         }
-        return new Plugins(filters, scores, weights.stream().mapToInt(Integer::intValue).toArray());
+        return new Plugins(filters, scores, weights.stream().mapToInt(Integer::intValue).toArray(),
+            profile.percentageOfNodesToScore());
     }
 
     private static void validate(final Profile profile)

@@ -43,9 +43,10 @@ import io.berth.sched.plugins.PluginRegistry;
  * </ul>
  * Unknown fields and plugin names, wrong types and bad numbers throw {@link IllegalArgumentException} with the
  * source and the field path, such as
- * {@code profile.yaml: profiles[0].pluginConfig[1].args.scoringStrategy.type: unknown type "Foo"}. Settings Berth
- * accepts but cannot honour ({@code percentageOfNodesToScore} other than 0 or 100, extenders, ignoredResources,
- * addedAffinity, plugins not implemented yet) come back as warnings.
+ * {@code profile.yaml: profiles[0].pluginConfig[1].args.scoringStrategy.type: unknown type "Foo"}.
+ * {@code percentageOfNodesToScore} is honoured as kube does: a profile's own value, else the configuration's, else
+ * 0 (kube's adaptive share). Settings Berth accepts but cannot honour (extenders, ignoredResources, addedAffinity,
+ * plugins not implemented yet) come back as warnings.
  */
 public final class ProfileReader
 {
@@ -73,7 +74,6 @@ public final class ProfileReader
     /** Plugins that do not take part in filtering or scoring: enabling them needs no warning. */
     private static final Set<String> OUTSIDE_FILTER_AND_SCORE = Set.of("PrioritySort", "DefaultBinder", "DefaultPreemption", "SchedulingGates");
 
-    private static final String PERCENTAGE_IGNORED = " is accepted but ignored: Berth always filters and scores all nodes";
 
     private final ObjectMapper mapper;
 
@@ -190,7 +190,7 @@ public final class ProfileReader
             final JsonNode apiVersion = obj.get("apiVersion");
             if (kind == null && apiVersion == null && !obj.has("profiles"))
             {
-                final Profile p = profile(obj, "", true);
+                final Profile p = profile(obj, "", true, null);
                 return new Result(source, List.of(p), warnings);
             }
             return configuration(obj);
@@ -226,20 +226,10 @@ public final class ProfileReader
 
             final List<Profile> profiles = new ArrayList<>();
             final ArrayNode list = array(obj.get("profiles"), "profiles");
-            boolean globalUsed = list == null || list.isEmpty();
-            for (int i = 0; list != null && i < list.size(); i++)
-            {
-                final JsonNode p = list.get(i);
-                globalUsed |= !(p instanceof ObjectNode o) || o.get("percentageOfNodesToScore") == null ||
-                    o.get("percentageOfNodesToScore").isNull();
-            }
-            if (globalUsed && percentage != null && percentage != 0 && percentage != 100)
-            {
-                warn("percentageOfNodesToScore", percentage + PERCENTAGE_IGNORED);
-            }
             if (list == null || list.isEmpty())
             {
-                profiles.add(Profile.builder().schedulerName(DEFAULT_SCHEDULER_NAME).build());
+                profiles.add(Profile.builder().schedulerName(DEFAULT_SCHEDULER_NAME)
+                    .percentageOfNodesToScore(percentage == null ? 0 : percentage).build());
                 return new Result(source, profiles, warnings);
             }
             final Set<String> names = new HashSet<>();
@@ -251,7 +241,7 @@ public final class ProfileReader
                 {
                     throw error(path, "expected an object, got " + describe(node));
                 }
-                final Profile profile = profile(p, path + ".", list.size() == 1);
+                final Profile profile = profile(p, path + ".", list.size() == 1, percentage);
                 if (!names.add(profile.schedulerName()))
                 {
                     throw error(path + ".schedulerName", "duplicate \"" + profile.schedulerName() + "\"");
@@ -261,8 +251,11 @@ public final class ProfileReader
             return new Result(source, profiles, warnings);
         }
 
-        /** One profile; {@code prefix} is its path with a trailing dot, empty for a file holding just the profile. */
-        private Profile profile(final ObjectNode obj, final String prefix, final boolean only)
+        /**
+         * One profile; {@code prefix} is its path with a trailing dot, empty for a file holding just the profile;
+         * {@code globalPercentage} the configuration's percentageOfNodesToScore, or null.
+         */
+        private Profile profile(final ObjectNode obj, final String prefix, final boolean only, final Integer globalPercentage)
         {
             checkFields(obj, prefix, PROFILE_FIELDS);
             String name = string(obj.get("schedulerName"), prefix + "schedulerName", false);
@@ -279,12 +272,10 @@ public final class ProfileReader
                 throw error(prefix + "schedulerName", "must not be empty");
             }
             final Integer own = percentage(obj.get("percentageOfNodesToScore"), prefix + "percentageOfNodesToScore");
-            if (own != null && own != 0 && own != 100)
-            {
-                warn(prefix + "percentageOfNodesToScore", own + PERCENTAGE_IGNORED);
-            }
+            final Integer percentage = own != null ? own : globalPercentage;
 
-            final Profile.Builder b = Profile.builder().schedulerName(name);
+            final Profile.Builder b = Profile.builder().schedulerName(name)
+                .percentageOfNodesToScore(percentage == null ? 0 : percentage);
             plugins(obj.get("plugins"), prefix + "plugins", b);
             pluginConfig(obj.get("pluginConfig"), prefix + "pluginConfig", b);
             final Profile profile = b.build();

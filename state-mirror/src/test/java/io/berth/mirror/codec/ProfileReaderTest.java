@@ -2,6 +2,7 @@ package io.berth.mirror.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -268,17 +269,23 @@ class ProfileReaderTest
     // ---------------------------------------------------------------- percentageOfNodesToScore, extenders
 
     @Test
-    void percentageOfNodesToScoreIsAcceptedWithAWarning()
+    void percentageOfNodesToScoreIsTheProfilesOwnElseTheConfigurationsElseAdaptive()
     {
-        assertThat(read(HEAD + "percentageOfNodesToScore: 0\n").warnings()).isEmpty();
-        assertThat(read(HEAD + "percentageOfNodesToScore: 100\n").warnings()).isEmpty();
-        assertThat(read(HEAD + "percentageOfNodesToScore: 50\n").warnings()).containsExactly(
-            "profile.yaml: percentageOfNodesToScore: 50 is accepted but ignored: Berth always filters and scores all nodes");
-        assertThat(read(HEAD + "percentageOfNodesToScore: 50\nprofiles:\n  - percentageOfNodesToScore: 100\n").warnings()).isEmpty();
-        assertThat(read(HEAD + "profiles:\n  - percentageOfNodesToScore: 30\n").warnings()).containsExactly(
-            "profile.yaml: profiles[0].percentageOfNodesToScore: 30 is accepted but ignored: Berth always filters and scores all nodes");
+        assertThat(read(HEAD).profiles().get(0).percentageOfNodesToScore()).isZero();
+        assertThat(read(HEAD + "percentageOfNodesToScore: 100\n").profiles().get(0).percentageOfNodesToScore()).isEqualTo(100);
+        final ProfileReader.Result both = read(HEAD + "percentageOfNodesToScore: 50\nprofiles:\n" +
+            "  - schedulerName: a\n    percentageOfNodesToScore: 100\n  - schedulerName: b\n");
+        assertThat(both.warnings()).isEmpty();
+        assertThat(both.profiles()).extracting(Profile::percentageOfNodesToScore).containsExactly(100, 50);
+        assertThat(read(HEAD + "profiles:\n  - percentageOfNodesToScore: 30\n").profiles().get(0).percentageOfNodesToScore())
+            .isEqualTo(30);
+        assertThat(read("percentageOfNodesToScore: 7\n").profiles().get(0).percentageOfNodesToScore()).isEqualTo(7);
+        assertThat(new ProfileReader().read(Path.of("../docs/examples/profile-all-nodes.yaml")).profiles())
+            .extracting(Profile::schedulerName, Profile::percentageOfNodesToScore).containsExactly(tuple("all-nodes", 100));
         fails(HEAD + "percentageOfNodesToScore: 150\n",
             "profile.yaml: percentageOfNodesToScore: not in valid range [0, 100], got 150");
+        fails(HEAD + "profiles:\n  - percentageOfNodesToScore: -1\n",
+            "profile.yaml: profiles[0].percentageOfNodesToScore: not in valid range [0, 100], got -1");
         assertThat(read(HEAD + "extenders: [{urlPrefix: 'http://x'}]\n").warnings()).containsExactly(
             "profile.yaml: extenders: scheduler extenders are not supported by Berth; ignored");
     }

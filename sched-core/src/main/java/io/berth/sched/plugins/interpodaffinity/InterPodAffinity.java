@@ -553,11 +553,11 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
      * kube's NormalizeScore: min and max over the feasible nodes, then
      * {@code int64(float64(MaxNodeScore) * (float64(score - min) / float64(max - min)))}, or 0 when all are equal.
      */
-    public void normalize(final long[] scores, final long[] failBits, final int limit)
+    public void normalize(final long[] scores, final long[] failBits, final int from, final int to)
     {
         LongVector maxV = LongVector.broadcast(Kernels.LONGS, Long.MIN_VALUE);
         LongVector minV = LongVector.broadcast(Kernels.LONGS, Long.MAX_VALUE);
-        for (int i = 0; i < limit; i += Kernels.LANES)
+        for (int i = from; i < to; i += Kernels.LANES)
         {
             final VectorMask<Long> infeasible = Kernels.feasible(failBits, i).not();
             final LongVector s = LongVector.fromArray(Kernels.LONGS, scores, i);
@@ -573,11 +573,11 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         final long diff = max - min;
         if (diff <= 0)
         {
-            Arrays.fill(scores, 0, limit, 0L);
+            Arrays.fill(scores, from, to, 0L);
             return;
         }
         final DoubleVector diffV = DoubleVector.broadcast(Kernels.DOUBLES, (double)diff);
-        for (int i = 0; i < limit; i += Kernels.LANES)
+        for (int i = from; i < to; i += Kernels.LANES)
         {
             final DoubleVector shifted =
                 (DoubleVector)LongVector.fromArray(Kernels.LONGS, scores, i).sub(min).convert(VectorOperators.L2D, 0);
@@ -586,11 +586,11 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         }
     }
 
-    public void normalizeScalar(final long[] scores, final long[] failBits, final int limit)
+    public void normalizeScalar(final long[] scores, final long[] failBits, final int from, final int to)
     {
         long max = Long.MIN_VALUE;
         long min = Long.MAX_VALUE;
-        for (int i = 0; i < limit; i++)
+        for (int i = from; i < to; i++)
         {
             if (failBits[i] == 0)
             {
@@ -603,7 +603,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
             return;
         }
         final long diff = max - min;
-        for (int i = 0; i < limit; i++)
+        for (int i = from; i < to; i++)
         {
             double f = 0;
             if (diff > 0)

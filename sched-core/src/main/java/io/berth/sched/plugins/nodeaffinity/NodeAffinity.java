@@ -175,13 +175,13 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin
         return Normalization.DEFAULT;
     }
 
-    public void normalize(final long[] scores, final long[] failBits, final int limit)
+    public void normalize(final long[] scores, final long[] failBits, final int from, final int to)
     {
-        Kernels.defaultNormalize(scores, failBits, limit, false);
+        Kernels.defaultNormalize(scores, failBits, from, to, false);
     }
 
-    public void normalizeScalar(final long[] scores, final long[] failBits, final int limit)
+    public void normalizeScalar(final long[] scores, final long[] failBits, final int from, final int to)
     {
-        Kernels.defaultNormalizeScalar(scores, failBits, limit, false);
+        Kernels.defaultNormalizeScalar(scores, failBits, from, to, false);
     }
 }

@@ -832,11 +832,11 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
      * every value the live nodes carry has been seen (a zone key is complete after a few hundred nodes), and the
      * scored nodes are counted with the Vector API.
      */
-    private void weights(final long[] scores, final long[] failBits, final int limit, final double[] weights)
+    private void weights(final long[] scores, final long[] failBits, final int from, final int to, final double[] weights)
     {
         final Constraints cs = soft;
         final int n = cs.count;
-        final long nodes = countScored(scores, failBits, limit);
+        final long nodes = countScored(scores, failBits, from, to);
         int open = 0;
         for (int c = 0; c < n; c++)
         {
@@ -859,7 +859,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
             }
             final int[] bound = distinctBounds(cs);
             scan:
-            for (int slot = 0; slot < limit; slot++)
+            for (int slot = from; slot < to; slot++)
             {
                 if (failBits[slot] != 0 || scores[slot] < 0)
                 {
@@ -890,10 +890,10 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         }
     }
 
-    private static long countScored(final long[] scores, final long[] failBits, final int limit)
+    private static long countScored(final long[] scores, final long[] failBits, final int from, final int to)
     {
         long nodes = 0;
-        for (int i = 0; i < limit; i += Kernels.LANES)
+        for (int i = from; i < to; i += Kernels.LANES)
         {
             nodes += LongVector.fromArray(Kernels.LONGS, failBits, i).compare(VectorOperators.EQ, 0L)
                 .and(LongVector.fromArray(Kernels.LONGS, scores, i).compare(VectorOperators.GE, 0L)).trueCount();
@@ -1092,26 +1092,26 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         return weightScratch;
     }
 
-    public void normalize(final long[] scores, final long[] failBits, final int limit)
+    public void normalize(final long[] scores, final long[] failBits, final int from, final int to)
     {
         final Constraints cs = soft;
         final double[] w = weightScratch();
-        weights(scores, failBits, limit, w);
+        weights(scores, failBits, from, to, w);
         long max = 0;
         long min = Long.MAX_VALUE;
         // one pass per constraint into a double column: no vector carried around an inner loop (C2 would box it)
-        if (accScratch.length < limit)
+        if (accScratch.length < to)
         {
-            accScratch = new double[Math.max(limit, accScratch.length * 2)];
+            accScratch = new double[Math.max(to, accScratch.length * 2)];
         }
         final double[] accs = accScratch;
-        java.util.Arrays.fill(accs, 0, limit, 0.0);
+        java.util.Arrays.fill(accs, from, to, 0.0);
         for (int c = 0; c < cs.count; c++)
         {
             final long[] counts = slotCounts[c];
             final double weight = w[c];
             final double skew = (double)(cs.maxSkew[c] - 1);
-            for (int i = 0; i < limit; i += Kernels.LANES)
+            for (int i = from; i < to; i += Kernels.LANES)
             {
                 final DoubleVector cnt = (DoubleVector)LongVector.fromArray(Kernels.LONGS, counts, i)
                     .convert(VectorOperators.L2D, 0);
@@ -1122,7 +1122,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         }
         LongVector maxV = LongVector.zero(Kernels.LONGS);
         LongVector minV = LongVector.broadcast(Kernels.LONGS, Long.MAX_VALUE);
-        for (int i = 0; i < limit; i += Kernels.LANES)
+        for (int i = from; i < to; i += Kernels.LANES)
         {
             final LongVector marker = LongVector.fromArray(Kernels.LONGS, scores, i);
             final DoubleVector acc = DoubleVector.fromArray(Kernels.DOUBLES, accs, i);
@@ -1143,26 +1143,26 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         final LongVector top = LongVector.broadcast(Kernels.LONGS, Kernels.MAX_NODE_SCORE);
         if (max == 0)
         {
-            for (int i = 0; i < limit; i += Kernels.LANES)
+            for (int i = from; i < to; i += Kernels.LANES)
             {
                 final LongVector s = LongVector.fromArray(Kernels.LONGS, scores, i);
                 top.and((LongVector)s.compare(VectorOperators.GE, 0L).toVector()).intoArray(scores, i);
             }
             return;
         }
-        rescale(scores, limit, max, min);
+        rescale(scores, from, to, max, min);
     }
 
     /**
      * kube's NormalizeScore {@code 100 * (max + min - s) / max} on valid lanes, 0 elsewhere, with the exact
      * division written out in the loop (see {@link Kernels}: a helper call there boxes the vectors).
      */
-    private static void rescale(final long[] scores, final int limit, final long max, final long min)
+    private static void rescale(final long[] scores, final int from, final int to, final long max, final long min)
     {
         final LongVector maxB = LongVector.broadcast(Kernels.LONGS, max);
         final DoubleVector inverse = DoubleVector.broadcast(Kernels.DOUBLES, 1.0 / max);
         final LongVector sum = LongVector.broadcast(Kernels.LONGS, max + min);
-        for (int i = 0; i < limit; i += Kernels.LANES)
+        for (int i = from; i < to; i += Kernels.LANES)
         {
             final LongVector s = LongVector.fromArray(Kernels.LONGS, scores, i);
             final LongVector valid = (LongVector)s.compare(VectorOperators.GE, 0L).toVector();
@@ -1176,14 +1176,14 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         }
     }
 
-    public void normalizeScalar(final long[] scores, final long[] failBits, final int limit)
+    public void normalizeScalar(final long[] scores, final long[] failBits, final int from, final int to)
     {
         final Constraints cs = soft;
         final double[] w = weightScratch();
-        weights(scores, failBits, limit, w);
+        weights(scores, failBits, from, to, w);
         long max = 0;
         long min = Long.MAX_VALUE;
-        for (int slot = 0; slot < limit; slot++)
+        for (int slot = from; slot < to; slot++)
         {
             if (failBits[slot] != 0 || scores[slot] < 0)
             {
@@ -1204,7 +1204,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
             min = Math.min(min, raw);
             max = Math.max(max, raw);
         }
-        for (int slot = 0; slot < limit; slot++)
+        for (int slot = from; slot < to; slot++)
         {
             final long s = scores[slot];
             if (s < 0)

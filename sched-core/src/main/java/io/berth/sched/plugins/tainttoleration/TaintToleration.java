@@ -154,14 +154,14 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin
         return Normalization.DEFAULT_REVERSE;
     }
 
-    public void normalize(final long[] scores, final long[] failBits, final int limit)
+    public void normalize(final long[] scores, final long[] failBits, final int from, final int to)
     {
-        Kernels.defaultNormalize(scores, failBits, limit, true);
+        Kernels.defaultNormalize(scores, failBits, from, to, true);
     }
 
-    public void normalizeScalar(final long[] scores, final long[] failBits, final int limit)
+    public void normalizeScalar(final long[] scores, final long[] failBits, final int from, final int to)
     {
-        Kernels.defaultNormalizeScalar(scores, failBits, limit, true);
+        Kernels.defaultNormalizeScalar(scores, failBits, from, to, true);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -807,9 +807,11 @@ final class PodTopologySpreadTest
                 final boolean hasHard = pod.topologySpreadConstraints().stream().anyMatch(c -> DNS.equals(c.whenUnsatisfiable()));
                 for (int s = 0; s < limit; s++)
                 {
-                    if (t.isLive(s))
+                    // a sampled cycle (over 100 nodes) leaves slots it stopped before with NOT_EXAMINED alone
+                    if (t.isLive(s) && bits[s] != SchedulingEngine.NOT_EXAMINED)
                     {
-                        assertThat(bits[s] == 0).as("round %d step %d slot %d", round, step, s).isEqualTo(!hasHard || expected[s]);
+                        assertThat((bits[s] & ~SchedulingEngine.NOT_EXAMINED) == 0).as("round %d step %d slot %d", round, step, s)
+                            .isEqualTo(!hasHard || expected[s]);
                     }
                 }
                 if (slot >= 0)

@@ -509,7 +509,7 @@ public final class SchedulingEngine
         {
             return firstFeasible(0, limit);
         }
-        runScores(pod, r, 0, limit);
+        runScores(pod, r, limit);
         return pickBest(0, 0, limit);
     }
 
@@ -606,7 +606,7 @@ public final class SchedulingEngine
             final int head = firstFeasible(0, headTo);
             return head >= 0 ? head : firstFeasible(spanFrom, spanTo);
         }
-        scoreSampled(pod, r, limit);
+        scoreSampled(pod, r);
         return pickBest(headTo, spanFrom, spanTo);
     }
 
@@ -615,7 +615,7 @@ public final class SchedulingEngine
      * only the feasible examined slots, as kube normalizes over the nodes it scored; a plugin's own normalization
      * of a wrapped cycle runs over every slot, those between the two ranges carrying {@link #NOT_EXAMINED}.
      */
-    private void scoreSampled(final PodObject pod, final CycleResults r, final int limit)
+    private void scoreSampled(final PodObject pod, final CycleResults r)
     {
         for (int s = 0; s < scorers.length; s++)
         {
@@ -881,7 +881,7 @@ public final class SchedulingEngine
      * the weighted totals. For a cached class whose feasible max did not move, normalized scores and totals are
      * updated in the changed chunks only, which gives the same numbers as recomputing them everywhere.
      */
-    private void runScores(final PodObject pod, final CycleResults r, final int from, final int limit)
+    private void runScores(final PodObject pod, final CycleResults r, final int limit)
     {
         for (int s = 0; s < scorers.length; s++)
         {
@@ -899,7 +899,7 @@ public final class SchedulingEngine
             {
                 if (scoreActive[s])
                 {
-                    runScore(s, r.rawScores[s], from, limit);
+                    runScore(s, r.rawScores[s], 0, limit);
                 }
             }
             System.arraycopy(scoreActive, 0, r.scoreActive, 0, scorers.length);
@@ -946,12 +946,12 @@ public final class SchedulingEngine
         {
             if (scoreActive[s])
             {
-                everything |= normalize(s, r, from, limit, everything, n);
+                everything |= normalize(s, r, limit, everything, n);
             }
         }
         if (everything)
         {
-            totals(r.totals, from, limit);
+            totals(r.totals, 0, limit);
         }
         else
         {
@@ -964,8 +964,7 @@ public final class SchedulingEngine
     }
 
     /** NormalizeScore of plugin {@code s}; returns true when it rewrote every slot. */
-    private boolean normalize(
-        final int s, final CycleResults r, final int from, final int limit, final boolean everything, final int dirtyCount)
+    private boolean normalize(final int s, final CycleResults r, final int limit, final boolean everything, final int dirtyCount)
     {
         final ScorePlugin p = scorers[s];
         final long[] raw = r.rawScores[s];
@@ -979,14 +978,14 @@ public final class SchedulingEngine
             }
             case CUSTOM ->
             {
-                System.arraycopy(raw, from, out, from, limit - from);
+                System.arraycopy(raw, 0, out, 0, limit);
                 if (vector)
                 {
-                    p.normalize(out, failBits, from, limit);
+                    p.normalize(out, failBits, limit);
                 }
                 else
                 {
-                    p.normalizeScalar(out, failBits, from, limit);
+                    p.normalizeScalar(out, failBits, limit);
                 }
                 scoreView[s] = out;
                 return true;
@@ -994,13 +993,12 @@ public final class SchedulingEngine
             default ->
             {
                 final boolean reverse = p.normalization() == ScorePlugin.Normalization.DEFAULT_REVERSE;
-                final long max = vector ? Kernels.feasibleMax(raw, failBits, from, limit) :
-                    Kernels.feasibleMaxScalar(raw, failBits, from, limit);
+                final long max = vector ? Kernels.feasibleMax(raw, failBits, limit) : Kernels.feasibleMaxScalar(raw, failBits, limit);
                 scoreView[s] = out;
                 if (everything || max != r.normalizedMax[s])
                 {
                     r.normalizedMax[s] = max;
-                    normalizeRange(raw, out, from, limit, max, reverse);
+                    normalizeRange(raw, out, 0, limit, max, reverse);
                     return true;
                 }
                 for (int c = 0; c < dirtyCount; c++)

@@ -4,6 +4,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
@@ -27,9 +28,6 @@ import picocli.CommandLine.Spec;
         "JVM: ${java.version} (${java.vendor} ${java.vm.name} ${java.vm.version})",
         "OS: ${os.name} ${os.version} ${os.arch}" },
     description = "Kubernetes-compatible scheduler core: explain and replay scheduling decisions.",
-    subcommands = { ExplainCommand.class, ScheduleCommand.class, ReplayCommand.class, RecordCommand.class,
-        ApplyCommand.class,
-        GetCommand.class, DeleteCommand.class, SchedulerCommand.class, CommandLine.HelpCommand.class },
     usageHelpWidth = 100,
     footer = {
         "",
@@ -39,6 +37,11 @@ public final class BerthCommand implements Callable<Integer>
 {
     /** Exit status of a usage or input error. */
     public static final int EXIT_INPUT_ERROR = 1;
+
+    /** The subcommands, in the order the usage lists them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(ExplainCommand.class, ScheduleCommand.class, ReplayCommand.class,
+        RecordCommand.class, ApplyCommand.class, GetCommand.class, DeleteCommand.class, SchedulerCommand.class,
+        CommandLine.HelpCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -60,7 +63,7 @@ public final class BerthCommand implements Callable<Integer>
         }
         final PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         final PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        final int status = newCommandLine().setOut(out).setErr(err).execute(args);
+        final int status = newCommandLine(args.length == 0 ? null : args[0]).setOut(out).setErr(err).execute(args);
         out.flush();
         err.flush();
         System.exit(status);
@@ -72,7 +75,32 @@ public final class BerthCommand implements Callable<Integer>
      */
     public static CommandLine newCommandLine()
     {
+        return newCommandLine(null);
+    }
+
+    /**
+     * {@link #newCommandLine()} holding only the subcommand named {@code first} (and {@code help}) when that names
+     * one: picocli reflects over every option of every subcommand it is given, a tenth of a second or more of each
+     * start. Any other first word gets them all, so usage and errors read the same.
+     */
+    static CommandLine newCommandLine(final String first)
+    {
         final CommandLine cl = new CommandLine(new BerthCommand());
+        Class<?> only = null;
+        for (final Class<?> c : SUBCOMMANDS)
+        {
+            if (first != null && first.equals(c.getAnnotation(Command.class).name()) && c != CommandLine.HelpCommand.class)
+            {
+                only = c; // "help" names the others: it gets them all
+            }
+        }
+        for (final Class<?> c : SUBCOMMANDS)
+        {
+            if (only == null || c == only || c == CommandLine.HelpCommand.class)
+            {
+                cl.addSubcommand(c);
+            }
+        }
         cl.setParameterExceptionHandler((ex, args) ->
         {
             final CommandLine c = ex.getCommandLine();

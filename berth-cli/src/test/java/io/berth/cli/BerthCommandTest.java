@@ -38,8 +38,27 @@ class BerthCommandTest
     {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
-        final int exit = BerthCommand.newCommandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        // as main builds it: only the subcommand named first
+        final int exit = BerthCommand.newCommandLine(args.length == 0 ? null : args[0]).setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err)).execute(args);
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void aStartBuildsOnlyTheSubcommandItNamesAndAnythingElseGetsThemAll()
+    {
+        assertThat(BerthCommand.newCommandLine("replay").getSubcommands()).containsOnlyKeys("replay", "help");
+        assertThat(BerthCommand.newCommandLine("help").getSubcommands()).hasSize(BerthCommand.SUBCOMMANDS.size());
+        assertThat(BerthCommand.newCommandLine("--help").getSubcommands()).hasSize(BerthCommand.SUBCOMMANDS.size());
+        assertThat(BerthCommand.newCommandLine("replya").getSubcommands()).hasSize(BerthCommand.SUBCOMMANDS.size());
+        assertThat(BerthCommand.newCommandLine(null).getSubcommands()).containsKeys("explain", "schedule", "replay",
+            "record", "apply", "get", "delete", "scheduler", "help");
+        final Run help = berth("help", "replay");
+        assertThat(help.exit()).as(help.err()).isZero();
+        assertThat(help.out()).contains("--trace");
+        final Run typo = berth("replya");
+        assertThat(typo.exit()).isEqualTo(BerthCommand.EXIT_INPUT_ERROR);
+        assertThat(typo.err()).contains("replya");
     }
 
     private static List<String> fieldNames(final JsonNode node)

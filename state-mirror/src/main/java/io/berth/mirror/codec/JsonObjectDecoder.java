@@ -106,7 +106,14 @@ public final class JsonObjectDecoder
     private final StringCache strings = new StringCache(STRING_CACHE_SLOTS);
     /** Maps, resource lists, containers, tolerations and their lists shared between the pods of a workload. */
     private final DecodeShapes shapes = new DecodeShapes();
-    private JsonParser p;
+    /** The document being read: {@link #ascii} or {@link #jackson}. */
+    private JsonTokens p;
+    private final AsciiJsonTokens ascii = new AsciiJsonTokens();
+    private final JacksonTokens jackson = new JacksonTokens();
+    /** False: every document through Jackson (the reference the fast reader is tested against). */
+    private final boolean asciiFirst;
+    private long asciiDecoded;
+    private long jacksonDecoded;
     private String errorField = "";
     private String errorMessage = "";
 
@@ -121,6 +128,33 @@ public final class JsonObjectDecoder
     private boolean hostNetwork;
     private boolean hasPriority;
     private int priority;
+
+    /** A decoder that reads plain ASCII documents from their bytes and the others through Jackson. */
+    public JsonObjectDecoder()
+    {
+        this(true);
+    }
+
+    /**
+     * With {@code asciiFirst} false, every Pod and Node document goes through Jackson: the reference
+     * {@link AsciiJsonTokens} is held to (same objects, same errors).
+     */
+    JsonObjectDecoder(final boolean asciiFirst)
+    {
+        this.asciiFirst = asciiFirst;
+    }
+
+    /** Pod and Node documents read to their end by the byte reader (an object or a field error) so far. */
+    public long asciiDecoded()
+    {
+        return asciiDecoded;
+    }
+
+    /** Pod and Node documents read through Jackson so far (the byte reader gave up on them, or was off). */
+    public long jacksonDecoded()
+    {
+        return jacksonDecoded;
+    }
 
     /** The field the last failed decode named (a JSON path such as {@code spec.containers[0].image}), or empty. */
     public String errorField()
@@ -176,16 +210,47 @@ public final class JsonObjectDecoder
     private final DocumentReader<PodObject> podDocument = this::pod;
     private final DocumentReader<NodeObject> nodeDocument = this::node;
 
-    /** One document read by {@code reader} over a streaming parser, or null with the error recorded. */
+    /**
+     * One document read by {@code reader}, or null with the error recorded: first from its bytes when it looks like
+     * plain UTF-8 JSON, and through a Jackson parser when the byte reader gives up (so with Jackson's errors).
+     */
     private <T> T decodeDocument(final byte[] json, final int offset, final int length, final DocumentReader<T> reader)
     {
         if (!begin(length))
         {
             return null;
         }
-        try (JsonParser parser = (surelyUtf8(json, offset, length) ? UTF8_FACTORY : FACTORY).createParser(json, offset, length))
+        final boolean utf8 = surelyUtf8(json, offset, length);
+        if (utf8 && asciiFirst)
         {
-            p = parser;
+            p = ascii.reset(json, offset, length);
+            try
+            {
+                final T decoded = reader.read();
+                asciiDecoded++;
+                return decoded;
+            }
+            catch (final FieldException ex)
+            {
+                // the same tokens as Jackson's up to here, so the same error Jackson's pass would find
+                asciiDecoded++;
+                return fail(ex.field(), ex.getMessage());
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                // AsciiJsonTokens.Unsupported, or anything unexpected: read it again through Jackson, from the start
+                path.reset();
+            }
+            finally
+            {
+                ascii.release();
+                end();
+            }
+        }
+        jacksonDecoded++;
+        try (JsonParser parser = (utf8 ? UTF8_FACTORY : FACTORY).createParser(json, offset, length))
+        {
+            p = jackson.wrap(parser);
             return reader.read();
         }
         catch (final FieldException ex)
@@ -202,6 +267,7 @@ public final class JsonObjectDecoder
         }
         finally
         {
+            jackson.wrap(null);
             end();
         }
     }
@@ -374,7 +440,7 @@ public final class JsonObjectDecoder
         if (p.nextToken() != null)
         {
             throw new FieldException("", "unexpected content after the object at byte " +
-                p.currentTokenLocation().getByteOffset());
+                p.tokenByteOffset());
         }
     }
 
@@ -1592,7 +1658,7 @@ public final class JsonObjectDecoder
     /** The current string value, from the parser's characters through the cache (no String when cached). */
     private String text() throws IOException
     {
-        return strings.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        return p.cachedText(strings);
     }
 
     /** Text of a string, number or boolean; null for null. */
@@ -1617,8 +1683,7 @@ public final class JsonObjectDecoder
     /** A number's text as the tree decoder writes it: the integer, or the exact decimal. */
     private String numberText() throws IOException
     {
-        return p.currentToken() == JsonToken.VALUE_NUMBER_INT ?
-            p.getNumberValue().toString() : p.getDecimalValue().toString();
+        return p.numberText();
     }
 
     private boolean bool(final String field) throws IOException, FieldException
@@ -1699,7 +1764,7 @@ public final class JsonObjectDecoder
             {
                 return 0;
             }
-            final long fast = fastRfc3339Millis(p.getTextCharacters(), p.getTextOffset(), length);
+            final long fast = p.fastRfc3339Millis();
             if (fast != Long.MIN_VALUE)
             {
                 return fast;

@@ -1,5 +1,8 @@
 package io.berth.mirror.codec;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 /**
  * A direct-mapped cache of short strings for one decoding thread: the same characters (a namespace, a label value,
  * an image, a scheduler name) come back as the same {@link String} instance instead of a new one per object, which
@@ -15,6 +18,11 @@ final class StringCache
     private final String[] slots;
     /** The hash of each slot's string, kept here: String.hashCode would hash every evicted unique string once more. */
     private final int[] hashes;
+    /**
+     * Each slot's characters as bytes when they are all Latin-1 (else null), compared with a vectorized
+     * {@link Arrays#equals} or a plain loop: {@code String.charAt} per character was a sixth of decoding a pod.
+     */
+    private final byte[][] latin1;
     private final int mask;
 
     /** {@code slots} is rounded up to a power of two. */
@@ -27,6 +35,7 @@ final class StringCache
         final int size = Integer.highestOneBit(slots - 1 == 0 ? 1 : (slots - 1) << 1);
         this.slots = new String[size];
         this.hashes = new int[size];
+        this.latin1 = new byte[size][];
         this.mask = size - 1;
     }
 
@@ -42,25 +51,80 @@ final class StringCache
             return new String(chars, offset, length);
         }
         int hash = 0;
+        boolean isLatin1 = true;
         for (int i = offset, end = offset + length; i < end; i++)
         {
-            hash = 31 * hash + chars[i];
+            final char c = chars[i];
+            hash = 31 * hash + c;
+            isLatin1 &= c <= 0xFF;
         }
         final int slot = (hash ^ hash >>> 16) & mask;
         final String cached = slots[slot];
         if (cached != null && hashes[slot] == hash && cached.length() == length &&
-            sameChars(cached, chars, offset, length))
+            sameChars(cached, latin1[slot], chars, offset, length))
         {
             return cached;
         }
         final String made = new String(chars, offset, length);
+        byte[] bytes = null;
+        if (isLatin1)
+        {
+            bytes = new byte[length];
+            for (int i = 0; i < length; i++)
+            {
+                bytes[i] = (byte)chars[offset + i];
+            }
+        }
         slots[slot] = made;
         hashes[slot] = hash;
+        latin1[slot] = bytes;
         return made;
     }
 
-    private static boolean sameChars(final String s, final char[] chars, final int offset, final int length)
+    /**
+     * The string of the {@code length} ASCII bytes of {@code ascii} from {@code offset}, whose {@link String#hashCode}
+     * is {@code hash}: a cached instance when equal (the same instance the char path gives for the same text).
+     */
+    String get(final byte[] ascii, final int offset, final int length, final int hash)
     {
+        if (length == 0)
+        {
+            return "";
+        }
+        if (length > MAX_CACHED_CHARS)
+        {
+            return new String(ascii, offset, length, StandardCharsets.ISO_8859_1);
+        }
+        final int slot = (hash ^ hash >>> 16) & mask;
+        final String cached = slots[slot];
+        final byte[] bytes = latin1[slot];
+        if (cached != null && hashes[slot] == hash && bytes != null && bytes.length == length &&
+            Arrays.equals(bytes, 0, length, ascii, offset, offset + length))
+        {
+            return cached;
+        }
+        final byte[] copy = Arrays.copyOfRange(ascii, offset, offset + length);
+        final String made = new String(copy, StandardCharsets.ISO_8859_1);
+        slots[slot] = made;
+        hashes[slot] = hash;
+        latin1[slot] = copy;
+        return made;
+    }
+
+    private static boolean sameChars(
+        final String s, final byte[] bytes, final char[] chars, final int offset, final int length)
+    {
+        if (bytes != null)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                if (chars[offset + i] != (bytes[i] & 0xFF))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
         for (int i = 0; i < length; i++)
         {
             if (s.charAt(i) != chars[offset + i])

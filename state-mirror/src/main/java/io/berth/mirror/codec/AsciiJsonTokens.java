@@ -3,6 +3,9 @@ package io.berth.mirror.codec;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -41,6 +44,10 @@ final class AsciiJsonTokens implements JsonTokens
     private static final int MAX_NAME_BYTES = 4096;
     private static final int NAME_CACHE_SLOTS = 2048;
     private static final int MAX_TIMESTAMP_CHARS = 64;
+    static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long SPACES = 0x2020202020202020L;
+    private static final long HIGHS = 0x8080808080808080L;
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};
@@ -202,7 +209,7 @@ final class AsciiJsonTokens implements JsonTokens
             {
                 throw UNSUPPORTED;
             }
-            name = names.get(buf, textStart, textLength, textHash);
+            name = names.name(buf, textStart, textLength, textHash);
         }
         pos = close;
         final int colon = skipSpace();
@@ -307,15 +314,45 @@ final class AsciiJsonTokens implements JsonTokens
 
     /**
      * The string whose opening quote is at {@code at}: sets {@link #textStart}, {@link #textLength} and
-     * {@link #textHash} ({@link String#hashCode()} of its characters) and returns the position after the closing
-     * quote. Escapes are accepted (checked, not decoded) only while skipping.
+     * {@link #textHash} (a hash of its bytes, see {@link #mix}) and returns the position after the closing quote.
+     * Eight bytes at a time: a word with no quote, backslash, control or non-ASCII byte is mixed into the hash whole.
+     * Escapes are accepted (checked, not decoded) only while skipping, where no hash is needed.
      */
     private int string(final int at)
     {
+        if (skipping)
+        {
+            return skippedString(at);
+        }
         final byte[] b = buf;
         final int limit = end;
-        int i = at + 1;
-        int hash = 0;
+        final int start = at + 1;
+        int i = start;
+        long hash = 0;
+        while (i + 8 <= limit)
+        {
+            final long w = (long)LONGS.get(b, i);
+            final long special = special(w);
+            if (special != 0)
+            {
+                final int k = Long.numberOfTrailingZeros(special) >>> 3;
+                i += k;
+                if (b[i] != '"')
+                {
+                    throw UNSUPPORTED;
+                }
+                if (k != 0)
+                {
+                    hash = mix(hash, w & (-1L >>> (64 - 8 * k)));
+                }
+                return endString(start, i, hash);
+            }
+            hash = mix(hash, w);
+            i += 8;
+        }
+        // the last bytes of the document: one at a time, into the same eight-byte chunks
+        long chunk = 0;
+        int shift = 0;
         while (true)
         {
             if (i >= limit)
@@ -329,20 +366,94 @@ final class AsciiJsonTokens implements JsonTokens
             }
             if (c < 0x20 || c == '\\') // negative: a non-ASCII byte
             {
-                if (c == '\\' && skipping)
-                {
-                    i = escape(i);
-                    continue;
-                }
                 throw UNSUPPORTED;
             }
-            hash = 31 * hash + c;
+            chunk |= (long)c << shift;
+            shift += 8;
+            if (shift == 64)
+            {
+                hash = mix(hash, chunk);
+                chunk = 0;
+                shift = 0;
+            }
             i++;
         }
-        textStart = at + 1;
-        textLength = i - textStart;
-        textHash = hash;
-        return i + 1;
+        if (shift != 0)
+        {
+            hash = mix(hash, chunk);
+        }
+        return endString(start, i, hash);
+    }
+
+    private int endString(final int start, final int close, final long hash)
+    {
+        textStart = start;
+        textLength = close - start;
+        final long h = mix(hash, textLength);
+        textHash = (int)(h ^ h >>> 32);
+        return close + 1;
+    }
+
+    /** A skipped string: checked, escapes included, no hash. */
+    private int skippedString(final int at)
+    {
+        final byte[] b = buf;
+        final int limit = end;
+        int i = at + 1;
+        while (true)
+        {
+            while (i + 8 <= limit)
+            {
+                final long special = special((long)LONGS.get(b, i));
+                if (special != 0)
+                {
+                    i += Long.numberOfTrailingZeros(special) >>> 3;
+                    break;
+                }
+                i += 8;
+            }
+            if (i >= limit)
+            {
+                throw UNSUPPORTED;
+            }
+            final byte c = b[i];
+            if (c == '"')
+            {
+                textStart = at + 1;
+                textLength = i - textStart;
+                textHash = 0;
+                return i + 1;
+            }
+            if (c == '\\')
+            {
+                i = escape(i);
+            }
+            else if (c < 0x20) // negative: a non-ASCII byte
+            {
+                throw UNSUPPORTED;
+            }
+            else
+            {
+                i++;
+            }
+        }
+    }
+
+    /**
+     * The high bit of each byte of {@code w} that is a quote, a backslash, below 0x20 or above 0x7F; exact for the
+     * lowest such byte (the borrows of the subtractions only flag bytes above a flagged one).
+     */
+    private static long special(final long w)
+    {
+        final long quote = w ^ 0x2222222222222222L;
+        final long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
+        return ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash | (w - SPACES) & ~w | w) & HIGHS;
+    }
+
+    static long mix(final long hash, final long chunk)
+    {
+        final long h = (hash ^ chunk) * 0x9E3779B97F4A7C15L;
+        return h ^ h >>> 29;
     }
 
     /** Checks the escape at {@code at} (a backslash) and returns the position after it. */
@@ -457,6 +568,84 @@ final class AsciiJsonTokens implements JsonTokens
             throw UNSUPPORTED;
         }
         return i;
+    }
+
+    /** The document's bytes. */
+    byte[] buffer()
+    {
+        return buf;
+    }
+
+    /** Where the current token starts. */
+    int tokenStart()
+    {
+        return tokenStart;
+    }
+
+    /** Where the next token is looked for: after the current one. */
+    int position()
+    {
+        return pos;
+    }
+
+    /**
+     * At the start of an object or array: the position after its matching end by a plain scan of brackets and
+     * strings, or -1 when the input ends first. Nothing is checked: the answer is right only for valid JSON, so use it
+     * only to compare the bytes with a subtree read before (identical bytes are as valid as they were then).
+     */
+    int rawEnd()
+    {
+        final byte[] b = buf;
+        final int limit = end;
+        int i = tokenStart;
+        int open = 0;
+        while (i < limit)
+        {
+            final byte c = b[i++];
+            if (c == '"')
+            {
+                while (true)
+                {
+                    if (i >= limit)
+                    {
+                        return -1;
+                    }
+                    final byte s = b[i++];
+                    if (s == '"')
+                    {
+                        break;
+                    }
+                    if (s == '\\')
+                    {
+                        i++;
+                    }
+                }
+            }
+            else if (c == '{' || c == '[')
+            {
+                open++;
+            }
+            else if (c == '}' || c == ']')
+            {
+                if (--open == 0)
+                {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * At the start of an object or array whose end {@link #rawEnd()} found at {@code after}: moves past it, as
+     * {@link #skipChildren()} would (the current token becomes its end).
+     */
+    void jumpTo(final int after)
+    {
+        token = token == JsonToken.START_OBJECT ? JsonToken.END_OBJECT : JsonToken.END_ARRAY;
+        tokenStart = after - 1;
+        depth--;
+        pos = after;
     }
 
     @Override

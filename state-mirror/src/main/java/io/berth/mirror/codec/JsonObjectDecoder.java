@@ -93,6 +93,7 @@ public final class JsonObjectDecoder
         .build();
     private static final Map<String, String> NO_STRINGS = Map.of();
     private static final int STRING_CACHE_SLOTS = 16384;
+    private static final int MEMO_SLOTS = 1024;
     private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
     private static final NodeSelectorTerm EMPTY_TERM = new NodeSelectorTerm(List.of(), List.of());
     private static final PodAffinityTerm EMPTY_POD_AFFINITY_TERM =
@@ -113,6 +114,25 @@ public final class JsonObjectDecoder
     /** False: every document through Jackson (the reference the fast reader is tested against). */
     private final boolean asciiFirst;
     private long asciiDecoded;
+    /**
+     * Subtrees shared by the pods of a workload, by their bytes (read with {@link #ascii} only); one memo per reader,
+     * since the same bytes (say {@code {}}) decode to another type under another field.
+     */
+    private final SubtreeMemo containerMemo = new SubtreeMemo(MEMO_SLOTS);
+    private final SubtreeMemo initContainerMemo = new SubtreeMemo(MEMO_SLOTS);
+    private final SubtreeMemo nodeAffinityMemo = new SubtreeMemo(MEMO_SLOTS);
+    /** For podAffinity and podAntiAffinity: one reader. */
+    private final SubtreeMemo podAffinityMemo = new SubtreeMemo(MEMO_SLOTS);
+    private final SubtreeMemo tolerationMemo = new SubtreeMemo(MEMO_SLOTS);
+    private final SubtreeMemo spreadMemo = new SubtreeMemo(MEMO_SLOTS);
+    private final SubtreeMemo labelMemo = new SubtreeMemo(MEMO_SLOTS);
+    private final SubtreeReader containersReader = field -> containers(field, false);
+    private final SubtreeReader initContainersReader = field -> containers(field, true);
+    private final SubtreeReader nodeAffinityReader = this::nodeAffinity;
+    private final SubtreeReader podAffinityReader = this::podAffinity;
+    private final SubtreeReader tolerationsReader = this::tolerations;
+    private final SubtreeReader spreadReader = field -> List.copyOf(spreadConstraints(field));
+    private final SubtreeReader labelsReader = field -> stringMap(field, true);
     private long jacksonDecoded;
     private String errorField = "";
     private String errorMessage = "";
@@ -686,7 +706,7 @@ public final class JsonObjectDecoder
             {
                 case "name" -> b.name(uniqueString(field));
                 case "namespace" -> b.namespace(string(field));
-                case "labels" -> b.labels(stringMap(field, true));
+                case "labels" -> b.labels(memo(labelMemo, field, labelsReader));
                 case "annotations" -> b.annotations(stringMap(field, false, GPU_ANNOTATION_PREFIX));
                 case "creationTimestamp" -> b.creationTimestampMs(timestamp(field));
                 case "deletionTimestamp" -> b.deletionTimestampMs(timestamp(field));
@@ -719,13 +739,13 @@ public final class JsonObjectDecoder
                 case "preemptionPolicy" -> b.preemptionPolicy(string(field));
                 case "schedulingGates" -> b.schedulingGates(schedulingGates(field));
                 case "nodeName" -> b.nodeName(string(field));
-                case "containers" -> b.containers(containers(field, false));
-                case "initContainers" -> b.initContainers(containers(field, true));
+                case "containers" -> b.containers(memo(containerMemo, field, containersReader));
+                case "initContainers" -> b.initContainers(memo(initContainerMemo, field, initContainersReader));
                 case "overhead" -> b.overhead(resources(field));
                 case "nodeSelector" -> b.nodeSelector(stringMap(field, false));
                 case "affinity" -> affinity(b);
-                case "tolerations" -> b.tolerations(tolerations(field));
-                case "topologySpreadConstraints" -> b.topologySpreadConstraints(spreadConstraints(field));
+                case "tolerations" -> b.tolerations(memo(tolerationMemo, field, tolerationsReader));
+                case "topologySpreadConstraints" -> b.topologySpreadConstraints(memo(spreadMemo, field, spreadReader));
                 default -> p.skipChildren();
             }
         }
@@ -991,9 +1011,9 @@ public final class JsonObjectDecoder
             p.nextToken();
             switch (field)
             {
-                case "nodeAffinity" -> b.nodeAffinity(nodeAffinity(field));
-                case "podAffinity" -> b.podAffinity(podAffinity(field));
-                case "podAntiAffinity" -> b.podAntiAffinity(podAffinity(field));
+                case "nodeAffinity" -> b.nodeAffinity(memo(nodeAffinityMemo, field, nodeAffinityReader));
+                case "podAffinity" -> b.podAffinity(memo(podAffinityMemo, field, podAffinityReader));
+                case "podAntiAffinity" -> b.podAntiAffinity(memo(podAffinityMemo, field, podAffinityReader));
                 default -> p.skipChildren();
             }
         }
@@ -1392,6 +1412,49 @@ public final class JsonObjectDecoder
         }
         path.pop();
         return new LabelSelector(matchLabels, expressions);
+    }
+
+    /** Reads the subtree of {@code field} the parser is at; its result is immutable and depends on its bytes alone. */
+    @FunctionalInterface
+    private interface SubtreeReader
+    {
+        Object read(String field) throws IOException, FieldException;
+    }
+
+    /**
+     * {@code reader}'s result for the object or array the parser is at, taken from {@code memo} when a subtree of the
+     * same bytes was read before (the parser then moves past it), else read and kept. Null and other tokens, and
+     * documents read through Jackson, go to {@code reader} directly.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> T memo(final SubtreeMemo memo, final String field, final SubtreeReader reader)
+        throws IOException, FieldException
+    {
+        final JsonToken t = p.currentToken();
+        if (p != ascii || (t != JsonToken.START_ARRAY && t != JsonToken.START_OBJECT))
+        {
+            return (T)reader.read(field);
+        }
+        final int start = ascii.tokenStart();
+        final int end = ascii.rawEnd();
+        if (end < 0 || end - start > SubtreeMemo.MAX_BYTES)
+        {
+            return (T)reader.read(field);
+        }
+        final byte[] bytes = ascii.buffer();
+        final int hash = SubtreeMemo.hash(bytes, start, end);
+        final Object kept = memo.get(bytes, start, end, hash);
+        if (kept != null)
+        {
+            ascii.jumpTo(end);
+            return (T)kept;
+        }
+        final Object value = reader.read(field);
+        if (value != null && ascii.position() == end)
+        {
+            memo.put(bytes, start, end, hash, value);
+        }
+        return (T)value;
     }
 
     // ---------------------------------------------------------------- scalars and maps

@@ -82,8 +82,9 @@ final class StringCache
     }
 
     /**
-     * The string of the {@code length} ASCII bytes of {@code ascii} from {@code offset}, whose {@link String#hashCode}
-     * is {@code hash}: a cached instance when equal (the same instance the char path gives for the same text).
+     * The string of the {@code length} ASCII bytes of {@code ascii} from {@code offset}, whose hash (any function of
+     * the bytes alone) is {@code hash}: a cached instance when equal. A slot keeps one hash, so text cached through
+     * chars is found through bytes (and back) only when the two hashes meet; either way the answer is right.
      */
     String get(final byte[] ascii, final int offset, final int length, final int hash)
     {
@@ -108,6 +109,36 @@ final class StringCache
         slots[slot] = made;
         hashes[slot] = hash;
         latin1[slot] = copy;
+        return made;
+    }
+
+    /**
+     * {@link #get(byte[], int, int, int)} for field names: a string made on a miss is {@link String#intern interned},
+     * so it is the very instance of the same literal in code and a {@code switch} on it matches by identity, as
+     * Jackson's interned names do.
+     */
+    String name(final byte[] ascii, final int offset, final int length, final int hash)
+    {
+        if (length == 0)
+        {
+            return "";
+        }
+        final int slot = (hash ^ hash >>> 16) & mask;
+        final String cached = slots[slot];
+        final byte[] bytes = latin1[slot];
+        if (cached != null && hashes[slot] == hash && bytes != null && bytes.length == length &&
+            Arrays.equals(bytes, 0, length, ascii, offset, offset + length))
+        {
+            return cached;
+        }
+        final byte[] copy = Arrays.copyOfRange(ascii, offset, offset + length);
+        final String made = new String(copy, StandardCharsets.ISO_8859_1).intern();
+        if (length <= MAX_CACHED_CHARS)
+        {
+            slots[slot] = made;
+            hashes[slot] = hash;
+            latin1[slot] = copy;
+        }
         return made;
     }
 

@@ -1,0 +1,78 @@
+package io.berth.mirror.codec;
+
+import java.util.Arrays;
+
+/**
+ * Decoded subtrees of documents by their exact bytes, for one decoding thread: the pods of a workload carry the
+ * same containers, affinity and tolerations byte for byte, so a subtree whose bytes equal one decoded before takes
+ * that decode's (immutable) result without reading a token of it. Only successful decodes are kept, so identical
+ * bytes are valid JSON that decodes without error; the result of a subtree depends on its bytes alone (a field
+ * path matters only for errors). Direct-mapped: a slot keeps the last subtree that hashed to it. Not thread-safe.
+ */
+final class SubtreeMemo
+{
+    /** Larger subtrees are not kept: rarely shared, and costly to compare. */
+    static final int MAX_BYTES = 4096;
+
+    private final byte[][] keys;
+    private final int[] hashes;
+    private final Object[] values;
+    private final int mask;
+
+    /** {@code slots}: a power of two. */
+    SubtreeMemo(final int slots)
+    {
+        if (Integer.bitCount(slots) != 1)
+        {
+            throw new IllegalArgumentException("memo slots must be a power of two: " + slots);
+        }
+        keys = new byte[slots][];
+        hashes = new int[slots];
+        values = new Object[slots];
+        mask = slots - 1;
+    }
+
+    /** A hash of the bytes {@code from} (inclusive) to {@code to} (exclusive), eight at a time. */
+    static int hash(final byte[] bytes, final int from, final int to)
+    {
+        long h = to - from;
+        int i = from;
+        for (; i + 8 <= to; i += 8)
+        {
+            h = AsciiJsonTokens.mix(h, (long)AsciiJsonTokens.LONGS.get(bytes, i));
+        }
+        long tail = 0;
+        for (int shift = 0; i < to; i++, shift += 8)
+        {
+            tail |= (bytes[i] & 0xFFL) << shift;
+        }
+        h = AsciiJsonTokens.mix(h, tail);
+        return (int)(h ^ h >>> 32);
+    }
+
+    /** The value kept for exactly these bytes, or null. */
+    Object get(final byte[] bytes, final int from, final int to, final int hash)
+    {
+        final int slot = (hash ^ hash >>> 16) & mask;
+        final byte[] key = keys[slot];
+        if (key != null && hashes[slot] == hash && key.length == to - from &&
+            Arrays.equals(key, 0, key.length, bytes, from, to))
+        {
+            return values[slot];
+        }
+        return null;
+    }
+
+    /** Keeps {@code value} (not null, immutable) as the decode of these bytes. */
+    void put(final byte[] bytes, final int from, final int to, final int hash, final Object value)
+    {
+        if (to - from > MAX_BYTES)
+        {
+            return;
+        }
+        final int slot = (hash ^ hash >>> 16) & mask;
+        keys[slot] = Arrays.copyOfRange(bytes, from, to);
+        hashes[slot] = hash;
+        values[slot] = value;
+    }
+}

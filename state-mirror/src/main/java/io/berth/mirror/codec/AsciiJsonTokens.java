@@ -599,13 +599,41 @@ final class AsciiJsonTokens implements JsonTokens
         final int limit = end;
         int i = tokenStart;
         int open = 0;
-        while (i < limit)
+        while (true)
         {
+            // outside strings: skip eight bytes at a time to the next quote or bracket
+            while (i + 8 <= limit)
+            {
+                final long found = structural((long)LONGS.get(b, i));
+                if (found != 0)
+                {
+                    i += Long.numberOfTrailingZeros(found) >>> 3;
+                    break;
+                }
+                i += 8;
+            }
+            if (i >= limit)
+            {
+                return -1;
+            }
             final byte c = b[i++];
             if (c == '"')
             {
                 while (true)
                 {
+                    while (i + 8 <= limit)
+                    {
+                        final long w = (long)LONGS.get(b, i);
+                        final long quote = w ^ 0x2222222222222222L;
+                        final long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
+                        final long found = ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash) & HIGHS;
+                        if (found != 0)
+                        {
+                            i += Long.numberOfTrailingZeros(found) >>> 3;
+                            break;
+                        }
+                        i += 8;
+                    }
                     if (i >= limit)
                     {
                         return -1;
@@ -633,7 +661,16 @@ final class AsciiJsonTokens implements JsonTokens
                 }
             }
         }
-        return -1;
+    }
+
+    /** The high bit of each byte of {@code w} that is a quote or a bracket (exact for the lowest). */
+    private static long structural(final long w)
+    {
+        final long quote = w ^ 0x2222222222222222L;
+        final long lower = w | 0x2020202020202020L; // '[' and ']' become '{' and '}'
+        final long opening = lower ^ 0x7B7B7B7B7B7B7B7BL;
+        final long closing = lower ^ 0x7D7D7D7D7D7D7D7DL;
+        return ((quote - ONES) & ~quote | (opening - ONES) & ~opening | (closing - ONES) & ~closing) & HIGHS;
     }
 
     /**

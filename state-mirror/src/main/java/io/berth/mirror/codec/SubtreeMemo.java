@@ -14,10 +14,11 @@ final class SubtreeMemo
     /** Larger subtrees are not kept: rarely shared, and costly to compare. */
     static final int MAX_BYTES = 4096;
 
-    private final byte[][] keys;
-    private final int[] hashes;
-    private final Object[] values;
     private final int mask;
+    /** Made on the first {@link #put}: a decoder that never reads a pod costs nothing. */
+    private byte[][] keys;
+    private int[] hashes;
+    private Object[] values;
 
     /** {@code slots}: a power of two. */
     SubtreeMemo(final int slots)
@@ -26,9 +27,6 @@ final class SubtreeMemo
         {
             throw new IllegalArgumentException("memo slots must be a power of two: " + slots);
         }
-        keys = new byte[slots][];
-        hashes = new int[slots];
-        values = new Object[slots];
         mask = slots - 1;
     }
 
@@ -53,6 +51,10 @@ final class SubtreeMemo
     /** The value kept for exactly these bytes, or null. */
     Object get(final byte[] bytes, final int from, final int to, final int hash)
     {
+        if (keys == null)
+        {
+            return null;
+        }
         final int slot = (hash ^ hash >>> 16) & mask;
         final byte[] key = keys[slot];
         if (key != null && hashes[slot] == hash && key.length == to - from &&
@@ -69,6 +71,12 @@ final class SubtreeMemo
         if (to - from > MAX_BYTES)
         {
             return;
+        }
+        if (keys == null)
+        {
+            keys = new byte[mask + 1][];
+            hashes = new int[mask + 1];
+            values = new Object[mask + 1];
         }
         final int slot = (hash ^ hash >>> 16) & mask;
         keys[slot] = Arrays.copyOfRange(bytes, from, to);

@@ -236,8 +236,11 @@ class AsciiJsonTokensTest
                                     assertThatThrownBy(ascii::skipChildren).as(text).isSameAs(AsciiJsonTokens.UNSUPPORTED);
                                     return;
                                 }
+                                final int raw = ascii.rawEnd();
                                 ascii.skipChildren();
                                 assertThat(ascii.currentToken()).as(text).isEqualTo(jackson.currentToken());
+                                // a valid subtree: the plain bracket scan finds its end too
+                                assertThat(ascii.position()).as(text).isEqualTo(raw);
                             }
                         }
                         default ->

@@ -95,9 +95,10 @@ public final class JsonObjectDecoder
     private static final int STRING_CACHE_SLOTS = 16384;
     /**
      * Memo slots: a cluster has a label set per ReplicaSet (12,714 among the benchmark's 150,000 pods), fewer
-     * container lists (3,934) and affinities (2,308); a direct-mapped memo needs a few times as many slots.
+     * container lists (3,934) and affinities (2,308); with two slots per hash a memo keeps nearly all of them with
+     * about four slots each (measured steady-state misses: labels 10 % with 32,768 slots, containers 4 % with 16,384).
      */
-    private static final int LABEL_MEMO_SLOTS = 32768;
+    private static final int LABEL_MEMO_SLOTS = 65536;
     private static final int CONTAINER_MEMO_SLOTS = 16384;
     private static final int MEMO_SLOTS = 4096;
     private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;

@@ -37,7 +37,7 @@ final class SubtreeMemo
         int i = from;
         for (; i + 8 <= to; i += 8)
         {
-            h = AsciiJsonTokens.mix(h, (long)AsciiJsonTokens.LONGS.get(bytes, i));
+            h = AsciiJsonTokens.mix(h, word(bytes, i));
         }
         long tail = 0;
         for (int shift = 0; i < to; i++, shift += 8)
@@ -48,7 +48,12 @@ final class SubtreeMemo
         return (int)(h ^ h >>> 32);
     }
 
-    /** The value kept for exactly these bytes, or null. */
+    private static long word(final byte[] bytes, final int at)
+    {
+        return (long)AsciiJsonTokens.LONGS.get(bytes, at);
+    }
+
+    /** The value kept for exactly these bytes, or null; two slots per hash. */
     Object get(final byte[] bytes, final int from, final int to, final int hash)
     {
         if (keys == null)
@@ -56,16 +61,29 @@ final class SubtreeMemo
             return null;
         }
         final int slot = (hash ^ hash >>> 16) & mask;
-        final byte[] key = keys[slot];
-        if (key != null && hashes[slot] == hash && key.length == to - from &&
-            Arrays.equals(key, 0, key.length, bytes, from, to))
+        if (same(slot, bytes, from, to, hash))
         {
             return values[slot];
+        }
+        final int other = slot ^ 1;
+        if (same(other, bytes, from, to, hash))
+        {
+            return values[other];
         }
         return null;
     }
 
-    /** Keeps {@code value} (not null, immutable) as the decode of these bytes. */
+    private boolean same(final int slot, final byte[] bytes, final int from, final int to, final int hash)
+    {
+        final byte[] key = keys[slot];
+        return key != null && hashes[slot] == hash && key.length == to - from &&
+            Arrays.equals(key, 0, key.length, bytes, from, to);
+    }
+
+    /**
+     * Keeps {@code value} (not null, immutable) as the decode of these bytes: in the first of its two slots, the
+     * subtree there moving to the second (so each pair keeps the last two that hashed to it).
+     */
     void put(final byte[] bytes, final int from, final int to, final int hash, final Object value)
     {
         if (to - from > MAX_BYTES)
@@ -79,6 +97,10 @@ final class SubtreeMemo
             values = new Object[mask + 1];
         }
         final int slot = (hash ^ hash >>> 16) & mask;
+        final int other = slot ^ 1;
+        keys[other] = keys[slot];
+        hashes[other] = hashes[slot];
+        values[other] = values[slot];
         keys[slot] = Arrays.copyOfRange(bytes, from, to);
         hashes[slot] = hash;
         values[slot] = value;

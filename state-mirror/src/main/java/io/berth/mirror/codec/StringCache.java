@@ -1,5 +1,8 @@
 package io.berth.mirror.codec;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -12,6 +15,7 @@ import java.util.Arrays;
  */
 final class StringCache
 {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** Longer strings are not cached: they are rarely repeated and cost more to compare. */
     static final int MAX_CACHED_CHARS = 96;
 
@@ -23,6 +27,14 @@ final class StringCache
      * {@link Arrays#equals} or a plain loop: {@code String.charAt} per character was a sixth of decoding a pod.
      */
     private final byte[][] latin1;
+    /**
+     * For the byte path without touching {@link #latin1}: each slot's length when Latin-1 (else -1), its first eight
+     * bytes (zero-padded) and, for 9 to 16 bytes, its last eight: strings of up to 16 bytes (most names and values)
+     * are compared as one or two words.
+     */
+    private final int[] byteLengths;
+    private final long[] heads;
+    private final long[] tails;
     private final int mask;
 
     /** {@code slots} is rounded up to a power of two. */
@@ -36,6 +48,9 @@ final class StringCache
         this.slots = new String[size];
         this.hashes = new int[size];
         this.latin1 = new byte[size][];
+        this.byteLengths = new int[size];
+        this.heads = new long[size];
+        this.tails = new long[size];
         this.mask = size - 1;
     }
 
@@ -75,9 +90,7 @@ final class StringCache
                 bytes[i] = (byte)chars[offset + i];
             }
         }
-        slots[slot] = made;
-        hashes[slot] = hash;
-        latin1[slot] = bytes;
+        store(slot, made, hash, bytes);
         return made;
     }
 
@@ -97,18 +110,13 @@ final class StringCache
             return new String(ascii, offset, length, StandardCharsets.ISO_8859_1);
         }
         final int slot = (hash ^ hash >>> 16) & mask;
-        final String cached = slots[slot];
-        final byte[] bytes = latin1[slot];
-        if (cached != null && hashes[slot] == hash && bytes != null && bytes.length == length &&
-            Arrays.equals(bytes, 0, length, ascii, offset, offset + length))
+        if (holds(slot, ascii, offset, length, hash))
         {
-            return cached;
+            return slots[slot];
         }
         final byte[] copy = Arrays.copyOfRange(ascii, offset, offset + length);
         final String made = new String(copy, StandardCharsets.ISO_8859_1);
-        slots[slot] = made;
-        hashes[slot] = hash;
-        latin1[slot] = copy;
+        store(slot, made, hash, copy);
         return made;
     }
 
@@ -124,22 +132,67 @@ final class StringCache
             return "";
         }
         final int slot = (hash ^ hash >>> 16) & mask;
-        final String cached = slots[slot];
-        final byte[] bytes = latin1[slot];
-        if (cached != null && hashes[slot] == hash && bytes != null && bytes.length == length &&
-            Arrays.equals(bytes, 0, length, ascii, offset, offset + length))
+        if (holds(slot, ascii, offset, length, hash))
         {
-            return cached;
+            return slots[slot];
         }
         final byte[] copy = Arrays.copyOfRange(ascii, offset, offset + length);
         final String made = new String(copy, StandardCharsets.ISO_8859_1).intern();
         if (length <= MAX_CACHED_CHARS)
         {
-            slots[slot] = made;
-            hashes[slot] = hash;
-            latin1[slot] = copy;
+            store(slot, made, hash, copy);
         }
         return made;
+    }
+
+    /** True when {@code slot} holds the {@code length} bytes of {@code ascii} from {@code offset} (hash {@code hash}). */
+    private boolean holds(final int slot, final byte[] ascii, final int offset, final int length, final int hash)
+    {
+        if (hashes[slot] != hash || byteLengths[slot] != length || slots[slot] == null)
+        {
+            return false;
+        }
+        if (length <= 16)
+        {
+            return heads[slot] == head(ascii, offset, length) &&
+                (length <= 8 || tails[slot] == (long)LONGS.get(ascii, offset + length - 8));
+        }
+        return Arrays.equals(latin1[slot], 0, length, ascii, offset, offset + length);
+    }
+
+    private void store(final int slot, final String made, final int hash, final byte[] bytes)
+    {
+        slots[slot] = made;
+        hashes[slot] = hash;
+        latin1[slot] = bytes;
+        if (bytes == null)
+        {
+            byteLengths[slot] = -1;
+            return;
+        }
+        final int length = bytes.length;
+        byteLengths[slot] = length;
+        heads[slot] = head(bytes, 0, length);
+        tails[slot] = length > 8 && length <= 16 ? (long)LONGS.get(bytes, length - 8) : 0;
+    }
+
+    /** The first eight of the {@code length} bytes from {@code offset} as a little-endian word, zero-padded. */
+    private static long head(final byte[] bytes, final int offset, final int length)
+    {
+        if (length >= 8)
+        {
+            return (long)LONGS.get(bytes, offset);
+        }
+        if (offset + 8 <= bytes.length)
+        {
+            return (long)LONGS.get(bytes, offset) & (-1L >>> (64 - 8 * length));
+        }
+        long word = 0;
+        for (int i = length - 1; i >= 0; i--)
+        {
+            word = word << 8 | (bytes[offset + i] & 0xFF);
+        }
+        return word;
     }
 
     private static boolean sameChars(

@@ -60,7 +60,7 @@ import java.util.Map;
  * (etcd's default request limit) makes the decode method return null, with {@link #errorField()} and
  * {@link #errorMessage()} saying what was wrong.
  * <p>
- * Pod and Node values that start with {@code {} are read from their bytes by {@link AsciiJsonTokens} (no parser made
+ * Pod and Node values that start with a brace are read from their bytes by {@link AsciiJsonTokens} (no parser made
  * per value), with the subtrees a workload's pods share taken from {@link SubtreeMemo}s by their exact bytes; where the
  * byte reader cannot be sure to read as Jackson does it gives up and the value is read again through Jackson, so
  * results and errors are the same either way.

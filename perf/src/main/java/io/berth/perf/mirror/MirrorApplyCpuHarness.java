@@ -16,9 +16,13 @@ import java.util.Arrays;
  * what the work costs while wall time says who else ran. Each round handles every pod once, into fresh tables; the
  * first rounds warm the JIT up; the median of the measured rounds is printed.
  * <pre>
- * java @perf/target/jvm.flags -Xmx6g -XX:+UseParallelGC -cp 'perf/target/berth-perf-0.1.0-SNAPSHOT.jar:perf/target/lib/*' \
+ * java @perf/target/jvm.flags -Xms4g -Xmx6g -XX:+UseParallelGC -XX:+AlwaysPreTouch \
+ *   -cp 'perf/target/berth-perf-0.1.0-SNAPSHOT.jar:perf/target/lib/*' \
  *   io.berth.perf.mirror.MirrorApplyCpuHarness [--warmup ROUNDS] [--rounds ROUNDS]
  * </pre>
+ * {@code -XX:+AlwaysPreTouch}: without it, the first rounds that reach young-generation pages never touched before
+ * pay their page faults in the thread's CPU time (2-3x slower rounds, applyOnly included, in a build that allocates
+ * little).
  * Not a replacement for the JMH benchmark on a quiet machine: CPU time still includes what sharing a core costs
  * (caches, hyper-threads), and a round includes the pods' table growth, as an initial sync does.
  */

@@ -60,6 +60,11 @@ import java.util.Map;
  * (etcd's default request limit) makes the decode method return null, with {@link #errorField()} and
  * {@link #errorMessage()} saying what was wrong.
  * <p>
+ * Pod and Node values that start with a brace are read from their bytes by {@link AsciiJsonTokens} (no parser made
+ * per value), with the subtrees a workload's pods share taken from {@link SubtreeMemo}s by their exact bytes; where the
+ * byte reader cannot be sure to read as Jackson does it gives up and the value is read again through Jackson, so
+ * results and errors are the same either way.
+ * <p>
  * Not thread-safe: one instance per decoding thread (the parser factory underneath is shared).
  */
 public final class JsonObjectDecoder
@@ -93,6 +98,14 @@ public final class JsonObjectDecoder
         .build();
     private static final Map<String, String> NO_STRINGS = Map.of();
     private static final int STRING_CACHE_SLOTS = 16384;
+    /**
+     * Memo slots: a cluster has a label set per ReplicaSet (12,714 among the benchmark's 150,000 pods), fewer
+     * container lists (3,934) and affinities (2,308); with two slots per hash a memo keeps nearly all of them with
+     * about four slots each (measured steady-state misses: labels 10 % with 32,768 slots, containers 4 % with 16,384).
+     */
+    private static final int LABEL_MEMO_SLOTS = 65536;
+    private static final int CONTAINER_MEMO_SLOTS = 16384;
+    private static final int MEMO_SLOTS = 4096;
     private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
     private static final NodeSelectorTerm EMPTY_TERM = new NodeSelectorTerm(List.of(), List.of());
     private static final PodAffinityTerm EMPTY_POD_AFFINITY_TERM =
@@ -106,7 +119,33 @@ public final class JsonObjectDecoder
     private final StringCache strings = new StringCache(STRING_CACHE_SLOTS);
     /** Maps, resource lists, containers, tolerations and their lists shared between the pods of a workload. */
     private final DecodeShapes shapes = new DecodeShapes();
-    private JsonParser p;
+    /** The document being read: {@link #ascii} or {@link #jackson}. */
+    private JsonTokens p;
+    private final AsciiJsonTokens ascii = new AsciiJsonTokens();
+    private final JacksonTokens jackson = new JacksonTokens();
+    /** False: every document through Jackson (the reference the fast reader is tested against). */
+    private final boolean asciiFirst;
+    private long asciiDecoded;
+    /**
+     * Subtrees shared by the pods of a workload, by their bytes (read with {@link #ascii} only); one memo per reader,
+     * since the same bytes (say {@code {}}) decode to another type under another field.
+     */
+    private final SubtreeMemo containerMemo = new SubtreeMemo(CONTAINER_MEMO_SLOTS);
+    private final SubtreeMemo initContainerMemo = new SubtreeMemo(MEMO_SLOTS);
+    private final SubtreeMemo nodeAffinityMemo = new SubtreeMemo(MEMO_SLOTS);
+    /** For podAffinity and podAntiAffinity: one reader. */
+    private final SubtreeMemo podAffinityMemo = new SubtreeMemo(MEMO_SLOTS);
+    private final SubtreeMemo tolerationMemo = new SubtreeMemo(MEMO_SLOTS);
+    private final SubtreeMemo spreadMemo = new SubtreeMemo(MEMO_SLOTS);
+    private final SubtreeMemo labelMemo = new SubtreeMemo(LABEL_MEMO_SLOTS);
+    private final SubtreeReader containersReader = field -> containers(field, false);
+    private final SubtreeReader initContainersReader = field -> containers(field, true);
+    private final SubtreeReader nodeAffinityReader = this::nodeAffinity;
+    private final SubtreeReader podAffinityReader = this::podAffinity;
+    private final SubtreeReader tolerationsReader = this::tolerations;
+    private final SubtreeReader spreadReader = field -> List.copyOf(spreadConstraints(field));
+    private final SubtreeReader labelsReader = field -> stringMap(field, true);
+    private long jacksonDecoded;
     private String errorField = "";
     private String errorMessage = "";
 
@@ -121,6 +160,33 @@ public final class JsonObjectDecoder
     private boolean hostNetwork;
     private boolean hasPriority;
     private int priority;
+
+    /** A decoder that reads plain ASCII documents from their bytes and the others through Jackson. */
+    public JsonObjectDecoder()
+    {
+        this(true);
+    }
+
+    /**
+     * With {@code asciiFirst} false, every Pod and Node document goes through Jackson: the reference
+     * {@link AsciiJsonTokens} is held to (same objects, same errors).
+     */
+    JsonObjectDecoder(final boolean asciiFirst)
+    {
+        this.asciiFirst = asciiFirst;
+    }
+
+    /** Pod and Node documents read to their end by the byte reader (an object or a field error) so far. */
+    public long asciiDecoded()
+    {
+        return asciiDecoded;
+    }
+
+    /** Pod and Node documents read through Jackson so far (the byte reader gave up on them, or was off). */
+    public long jacksonDecoded()
+    {
+        return jacksonDecoded;
+    }
 
     /** The field the last failed decode named (a JSON path such as {@code spec.containers[0].image}), or empty. */
     public String errorField()
@@ -176,16 +242,47 @@ public final class JsonObjectDecoder
     private final DocumentReader<PodObject> podDocument = this::pod;
     private final DocumentReader<NodeObject> nodeDocument = this::node;
 
-    /** One document read by {@code reader} over a streaming parser, or null with the error recorded. */
+    /**
+     * One document read by {@code reader}, or null with the error recorded: first from its bytes when it looks like
+     * plain UTF-8 JSON, and through a Jackson parser when the byte reader gives up (so with Jackson's errors).
+     */
     private <T> T decodeDocument(final byte[] json, final int offset, final int length, final DocumentReader<T> reader)
     {
         if (!begin(length))
         {
             return null;
         }
-        try (JsonParser parser = (surelyUtf8(json, offset, length) ? UTF8_FACTORY : FACTORY).createParser(json, offset, length))
+        final boolean utf8 = surelyUtf8(json, offset, length);
+        if (utf8 && asciiFirst)
         {
-            p = parser;
+            p = ascii.reset(json, offset, length);
+            try
+            {
+                final T decoded = reader.read();
+                asciiDecoded++;
+                return decoded;
+            }
+            catch (final FieldException ex)
+            {
+                // the same tokens as Jackson's up to here, so the same error Jackson's pass would find
+                asciiDecoded++;
+                return fail(ex.field(), ex.getMessage());
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                // AsciiJsonTokens.Unsupported, or anything unexpected: read it again through Jackson, from the start
+                path.reset();
+            }
+            finally
+            {
+                ascii.release();
+                end();
+            }
+        }
+        jacksonDecoded++;
+        try (JsonParser parser = (utf8 ? UTF8_FACTORY : FACTORY).createParser(json, offset, length))
+        {
+            p = jackson.wrap(parser);
             return reader.read();
         }
         catch (final FieldException ex)
@@ -202,6 +299,7 @@ public final class JsonObjectDecoder
         }
         finally
         {
+            jackson.wrap(null);
             end();
         }
     }
@@ -374,7 +472,7 @@ public final class JsonObjectDecoder
         if (p.nextToken() != null)
         {
             throw new FieldException("", "unexpected content after the object at byte " +
-                p.currentTokenLocation().getByteOffset());
+                p.tokenByteOffset());
         }
     }
 
@@ -620,7 +718,7 @@ public final class JsonObjectDecoder
             {
                 case "name" -> b.name(uniqueString(field));
                 case "namespace" -> b.namespace(string(field));
-                case "labels" -> b.labels(stringMap(field, true));
+                case "labels" -> b.labels(memo(labelMemo, field, labelsReader));
                 case "annotations" -> b.annotations(stringMap(field, false, GPU_ANNOTATION_PREFIX));
                 case "creationTimestamp" -> b.creationTimestampMs(timestamp(field));
                 case "deletionTimestamp" -> b.deletionTimestampMs(timestamp(field));
@@ -653,13 +751,13 @@ public final class JsonObjectDecoder
                 case "preemptionPolicy" -> b.preemptionPolicy(string(field));
                 case "schedulingGates" -> b.schedulingGates(schedulingGates(field));
                 case "nodeName" -> b.nodeName(string(field));
-                case "containers" -> b.containers(containers(field, false));
-                case "initContainers" -> b.initContainers(containers(field, true));
+                case "containers" -> b.containers(memo(containerMemo, field, containersReader));
+                case "initContainers" -> b.initContainers(memo(initContainerMemo, field, initContainersReader));
                 case "overhead" -> b.overhead(resources(field));
                 case "nodeSelector" -> b.nodeSelector(stringMap(field, false));
                 case "affinity" -> affinity(b);
-                case "tolerations" -> b.tolerations(tolerations(field));
-                case "topologySpreadConstraints" -> b.topologySpreadConstraints(spreadConstraints(field));
+                case "tolerations" -> b.tolerations(memo(tolerationMemo, field, tolerationsReader));
+                case "topologySpreadConstraints" -> b.topologySpreadConstraints(memo(spreadMemo, field, spreadReader));
                 default -> p.skipChildren();
             }
         }
@@ -925,9 +1023,9 @@ public final class JsonObjectDecoder
             p.nextToken();
             switch (field)
             {
-                case "nodeAffinity" -> b.nodeAffinity(nodeAffinity(field));
-                case "podAffinity" -> b.podAffinity(podAffinity(field));
-                case "podAntiAffinity" -> b.podAntiAffinity(podAffinity(field));
+                case "nodeAffinity" -> b.nodeAffinity(memo(nodeAffinityMemo, field, nodeAffinityReader));
+                case "podAffinity" -> b.podAffinity(memo(podAffinityMemo, field, podAffinityReader));
+                case "podAntiAffinity" -> b.podAntiAffinity(memo(podAffinityMemo, field, podAffinityReader));
                 default -> p.skipChildren();
             }
         }
@@ -1328,6 +1426,49 @@ public final class JsonObjectDecoder
         return new LabelSelector(matchLabels, expressions);
     }
 
+    /** Reads the subtree of {@code field} the parser is at; its result is immutable and depends on its bytes alone. */
+    @FunctionalInterface
+    private interface SubtreeReader
+    {
+        Object read(String field) throws IOException, FieldException;
+    }
+
+    /**
+     * {@code reader}'s result for the object or array the parser is at, taken from {@code memo} when a subtree of the
+     * same bytes was read before (the parser then moves past it), else read and kept. Null and other tokens, and
+     * documents read through Jackson, go to {@code reader} directly.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> T memo(final SubtreeMemo memo, final String field, final SubtreeReader reader)
+        throws IOException, FieldException
+    {
+        final JsonToken t = p.currentToken();
+        if (p != ascii || (t != JsonToken.START_ARRAY && t != JsonToken.START_OBJECT))
+        {
+            return (T)reader.read(field);
+        }
+        final int start = ascii.tokenStart();
+        final int end = ascii.rawEnd();
+        if (end < 0 || end - start > SubtreeMemo.MAX_BYTES)
+        {
+            return (T)reader.read(field);
+        }
+        final byte[] bytes = ascii.buffer();
+        final int hash = SubtreeMemo.hash(bytes, start, end);
+        final Object kept = memo.get(bytes, start, end, hash);
+        if (kept != null)
+        {
+            ascii.jumpTo(end);
+            return (T)kept;
+        }
+        final Object value = reader.read(field);
+        if (value != null && ascii.position() == end)
+        {
+            memo.put(bytes, start, end, hash, value);
+        }
+        return (T)value;
+    }
+
     // ---------------------------------------------------------------- scalars and maps
 
     /** A resource list: names in document order, values in milli-units; a repeated name is an error. */
@@ -1592,7 +1733,7 @@ public final class JsonObjectDecoder
     /** The current string value, from the parser's characters through the cache (no String when cached). */
     private String text() throws IOException
     {
-        return strings.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        return p.cachedText(strings);
     }
 
     /** Text of a string, number or boolean; null for null. */
@@ -1617,8 +1758,7 @@ public final class JsonObjectDecoder
     /** A number's text as the tree decoder writes it: the integer, or the exact decimal. */
     private String numberText() throws IOException
     {
-        return p.currentToken() == JsonToken.VALUE_NUMBER_INT ?
-            p.getNumberValue().toString() : p.getDecimalValue().toString();
+        return p.numberText();
     }
 
     private boolean bool(final String field) throws IOException, FieldException
@@ -1699,7 +1839,7 @@ public final class JsonObjectDecoder
             {
                 return 0;
             }
-            final long fast = fastRfc3339Millis(p.getTextCharacters(), p.getTextOffset(), length);
+            final long fast = p.fastRfc3339Millis();
             if (fast != Long.MIN_VALUE)
             {
                 return fast;

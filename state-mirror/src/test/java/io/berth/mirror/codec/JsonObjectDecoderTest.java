@@ -292,6 +292,11 @@ class JsonObjectDecoderTest
         assertThat(decoder.decodePod(json, 0, json.length)).as(new String(json, StandardCharsets.UTF_8)).isNull();
         assertThat(decoder.errorField()).isEqualTo(field);
         assertThat(decoder.errorMessage()).contains(message);
+        // the same error with every document read through Jackson
+        final JsonObjectDecoder reference = new JsonObjectDecoder(false);
+        assertThat(reference.decodePod(json, 0, json.length)).isNull();
+        assertThat(reference.errorField()).isEqualTo(decoder.errorField());
+        assertThat(reference.errorMessage()).isEqualTo(decoder.errorMessage());
     }
 
     private static byte[] pod(final String fields)

@@ -29,6 +29,44 @@ class StringCacheTest
         }
     }
 
+    /**
+     * The byte path (ASCII, any hash of the bytes, here a deliberately poor one so slots collide), mixed with the char
+     * path on one cache: always the same characters, and a repeat right after comes back as the same instance.
+     */
+    @Property
+    void bytePathAlwaysReturnsTheSameCharacters(
+        @ForAll @Size(max = 200) final List<@StringLength(max = 40) String> values,
+        @ForAll @IntRange(min = 1, max = 16) final int slots,
+        @ForAll @IntRange(max = 9) final int padding)
+    {
+        final StringCache cache = new StringCache(slots);
+        for (final String raw : values)
+        {
+            final String value = ascii(raw);
+            final byte[] bytes = new byte[padding + value.length() + padding];
+            for (int i = 0; i < value.length(); i++)
+            {
+                bytes[padding + i] = (byte)value.charAt(i);
+            }
+            final int hash = value.length() % 3; // many strings share a hash: the words decide
+            final String made = cache.get(bytes, padding, value.length(), hash);
+            assertThat(made).isEqualTo(value);
+            assertThat(cache.get(bytes, padding, value.length(), hash)).isSameAs(made);
+            assertThat(cache.name(bytes, padding, value.length(), hash)).isEqualTo(value);
+            assertThat(cache.get(value.toCharArray(), 0, value.length())).isEqualTo(value);
+        }
+    }
+
+    private static String ascii(final String text)
+    {
+        final StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++)
+        {
+            sb.append((char)(text.charAt(i) & 0x7F));
+        }
+        return sb.toString();
+    }
+
     @Test
     void repeatedCharactersComeBackAsOneInstance()
     {

@@ -459,16 +459,22 @@ public final class SchedulingEngine
         }
         final int live = table.liveCount();
         final int toFind = scorers.length == 0 ? Math.min(1, live) : feasibleNodesToFind(percentageOfNodesToScore, live);
-        if (toFind < live)
+        final boolean sampled = toFind < live;
+        final long epoch = table.epoch();
+        final boolean podToPod = podAware.length != 0 && readsOtherNodes(pod);
+        CycleResults r = useCache ? find(pod, epoch, limit) : null;
+        if (sampled && r == null)
         {
-            return selectSampled(pod, scoreAlways, limit, toFind);
+            final int slot = selectSampled(pod, scoreAlways, limit, toFind);
+            if (useCache && lastFeasible < toFind)
+            {
+                remember(pod, epoch, limit, podToPod); // a full circle filtered every node: keep the class's bits
+            }
+            return slot;
         }
         headTo = 0;
         spanFrom = 0;
         spanTo = limit;
-        final long epoch = table.epoch();
-        final boolean podToPod = podAware.length != 0 && readsOtherNodes(pod);
-        CycleResults r = useCache ? find(pod, epoch, limit) : null;
         if (r == null)
         {
             r = useCache ? evict() : scratchResults();
@@ -499,6 +505,12 @@ public final class SchedulingEngine
         current = r;
         failBits = r.failBits;
         final int feasible = countFeasible(limit);
+        if (sampled && feasible >= toFind)
+        {
+            // the class's cached bits, now fresh, stay for its next full circle; this cycle examines a sample
+            return selectSampled(pod, scoreAlways, limit, toFind);
+        }
+        // fewer feasible nodes than a sample needs: kube examines every node, as this full cycle does
         lastFeasible = feasible;
         if (feasible == 0)
         {
@@ -668,6 +680,24 @@ public final class SchedulingEngine
         totals(r.totals, 0, headTo);
         totals(r.totals, spanFrom, spanTo);
         total = r.totals;
+    }
+
+    /**
+     * Keeps the fail bits of a sampled cycle that went full circle (every slot filtered, nothing marked) as the
+     * class's cached results, so that the class's next failures refresh the changed chunks and reuse their reasons
+     * instead of filtering and explaining every node again.
+     */
+    private void remember(final PodObject pod, final long epoch, final int limit, final boolean podToPod)
+    {
+        final CycleResults c = evict();
+        c.reset(pod, epoch, limit);
+        CycleResults.snapshot(table.slotVersions().segment(), c.filterVersions, limit);
+        System.arraycopy(failBits, 0, c.failBits, 0, limit);
+        System.arraycopy(filterActive, 0, c.filterActive, 0, filters.length);
+        c.podToPod = podToPod;
+        c.lastUse = ++useClock;
+        current = c;
+        failBits = c.failBits;
     }
 
     /** Adds {@link #NOT_EXAMINED} to the filtered slots of {@code [from, to)} that passed or failed. */

@@ -118,6 +118,7 @@ class SampledCycleTest
                 reference.upsertNode(n);
                 names.add(n.name());
             }
+            final List<PodObject> earlier = new ArrayList<>();
             for (int step = 0; step < 80; step++)
             {
                 if (rnd.nextInt(20) == 0 && names.size() > 205)
@@ -126,7 +127,11 @@ class SampledCycleTest
                     sampled.removeNode(gone);
                     reference.removeNode(gone);
                 }
-                final PodObject pod = withPodToPod(rnd.nextInt(3) == 0 ? rc.pod("p" + step, null) : plainPod("p" + step, rnd), rnd);
+                // a third are copies of an earlier pod: same class, so the engine's per-class cache takes part
+                final PodObject pod = !earlier.isEmpty() && rnd.nextInt(3) == 0 ?
+                    earlier.get(rnd.nextInt(earlier.size())).toBuilder().name("p" + step).build() :
+                    withPodToPod(rnd.nextInt(3) == 0 ? rc.pod("p" + step, null) : plainPod("p" + step, rnd), rnd);
+                earlier.add(pod);
                 final NodeTable table = reference.table();
                 assertThat(sampled.table().slotLimit()).isEqualTo(table.slotLimit());
                 final int live = table.liveCount();
@@ -181,6 +186,38 @@ class SampledCycleTest
             }
         }
         assertThat(sampledCycles).as("cycles that stopped before the last node").isGreaterThan(24 * 80 / 4);
+    }
+
+    @Test
+    void aCachedClassWithExactlyEnoughFeasibleNodesIsStillSampled()
+    {
+        final NodeTable table = new NodeTable(256);
+        final SchedulingEngine engine = new SchedulingEngine(table, PluginRegistry.build(Profile.defaultProfile()), 1);
+        for (int i = 0; i < 200; i++)
+        {
+            engine.upsertNode(NodeObject.builder("n" + i).allocatable(io.berth.sched.model.ResourceList.ofMilli(
+                "cpu", 4000L, "memory", (16L << 30) * 1000, "pods", 110_000L)).build());
+            if (i < 50 || i >= 149)
+            {
+                assertThat(engine.addBoundPod(cpuPod("filler-" + i, 4000).toBuilder().nodeName("n" + i).build())).isTrue();
+            }
+        }
+        assertThat(SchedulingEngine.feasibleNodesToFind(0, 200)).isEqualTo(100);
+        // 99 feasible nodes: a full circle, whose bits the class keeps; the next cycle starts where this one did
+        assertThat(engine.schedule(cpuPod("x1", 1000))).isBetween(50, 148);
+        assertThat(engine.lastFeasibleCount()).isEqualTo(99);
+        assertThat(engine.nextStartSlot()).isZero();
+        // one more node frees up: 100 feasible, exactly enough, so kube stops at the 100th and moves its start on
+        assertThat(engine.removePod("default/filler-0")).isTrue();
+        assertThat(engine.schedule(cpuPod("x2", 1000))).isNotNegative();
+        assertThat(engine.lastFeasibleCount()).isEqualTo(100);
+        assertThat(engine.nextStartSlot()).isEqualTo(149);
+    }
+
+    private static PodObject cpuPod(final String name, final long milliCpu)
+    {
+        return PodObject.builder("default", name).containers(List.of(new io.berth.sched.model.Container("c", "img",
+            io.berth.sched.model.ResourceList.ofMilli("cpu", milliCpu)))).build();
     }
 
     @Test

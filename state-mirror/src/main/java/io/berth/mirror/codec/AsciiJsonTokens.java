@@ -124,46 +124,38 @@ final class AsciiJsonTokens implements JsonTokens
             }
             return token = value(at);
         }
-        int at = skipSpace();
+        final int at = skipSpace();
         final byte b = buf[at];
         final boolean first = last == JsonToken.START_OBJECT || last == JsonToken.START_ARRAY;
         if (inObject[depth])
         {
-            if (b == '}')
-            {
-                tokenStart = at;
-                pos = at + 1;
-                depth--;
-                return token = JsonToken.END_OBJECT;
-            }
-            if (!first)
-            {
-                if (b != ',')
-                {
-                    throw UNSUPPORTED;
-                }
-                pos = at + 1;
-                at = skipSpace();
-            }
-            return token = fieldName(at);
+            return token = b == '}' ? close(at, JsonToken.END_OBJECT) : fieldName(member(at, first));
         }
-        if (b == ']')
+        return token = b == ']' ? close(at, JsonToken.END_ARRAY) : value(member(at, first));
+    }
+
+    /** The closing bracket at {@code at}: one level up. */
+    private JsonToken close(final int at, final JsonToken end)
+    {
+        tokenStart = at;
+        pos = at + 1;
+        depth--;
+        return end;
+    }
+
+    /** Where the next member starts: at {@code at} for the first, after a comma and white space for the others. */
+    private int member(final int at, final boolean first)
+    {
+        if (first)
         {
-            tokenStart = at;
-            pos = at + 1;
-            depth--;
-            return token = JsonToken.END_ARRAY;
+            return at;
         }
-        if (!first)
+        if (buf[at] != ',')
         {
-            if (b != ',')
-            {
-                throw UNSUPPORTED;
-            }
-            pos = at + 1;
-            at = skipSpace();
+            throw UNSUPPORTED;
         }
-        return token = value(at);
+        pos = at + 1;
+        return skipSpace();
     }
 
     /** The position of the next byte that is not JSON white space; gives up at the end of the input. */

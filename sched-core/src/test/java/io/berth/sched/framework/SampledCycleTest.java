@@ -162,21 +162,6 @@ class SampledCycleTest
 
                 final int want = reference.schedule(pod);
                 final int got = sampled.schedule(pod);
-                if (got != want && System.getenv("DEBUG_SAMPLE") != null)
-                {
-                    final long[] rt = reference.lastTotals();
-                    final long[] st = sampled.lastTotals();
-                    final long[] sb = sampled.lastFailBits();
-                    final long[] rb = reference.lastFailBits();
-                    System.err.printf("start %d allowed[got]=%b allowed[want]=%b ref tot want %d got %d; sampled tot want %d got %d; bits s %x/%x r %x/%x feasible %d/%d%n",
-                        start, allowed[got], allowed[want], rt[want], rt[got], st[want], st[got], sb[want], sb[got], rb[want], rb[got],
-                        reference.lastFeasibleCount(), sampled.lastFeasibleCount());
-                    for (int sc = 0; sc < full.scores().size(); sc++)
-                    {
-                        System.err.printf("  %s ref %d %d sampled %d %d%n", full.scores().get(sc).name(), reference.lastScores(sc)[want],
-                            reference.lastScores(sc)[got], sampled.lastScores(sc)[want], sampled.lastScores(sc)[got]);
-                    }
-                }
                 assertThat(got).as("seed %d step %d (%d live, %d to find)", seed, step, live, toFind).isEqualTo(want);
                 assertThat(sampled.lastFeasibleCount()).as("seed %d step %d", seed, step).isEqualTo(found);
                 if (toFind < live)

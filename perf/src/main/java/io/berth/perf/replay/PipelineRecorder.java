@@ -255,6 +255,7 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
 
     private ReplayResult result(final long nowNs, final long wallNs)
     {
+        final long nodesExamined = engine.nodesExamined(); // before pendingReasons' extra cycles
         final Map<String, Long> reasons = reasonCounts.sortedTotals();
         final long pendingNow = mirror.tables().pendingPods().size();
         final long neverPlaced = neverPlacedGone + pendingNow;
@@ -268,6 +269,7 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
             agent.queue().pendingSize(),
             attempts,
             failedAttempts,
+            nodesExamined,
             feeder.podsCompleted(),
             feeder.podsDeletedByTrace(),
             feeder.podsLostWithNodes(),

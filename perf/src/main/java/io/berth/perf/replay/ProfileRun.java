@@ -463,6 +463,7 @@ final class ProfileRun
 
     private ReplayResult result(final long wallNs)
     {
+        final long nodesExamined = engine.nodesExamined(); // before pendingReasons' extra cycles
         final Map<String, Long> reasons = reasonCounts.sortedTotals();
         long neverPlaced = 0;
         for (int id = 0; id < plan.podCount; id++)
@@ -482,6 +483,7 @@ final class ProfileRun
             queue.pendingSize(),
             attempts,
             failedAttempts,
+            nodesExamined,
             podsCompleted,
             podsDeletedByTrace,
             podsLostWithNodes,

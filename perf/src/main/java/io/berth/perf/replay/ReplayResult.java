@@ -16,6 +16,8 @@ import java.util.Map;
  * @param pendingAtEnd             pods still waiting in the queue when the replay ended.
  * @param scheduleAttempts         scheduling cycles run (a pod retried counts each time).
  * @param failedAttempts           cycles that found no feasible node.
+ * @param nodesExamined            live nodes the cycles examined, summed (kube's EvaluatedNodes per cycle: every
+ *                                 node, or with percentageOfNodesToScore those up to the last feasible one needed).
  * @param podsCompleted            bound pods deleted after running their time.
  * @param podsDeletedByTrace       pods deleted by a trace event (pending or bound).
  * @param podsLostWithNodes        bound pods gone with their deleted node.
@@ -44,6 +46,7 @@ public record ReplayResult(
     long pendingAtEnd,
     long scheduleAttempts,
     long failedAttempts,
+    long nodesExamined,
     long podsCompleted,
     long podsDeletedByTrace,
     long podsLostWithNodes,

@@ -43,6 +43,20 @@ class ReplayDriverTest
     }
 
     @Test
+    void theAdaptiveDefaultExaminesFewerNodesThanEveryNodeAndBothPlaceEveryPod()
+    {
+        final Trace trace = io.berth.perf.trace.TraceSource.open("synthetic:nodes=400,pods=300,seed=3");
+        final ReplayReport report = new ReplayDriver(ctx()).replay(trace, List.of(ReplayProfile.defaultProfile(),
+            new ReplayProfile("all-nodes", Profile.builder().percentageOfNodesToScore(100).build())));
+        final ReplayResult adaptive = report.results().get(0);
+        final ReplayResult all = report.results().get(1);
+        assertThat(all.nodesExamined()).isEqualTo(400L * all.scheduleAttempts());
+        // 50% - 400/125 = 47% of 400: 188 feasible nodes to find, so at most that many more than 188 examined
+        assertThat(adaptive.nodesExamined()).isLessThan(400L * adaptive.scheduleAttempts()).isGreaterThanOrEqualTo(188L * adaptive.podsPlaced());
+        assertThat(adaptive.podsPlaced()).isEqualTo(all.podsPlaced());
+    }
+
+    @Test
     void boundPodsAreDeletedRunMsAfterBindingAndWaitingPodsRetryOnTheDeletion()
     {
         final Trace trace = trace(List.of(node("n1", 4000)),
@@ -59,6 +73,7 @@ class ReplayDriverTest
         assertThat(r.podsCompleted()).isEqualTo(2);
         assertThat(r.scheduleAttempts()).isEqualTo(3);
         assertThat(r.failedAttempts()).isEqualTo(1);
+        assertThat(r.nodesExamined()).as("one node, examined by each of the 3 cycles").isEqualTo(3);
         assertThat(r.placedBeforeFirstFailure()).isEqualTo(1);
         assertThat(r.neverPlaced()).isZero();
         assertThat(r.unschedulableReasons()).containsExactly(Map.entry("Insufficient cpu", 1L));

@@ -59,7 +59,7 @@ class ReportsTest
         final List<String> resultNames = new ArrayList<>();
         root.get("results").get(0).fieldNames().forEachRemaining(resultNames::add);
         assertThat(resultNames).containsExactly("profile", "podsCreated", "podsPlaced", "placedBeforeFirstFailure",
-            "neverPlaced", "neverPlacedShare", "pendingAtEnd", "scheduleAttempts", "failedAttempts", "podsCompleted",
+            "neverPlaced", "neverPlacedShare", "pendingAtEnd", "scheduleAttempts", "failedAttempts", "nodesExamined", "podsCompleted",
             "podsDeletedByTrace", "podsLostWithNodes", "duplicateCreates", "virtualEndMs", "wallNs", "placedPerSecond",
             "latency", "unschedulableReasons", "pendingReasons", "endAllocation", "peakAllocation", "gpuFragmentationMilli", "series");
         assertThat(root.get("results").get(1).get("profile").asText()).isEqualTo("most-allocated");

@@ -76,6 +76,8 @@ public final class SchedulingEngine
     private int lastDirtyChunks;
     private int firstTieChunk;
     private int percentageOfNodesToScore;
+    /** Live nodes examined by every cycle so far (kube's EvaluatedNodes, summed). */
+    private long nodesExamined;
     /** kube's nextStartNodeIndex, as a slot: where the next sampled cycle starts examining. */
     private int nextStartSlot;
     /**
@@ -376,6 +378,7 @@ public final class SchedulingEngine
             // kube's evaluateNominatedNode: a pod nominated by preemption takes its node when it passes there
             pods.add(pod, requests, nominated);
             lastFeasible = 1;
+            nodesExamined++;
             return nominated;
         }
         final int slot = select(pod, false);
@@ -512,6 +515,7 @@ public final class SchedulingEngine
         }
         // fewer feasible nodes than a sample needs: kube examines every node, as this full cycle does
         lastFeasible = feasible;
+        nodesExamined += live;
         if (feasible == 0)
         {
             Arrays.fill(scoreActive, false);
@@ -546,6 +550,7 @@ public final class SchedulingEngine
         final int start = nextStartSlot < slots ? nextStartSlot : 0;
         final int aligned = start - start % Kernels.LANES;
         int found = 0;
+        int examined = 0;
         int cut = -1;
         int end = aligned;
         // slots [start, slots) first
@@ -555,6 +560,7 @@ public final class SchedulingEngine
             runFilters(fail, from, end);
             for (int i = Math.max(from, start), n = Math.min(end, slots); i < n; i++)
             {
+                examined += (int)(~fail[i] & NOT_LIVE);
                 if (fail[i] == 0 && ++found == toFind)
                 {
                     cut = i + 1;
@@ -580,6 +586,7 @@ public final class SchedulingEngine
                 runFilters(fail, from, wrapEnd);
                 for (int i = from; i < wrapEnd; i++)
                 {
+                    examined += (int)(~fail[i] & NOT_LIVE);
                     if (fail[i] == 0 && ++found == toFind)
                     {
                         cut = i + 1;
@@ -589,6 +596,7 @@ public final class SchedulingEngine
             }
             for (int i = aligned; i < start && cut < 0; i++)
             {
+                examined += (int)(~fail[i] & NOT_LIVE);
                 if (fail[i] == 0 && ++found == toFind)
                 {
                     cut = i + 1;
@@ -608,6 +616,7 @@ public final class SchedulingEngine
         // kube's nextStartNodeIndex: after the last node examined; a full circle leaves it where it was
         nextStartSlot = cut >= 0 ? cut : start;
         lastFeasible = found;
+        nodesExamined += examined;
         if (found == 0)
         {
             Arrays.fill(scoreActive, false);
@@ -1232,8 +1241,10 @@ public final class SchedulingEngine
     public Explanation explain(final PodObject pod)
     {
         final int startSlot = nextStartSlot;
+        final long examinedBefore = nodesExamined;
         final int selected = select(pod, true, false);
         nextStartSlot = startSlot; // explaining is not a scheduling cycle: the next one starts where it would have
+        nodesExamined = examinedBefore;
         completeOutsideSpan();
         final int limit = lastFilterLimit;
         final List<Explanation.NodeResult> results = new ArrayList<>();
@@ -1325,6 +1336,15 @@ public final class SchedulingEngine
     public long[] lastTotals()
     {
         return spanOnly(total);
+    }
+
+    /**
+     * Live nodes examined by every scheduling cycle so far, summed (kube's per-cycle EvaluatedNodes: every node for
+     * a full cycle, those up to the last feasible node needed for a sampled one, 1 for a nominated node).
+     */
+    public long nodesExamined()
+    {
+        return nodesExamined;
     }
 
     /** Index of the slot the next sampled cycle starts examining at (kube's nextStartNodeIndex). */

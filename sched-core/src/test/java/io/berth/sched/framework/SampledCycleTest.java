@@ -144,10 +144,12 @@ class SampledCycleTest
                 final int start = sampled.nextStartSlot() < slots ? sampled.nextStartSlot() : 0;
                 final boolean[] allowed = new boolean[table.capacity()];
                 int found = 0;
+                int examinedLive = 0;
                 int next = start;
                 for (int k = 0; k < slots && found < toFind; k++)
                 {
                     final int slot = (start + k) % slots;
+                    examinedLive += table.isLive(slot) ? 1 : 0;
                     if (table.isLive(slot) && reference.fitsOn(pod, slot))
                     {
                         allowed[slot] = true;
@@ -161,7 +163,10 @@ class SampledCycleTest
                 sampledCycles += toFind < live && found == toFind ? 1 : 0; // stopped before the end
 
                 final int want = reference.schedule(pod);
+                final long examinedBefore = sampled.nodesExamined();
                 final int got = sampled.schedule(pod);
+                assertThat(sampled.nodesExamined() - examinedBefore).as("kube's EvaluatedNodes, seed %d step %d", seed, step)
+                    .isEqualTo(pod.nominatedNodeName() == null || pod.nominatedNodeName().isEmpty() ? examinedLive : 1);
                 assertThat(got).as("seed %d step %d (%d live, %d to find)", seed, step, live, toFind).isEqualTo(want);
                 assertThat(sampled.lastFeasibleCount()).as("seed %d step %d", seed, step).isEqualTo(found);
                 if (toFind < live)

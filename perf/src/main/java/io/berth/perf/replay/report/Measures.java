@@ -29,6 +29,8 @@ final class Measures
         rows.add(new Row("pending at end", r -> count(r.pendingAtEnd())));
         rows.add(new Row("schedule attempts", r -> count(r.scheduleAttempts())));
         rows.add(new Row("failed attempts", r -> count(r.failedAttempts())));
+        rows.add(new Row("nodes examined per attempt", r -> r.scheduleAttempts() == 0 ? "-" :
+            count(Math.round((double)r.nodesExamined() / r.scheduleAttempts()))));
         rows.add(new Row("pods completed / deleted / lost", r -> count(r.podsCompleted()) + " / " +
             count(r.podsDeletedByTrace()) + " / " + count(r.podsLostWithNodes())));
         rows.add(new Row("cpu allocation at end", r -> percent(r.endAllocation().cpu())));

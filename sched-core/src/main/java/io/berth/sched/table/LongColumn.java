@@ -4,6 +4,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
+import org.agrona.concurrent.UnsafeBuffer;
+
 /**
  * One off-heap column of 64-bit values indexed by node slot, contiguous so that vector passes can load
  * {@code SPECIES.length()} slots at a time. Growth copies into a larger segment; the old one is released by
@@ -15,6 +17,7 @@ public final class LongColumn
 
     private final String name;
     private final long fill;
+    private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
     private MemorySegment segment;
     private int capacity;
 
@@ -24,6 +27,7 @@ public final class LongColumn
         this.fill = fill;
         this.segment = Arena.ofAuto().allocate((long)capacity * Long.BYTES, 64);
         this.capacity = capacity;
+        buffer.wrap(segment.address(), capacity * Long.BYTES);
         if (fill != 0)
         {
             fill(0, capacity, fill);
@@ -48,17 +52,18 @@ public final class LongColumn
 
     public long get(final int slot)
     {
-        return segment.getAtIndex(LAYOUT, slot);
+        return buffer.getLong(slot << 3);
     }
 
     public void set(final int slot, final long value)
     {
-        segment.setAtIndex(LAYOUT, slot, value);
+        buffer.putLong(slot << 3, value);
     }
 
     public void add(final int slot, final long delta)
     {
-        segment.setAtIndex(LAYOUT, slot, segment.getAtIndex(LAYOUT, slot) + delta);
+        final int index = slot << 3;
+        buffer.putLong(index, buffer.getLong(index) + delta);
     }
 
     void fill(final int from, final int to, final long value)
@@ -80,6 +85,7 @@ public final class LongColumn
         final int old = capacity;
         segment = bigger;
         capacity = newCapacity;
+        buffer.wrap(bigger.address(), newCapacity * Long.BYTES);
         if (fill != 0)
         {
             fill(old, newCapacity, fill);

@@ -125,6 +125,47 @@ public final class PodObject
         }
     }
 
+    /** A copy with the priority fields admission resolves; everything else (key, GPU request) shared, not re-derived. */
+    private PodObject(final PodObject from, final int priority, final String preemptionPolicy, final String priorityClassName)
+    {
+        this.namespace = from.namespace;
+        this.name = from.name;
+        this.labels = from.labels;
+        this.creationTimestampMs = from.creationTimestampMs;
+        this.priority = priority;
+        this.nodeName = from.nodeName;
+        this.phase = from.phase;
+        this.containers = from.containers;
+        this.initContainers = from.initContainers;
+        this.overhead = from.overhead;
+        this.nodeSelector = from.nodeSelector;
+        this.nodeAffinity = from.nodeAffinity;
+        this.tolerations = from.tolerations;
+        this.hasPriority = true;
+        this.priorityClassName = priorityClassName == null ? "" : priorityClassName;
+        this.preemptionPolicy = preemptionPolicy == null ? "" : preemptionPolicy;
+        this.schedulingGates = from.schedulingGates;
+        this.podAffinity = from.podAffinity;
+        this.podAntiAffinity = from.podAntiAffinity;
+        this.topologySpreadConstraints = from.topologySpreadConstraints;
+        this.nominatedNodeName = from.nominatedNodeName;
+        this.startTimeMs = from.startTimeMs;
+        this.deletionTimestampMs = from.deletionTimestampMs;
+        this.annotations = from.annotations;
+        this.key = from.key;
+        this.gpuRequest = from.gpuRequest;
+    }
+
+    /**
+     * This pod with {@code spec.priority}, {@code spec.preemptionPolicy} and {@code spec.priorityClassName} set, as
+     * kube's Priority admission stores it; the same as {@code toBuilder().priority(..)...build()}, without rebuilding
+     * what those fields do not change.
+     */
+    public PodObject withPriority(final int priority, final String preemptionPolicy, final String priorityClassName)
+    {
+        return new PodObject(this, priority, preemptionPolicy, priorityClassName);
+    }
+
     public String namespace()
     {
         return namespace;

@@ -127,7 +127,7 @@ public final class PriorityClasses
         {
             return pod;
         }
-        return pod.toBuilder().priority(priority).preemptionPolicy(policy).priorityClassName(className).build();
+        return pod.withPriority(priority, policy, className);
     }
 
     private PriorityClass classOf(final PodObject pod)

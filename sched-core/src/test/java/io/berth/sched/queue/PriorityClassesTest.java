@@ -100,4 +100,20 @@ class PriorityClassesTest
         assertThat(once.preemptionPolicy()).isEqualTo("PreemptLowerPriority");
         assertThat(classes.admit(once)).isSameAs(once);
     }
+
+    @Test
+    void admissionCopiesEveryOtherFieldAsTheBuilderWould()
+    {
+        final PodObject gpu = PodObject.builder("team-a", "trainer").labels(java.util.Map.of("app", "t"))
+            .annotations(java.util.Map.of(io.berth.sched.model.GpuSharing.GPU_COUNT, "2")).nodeName("").creationTimestampMs(7)
+            .schedulingGates(List.of("g")).build();
+        final PriorityClasses classes = PriorityClasses.of(List.of(new PriorityClass("high", 100, true, "Never")));
+        final PodObject admitted = classes.admit(gpu);
+        final PodObject built = gpu.toBuilder().priority(100).preemptionPolicy("Never").priorityClassName("high").build();
+        assertThat(admitted).isEqualTo(built);
+        assertThat(admitted.hasPriority()).isTrue();
+        assertThat(admitted.key()).isEqualTo("team-a/trainer");
+        assertThat(admitted.gpuRequest()).isEqualTo(built.gpuRequest());
+        assertThat(admitted.schedulingGates()).containsExactly("g");
+    }
 }

@@ -572,7 +572,7 @@ public final class SchedulingEngine
         {
             headTo = 0;
             spanFrom = aligned;
-            spanTo = end;
+            spanTo = Math.min(end, alignUp(cut)); // scores stop at the last examined slot's vector, not the block's end
             markNotExamined(fail, aligned, start);
             markNotExamined(fail, cut, end);
         }
@@ -603,7 +603,7 @@ public final class SchedulingEngine
                 }
             }
             // what was filtered: [0, wrapEnd) and [aligned, limit); slots between carry NOT_EXAMINED
-            headTo = wrapEnd;
+            headTo = cut >= 0 && cut <= wrapEnd ? Math.min(wrapEnd, alignUp(cut)) : wrapEnd;
             spanFrom = aligned;
             spanTo = limit;
             if (cut >= 0)
@@ -707,6 +707,11 @@ public final class SchedulingEngine
         c.lastUse = ++useClock;
         current = c;
         failBits = c.failBits;
+    }
+
+    private static int alignUp(final int slot)
+    {
+        return (slot + Kernels.LANES - 1) / Kernels.LANES * Kernels.LANES;
     }
 
     /** Adds {@link #NOT_EXAMINED} to the filtered slots of {@code [from, to)} that passed or failed. */

@@ -5,11 +5,9 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
@@ -45,6 +43,26 @@ final class ChartOptions
     {
     }
 
+    /** The time series a line chart shows. */
+    enum Line
+    {
+        CPU, MEMORY, GPU, GPU_FRAGMENTATION, PENDING, RUNNING;
+
+        /** This series of {@code s}; null when {@code s} has none (no GPUs). */
+        List<? extends Number> of(final ReplayResult.Series s)
+        {
+            return switch (this)
+            {
+                case CPU -> s.cpu();
+                case MEMORY -> s.memory();
+                case GPU -> s.gpu();
+                case GPU_FRAGMENTATION -> s.gpuFragmentationMilli();
+                case PENDING -> s.pending();
+                case RUNNING -> s.bound();
+            };
+        }
+    }
+
     /** Standard JSON escapes plus {@code < > & '} as {@code \\u00XX}. */
     static final class MarkupSafeEscapes extends CharacterEscapes
     {
@@ -73,42 +91,42 @@ final class ChartOptions
         }
     }
 
-    /** Writes one option object. */
-    @FunctionalInterface
-    private interface Body
+    /** Starts an option object on {@code out}. */
+    private static JsonGenerator begin(final StringWriter out) throws IOException
     {
-        void write(JsonGenerator g) throws IOException;
+        final JsonGenerator g = JSON.createGenerator(out);
+        g.writeStartObject();
+        g.writeBooleanField("animation", false);
+        return g;
     }
 
-    private static String json(final Body body)
+    /** Ends the option object and gives its text. */
+    private static String end(final JsonGenerator g, final StringWriter out) throws IOException
     {
-        final StringWriter out = new StringWriter(8 << 10);
-        try (JsonGenerator g = JSON.createGenerator(out))
-        {
-            g.writeStartObject();
-            g.writeBooleanField("animation", false);
-            body.write(g);
-            g.writeEndObject();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("chart option: " + ex.getMessage(), ex);
-        }
+        g.writeEndObject();
+        g.close();
         return out.toString();
+    }
+
+    private static UncheckedIOException failed(final String chart, final IOException ex)
+    {
+        return new UncheckedIOException("chart option " + chart + ": " + ex.getMessage(), ex);
     }
 
     // ---------------------------------------------------------------- charts
 
     /**
-     * A line per profile over virtual time: x in {@code unit} ({@link #msPer}), y the series value times
+     * A line per profile over virtual time: x in {@code unit} ({@link #msPer}), y the {@code line}'s value times
      * {@code scale}, rounded to {@code decimals}; profiles without that series are left out.
      */
     static String timeChart(final String title, final String unit, final String yName, final List<ReplayResult> results,
-        final Function<ReplayResult.Series, List<? extends Number>> values, final double scale, final int decimals)
+        final Line line, final double scale, final int decimals)
     {
         final double per = msPer(unit);
-        return json(g ->
+        final StringWriter out = new StringWriter(8 << 10);
+        try
         {
+            final JsonGenerator g = begin(out);
             header(g, title, "axis", 0);
             g.writeObjectFieldStart("xAxis");
             g.writeStringField("type", "value");
@@ -116,10 +134,7 @@ final class ChartOptions
             g.writeStringField("min", "dataMin");
             g.writeStringField("max", "dataMax");
             g.writeEndObject();
-            g.writeObjectFieldStart("yAxis");
-            g.writeStringField("type", "value");
-            g.writeStringField("name", yName);
-            g.writeEndObject();
+            valueAxis(g, "yAxis", yName);
             g.writeArrayFieldStart("dataZoom");
             g.writeStartObject();
             g.writeStringField("type", "inside");
@@ -133,7 +148,7 @@ final class ChartOptions
             g.writeArrayFieldStart("series");
             for (final ReplayResult r : results)
             {
-                final List<? extends Number> ys = values.apply(r.series());
+                final List<? extends Number> ys = line.of(r.series());
                 if (ys == null || ys.isEmpty())
                 {
                     continue;
@@ -155,7 +170,12 @@ final class ChartOptions
                 g.writeEndObject();
             }
             g.writeEndArray();
-        });
+            return end(g, out);
+        }
+        catch (final IOException ex)
+        {
+            throw failed(title, ex);
+        }
     }
 
     /** The scheduling latency histogram: a bar per log2 bucket ("at most" its bound) and profile. */
@@ -166,7 +186,13 @@ final class ChartOptions
         {
             for (final ReplayResult.Bucket b : results.get(p).latency().buckets())
             {
-                buckets.computeIfAbsent(b.upToNs(), k -> new long[results.size()])[p] += b.count();
+                long[] counts = buckets.get(b.upToNs());
+                if (counts == null)
+                {
+                    counts = new long[results.size()];
+                    buckets.put(b.upToNs(), counts);
+                }
+                counts[p] += b.count();
             }
         }
         final List<String> labels = new ArrayList<>();
@@ -178,8 +204,10 @@ final class ChartOptions
         {
             labels.add("none");
         }
-        return json(g ->
+        final StringWriter out = new StringWriter(8 << 10);
+        try
         {
+            final JsonGenerator g = begin(out);
             header(g, "Scheduling latency", "axis", 10);
             categoryAxis(g, "xAxis", "at most", labels, 45, false);
             valueAxis(g, "yAxis", "calls");
@@ -198,23 +226,40 @@ final class ChartOptions
                 barSeriesEnd(g);
             }
             g.writeEndArray();
-        });
+            return end(g, out);
+        }
+        catch (final IOException ex)
+        {
+            throw failed("latency", ex);
+        }
     }
 
-    /** The {@value #TOP_REASONS} most frequent unschedulable reasons over all profiles, most pods first. */
+    /** The {@value #TOP_REASONS} most frequent unschedulable reasons over all profiles, most pods first, then by text. */
     static List<String> topReasons(final List<ReplayResult> results)
     {
-        final Map<String, Long> totals = new LinkedHashMap<>();
+        final Map<String, Long> totals = new TreeMap<>();
         for (final ReplayResult r : results)
         {
-            r.unschedulableReasons().forEach((k, v) -> totals.merge(k, v, Long::sum));
+            for (final Map.Entry<String, Long> e : r.unschedulableReasons().entrySet())
+            {
+                final Long sum = totals.get(e.getKey());
+                totals.put(e.getKey(), sum == null ? e.getValue() : sum + e.getValue());
+            }
         }
-        final List<Map.Entry<String, Long>> sorted = new ArrayList<>(totals.entrySet());
-        sorted.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
         final List<String> top = new ArrayList<>(TOP_REASONS);
-        for (int i = 0; i < Math.min(TOP_REASONS, sorted.size()); i++)
+        while (top.size() < Math.min(TOP_REASONS, totals.size()))
         {
-            top.add(sorted.get(i).getKey());
+            String most = null;
+            long mostPods = -1;
+            for (final Map.Entry<String, Long> e : totals.entrySet()) // in text order: the first of equals wins
+            {
+                if (e.getValue() > mostPods && !top.contains(e.getKey()))
+                {
+                    most = e.getKey();
+                    mostPods = e.getValue();
+                }
+            }
+            top.add(most);
         }
         return top;
     }
@@ -237,8 +282,10 @@ final class ChartOptions
         {
             labels.add("no pod was ever unschedulable");
         }
-        return json(g ->
+        final StringWriter out = new StringWriter(8 << 10);
+        try
         {
+            final JsonGenerator g = begin(out);
             header(g, "Unschedulable reasons", "axis", 0);
             valueAxis(g, "xAxis", "pods");
             categoryAxis(g, "yAxis", null, labels, 0, true);
@@ -257,13 +304,18 @@ final class ChartOptions
                 barSeriesEnd(g);
             }
             g.writeEndArray();
-        });
+            return end(g, out);
+        }
+        catch (final IOException ex)
+        {
+            throw failed("reasons", ex);
+        }
     }
 
     /** The measures the comparison chart shows, in order (GPU ones only when a profile saw GPUs). */
     static List<String> comparisonLabels(final boolean gpu)
     {
-        final List<String> labels = new ArrayList<>(List.of("pods placed", "never placed", "placed before 1st failure",
+        final List<String> labels = new ArrayList<>(Arrays.asList("pods placed", "never placed", "placed before 1st failure",
             "cpu at end", "memory at end", "peak cpu"));
         if (gpu)
         {
@@ -299,8 +351,10 @@ final class ChartOptions
             gpu |= r.endAllocation().gpu() != null;
         }
         final boolean withGpu = gpu;
-        return json(g ->
+        final StringWriter out = new StringWriter(8 << 10);
+        try
         {
+            final JsonGenerator g = begin(out);
             header(g, "Per-profile comparison", "axis", 10);
             categoryAxis(g, "xAxis", "measure", comparisonLabels(withGpu), 20, false);
             valueAxis(g, "yAxis", "% (of pods created, or of allocatable)");
@@ -315,7 +369,12 @@ final class ChartOptions
                 barSeriesEnd(g);
             }
             g.writeEndArray();
-        });
+            return end(g, out);
+        }
+        catch (final IOException ex)
+        {
+            throw failed("comparison", ex);
+        }
     }
 
     // ---------------------------------------------------------------- parts
@@ -342,7 +401,7 @@ final class ChartOptions
         g.writeObjectFieldStart("grid");
         g.writeNumberField("left", 20);
         g.writeNumberField("right", 40);
-        g.writeNumberField("top", 70);
+        g.writeNumberField("top", 80);
         g.writeNumberField("bottom", 50 + extraBottom);
         g.writeBooleanField("containLabel", true);
         g.writeEndObject();
@@ -355,11 +414,22 @@ final class ChartOptions
         g.writeNumberField("nameGap", gap);
     }
 
+    /** A value axis: on x its name centred below, on y above the axis, reading rightwards (clear of the labels). */
     private static void valueAxis(final JsonGenerator g, final String axis, final String name) throws IOException
     {
         g.writeObjectFieldStart(axis);
         g.writeStringField("type", "value");
-        g.writeStringField("name", name);
+        if (axis.equals("xAxis"))
+        {
+            axisName(g, name, 30);
+        }
+        else
+        {
+            g.writeStringField("name", name);
+            g.writeObjectFieldStart("nameTextStyle");
+            g.writeStringField("align", "left");
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 
@@ -419,8 +489,13 @@ final class ChartOptions
         }
     }
 
+    /** {@code v} rounded to {@code decimals} (half up); NaN and infinities as they are. */
     static double round(final double v, final int decimals)
     {
+        if (!Double.isFinite(v))
+        {
+            return v;
+        }
         final double scale = Math.pow(10, decimals);
         return Math.round(v * scale) / scale;
     }

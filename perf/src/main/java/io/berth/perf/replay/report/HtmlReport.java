@@ -2,7 +2,7 @@ package io.berth.perf.replay.report;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,12 +85,15 @@ public final class HtmlReport
     {
     }
 
-    /** Writes the report to {@code file}, replacing it. */
+    /** Writes the report to {@code file}, replacing it: the page's text as UTF-8, the library's bytes as they are. */
     public static void write(final ReplayReport report, final Path file)
     {
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8))
+        final Page page = page(report);
+        try (OutputStream out = Files.newOutputStream(file))
         {
-            out.write(render(report));
+            out.write(page.head().getBytes(StandardCharsets.UTF_8));
+            out.write(ChartLibrary.utf8());
+            out.write(page.tail().getBytes(StandardCharsets.UTF_8));
         }
         catch (final IOException ex)
         {
@@ -98,12 +101,22 @@ public final class HtmlReport
         }
     }
 
-    /** The whole page; the same report always gives the same text. */
+    /** The whole page, as {@link #write} writes it; the same report always gives the same text. */
     public static String render(final ReplayReport report)
     {
+        final Page page = page(report);
+        return page.head() + ChartLibrary.text() + page.tail();
+    }
+
+    /** The page around the library: {@code head} ends inside the library's script element, {@code tail} ends it. */
+    private record Page(String head, String tail)
+    {
+    }
+
+    private static Page page(final ReplayReport report)
+    {
         final List<ReplayResult> results = report.results();
-        final String library = ChartLibrary.text();
-        final StringBuilder html = new StringBuilder(library.length() + (256 << 10));
+        final StringBuilder html = new StringBuilder(256 << 10);
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>Berth replay: ")
             .append(escape(report.trace())).append("</title>\n<style>\n")
             .append("body { font-family: sans-serif; margin: 2em; color: #222; }\n")
@@ -131,26 +144,33 @@ public final class HtmlReport
         final String unit = ChartOptions.timeUnit(results);
         final int pct = ChartOptions.PERCENT_DECIMALS;
         figure(html, CPU, "CPU allocation (requested / allocatable)", HEIGHT, "%",
-            ChartOptions.timeChart("CPU allocation", unit, "%", results, s -> s.cpu(), 100, pct));
+            ChartOptions.timeChart("CPU allocation", unit, "%", results, ChartOptions.Line.CPU, 100, pct));
         figure(html, MEMORY, "Memory allocation (requested / allocatable)", HEIGHT, "%",
-            ChartOptions.timeChart("Memory allocation", unit, "%", results, s -> s.memory(), 100, pct));
-        if (results.stream().anyMatch(r -> r.series().gpu() != null))
+            ChartOptions.timeChart("Memory allocation", unit, "%", results, ChartOptions.Line.MEMORY, 100, pct));
+        boolean gpu = false;
+        boolean devices = false;
+        for (final ReplayResult r : results)
+        {
+            gpu |= r.series().gpu() != null;
+            devices |= r.series().gpuFragmentationMilli() != null;
+        }
+        if (gpu)
         {
             figure(html, GPU, "GPU allocation (requested / allocatable)", HEIGHT, "%",
-                ChartOptions.timeChart("GPU allocation", unit, "%", results, s -> s.gpu(), 100, pct));
+                ChartOptions.timeChart("GPU allocation", unit, "%", results, ChartOptions.Line.GPU, 100, pct));
         }
-        if (results.stream().anyMatch(r -> r.series().gpuFragmentationMilli() != null))
+        if (devices)
         {
             figure(html, GPU_FRAGMENTATION, "GPU fragmentation: free GPU milli stranded on partly used devices", HEIGHT,
                 "GPU milli", ChartOptions.timeChart("GPU fragmentation", unit, "GPU milli", results,
-                    s -> s.gpuFragmentationMilli(), 1, 0));
+                    ChartOptions.Line.GPU_FRAGMENTATION, 1, 0));
         }
 
         html.append("<h2>Queue</h2>\n");
         figure(html, PENDING, "Pending pods", HEIGHT, "pods",
-            ChartOptions.timeChart("Pending pods", unit, "pods", results, s -> s.pending(), 1, 0));
+            ChartOptions.timeChart("Pending pods", unit, "pods", results, ChartOptions.Line.PENDING, 1, 0));
         figure(html, RUNNING, "Running pods", HEIGHT, "pods",
-            ChartOptions.timeChart("Running pods", unit, "pods", results, s -> s.bound(), 1, 0));
+            ChartOptions.timeChart("Running pods", unit, "pods", results, ChartOptions.Line.RUNNING, 1, 0));
 
         html.append("<h2>Scheduling latency</h2>\n");
         figure(html, LATENCY, "Scheduling latency (wall time per scheduling call, HdrHistogram)", HEIGHT, "calls",
@@ -175,10 +195,12 @@ public final class HtmlReport
             }
             html.append("</ul>\n");
         }
-        html.append("<script id=\"").append(LIBRARY_SCRIPT_ID).append("\">//<![CDATA[\n").append(library)
-            .append("\n//]]></script>\n<script>//<![CDATA[\n").append(DRAW_SCRIPT).append("//]]></script>\n");
-        html.append("</body>\n</html>\n");
-        return html.toString();
+        html.append("<script id=\"").append(LIBRARY_SCRIPT_ID).append("\">//<![CDATA[\n");
+        final String head = html.toString();
+        html.setLength(0);
+        html.append("\n//]]></script>\n<script>//<![CDATA[\n").append(DRAW_SCRIPT).append("//]]></script>\n")
+            .append("</body>\n</html>\n");
+        return new Page(head, html.toString());
     }
 
     /** Room for every reason's bars (one per profile) and a wrapped label, at least {@link #HEIGHT}. */
@@ -246,7 +268,10 @@ public final class HtmlReport
         for (final ReplayResult r : results)
         {
             final Map<String, Long> all = new LinkedHashMap<>(r.unschedulableReasons());
-            r.pendingReasons().keySet().forEach(k -> all.putIfAbsent(k, 0L));
+            for (final String reason : r.pendingReasons().keySet())
+            {
+                all.putIfAbsent(reason, 0L);
+            }
             for (final Map.Entry<String, Long> e : all.entrySet())
             {
                 html.append("<tr><td>").append(escape(r.profile())).append("</td><td>").append(escape(e.getKey()))

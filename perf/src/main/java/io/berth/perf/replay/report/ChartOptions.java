@@ -20,9 +20,10 @@ import io.berth.perf.replay.ReplayResult;
 
 /**
  * The report's charts as ECharts {@code option} objects, JSON written with Jackson's streaming generator (never by
- * pasting text). The JSON is pure ASCII with {@code <}, {@code >}, {@code &} and {@code '} escaped as {@code \u003C}
- * and the like, so a profile name or reason text can neither end the {@code <script>} that holds it nor break the
- * XML of the page, and {@code JSON.parse} gives back exactly the original string.
+ * pasting text). The JSON is printable ASCII: {@code <}, {@code >}, {@code &}, {@code '}, DEL and every non-ASCII
+ * character are written as JSON unicode escapes, so a profile name or reason text can neither end the
+ * {@code <script>} that holds it nor break the XML of the page, and {@code JSON.parse} gives back exactly the original
+ * string.
  */
 final class ChartOptions
 {
@@ -63,7 +64,7 @@ final class ChartOptions
         }
     }
 
-    /** Standard JSON escapes plus {@code < > & '} as {@code \\u00XX}. */
+    /** Standard JSON escapes plus {@code < > & '} and DEL as JSON unicode escapes. */
     static final class MarkupSafeEscapes extends CharacterEscapes
     {
         private static final long serialVersionUID = 1L;
@@ -76,6 +77,7 @@ final class ChartOptions
             ascii['>'] = ESCAPE_STANDARD;
             ascii['&'] = ESCAPE_STANDARD;
             ascii['\''] = ESCAPE_STANDARD;
+            ascii[0x7F] = ESCAPE_STANDARD; // DEL: legal in XML but a control character
         }
 
         @Override
@@ -87,7 +89,7 @@ final class ChartOptions
         @Override
         public SerializableString getEscapeSequence(final int ch)
         {
-            return null; // no custom escapes: ESCAPE_STANDARD writes \\u00XX
+            return null; // no custom escapes: ESCAPE_STANDARD writes a unicode escape
         }
     }
 

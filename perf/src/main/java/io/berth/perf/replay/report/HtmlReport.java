@@ -57,7 +57,8 @@ public final class HtmlReport
           'use strict';
           var charts = [];
           function formatter(unit) {
-            return function (v) {
+            return function format(v) {
+              if (Array.isArray(v) && v.length > 0) { return format(v[v.length - 1]); }
               if (typeof v !== 'number') { return v; }
               return (Math.round(v * 1000) / 1000).toLocaleString('en-US') + (unit ? ' ' + unit : '');
             };

@@ -128,9 +128,6 @@ final class ReplayCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final double factor = parseSpeed();
-        // Java2D, fonts and XChart load and compile on a side thread while the trace is read and replayed
-        final Thread chartWarmUp = html == null ? null :
-            Thread.ofPlatform().name("berth-html-warm-up").daemon().start(HtmlReport::warmUp);
         final List<ReplayProfile> replayProfiles = loadProfiles(err);
         final Trace t = loadTrace();
         for (final TraceError e : t.errors())
@@ -176,7 +173,6 @@ final class ReplayCommand implements Callable<Integer>
         }
         if (html != null)
         {
-            joinQuietly(chartWarmUp);
             HtmlReport.write(report, html);
             if (!json)
             {
@@ -243,17 +239,5 @@ final class ReplayCommand implements Callable<Integer>
     private Trace loadTrace()
     {
         return TraceSource.open(trace);
-    }
-
-    private static void joinQuietly(final Thread thread)
-    {
-        try
-        {
-            thread.join();
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -39,7 +39,8 @@ class AotTrainingTest
         for (final String page : new String[] { "default.html", "two.html" })
         {
             assertThat(Files.readString(dir.resolve(page))).as(page)
-                .contains("id=\"" + HtmlReport.GPU_FRAGMENTATION + "\"", "<svg");
+                .contains("id=\"" + HtmlReport.GPU_FRAGMENTATION + "\"", "class=\"" + HtmlReport.OPTION_CLASS + "\"",
+                    "<script id=\"" + HtmlReport.LIBRARY_SCRIPT_ID + "\">");
         }
         assertThat(Files.readString(dir.resolve("two.html"))).contains("profiles/gpu-packing", "profiles/gpu-fragmentation");
     }

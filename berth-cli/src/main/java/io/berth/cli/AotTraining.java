@@ -2,11 +2,23 @@ package io.berth.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+
+import io.berth.mirror.codec.KubeJsonWriter;
+import io.berth.mirror.source.EmbeddedStore;
+import io.berth.mirror.source.KeyLayout;
+import io.berth.sched.generate.ClusterGenerator;
+import io.berth.sched.generate.GeneratedCluster;
+import io.berth.sched.generate.GeneratorSpec;
+import io.berth.sched.model.NodeObject;
+import io.berth.sched.model.PodObject;
+import picocli.CommandLine;
 
 /**
  * The training run of the JVM's AOT cache (JEP 483/514/515) that {@code scripts/berth} creates once per build: the
@@ -17,7 +29,8 @@ import java.util.SplittableRandom;
  * It runs, in this JVM, what a user runs most: {@code berth replay} of a small generated trace in the openb CSV
  * format (one unreadable line included, so the error path is trained) under the default profile and under a
  * profile file with two GPU-sharing profiles, with the progress bar, the terminal summary, the JSON report and the
- * HTML report; then {@code berth schedule --generate} and {@code berth explain}. Their output is discarded.
+ * HTML report; then {@code berth schedule --generate}, a scheduler's cold start and warm restart from its checkpoint
+ * (on an embedded store: {@link #schedulerRestart}) and {@code berth explain}. Their output is discarded.
  * Usage: {@code AotTraining WORK_DIR} (created if missing; the files written there are left for the caller to
  * delete).
  */
@@ -33,6 +46,9 @@ final class AotTraining
      */
     static final int PODS = 800;
     static final long SEED = 5;
+    /** Nodes and existing (and as many pending) pods of the scheduler's generated cluster. */
+    static final int SCHEDULER_NODES = 40;
+    static final int SCHEDULER_PODS = 400;
 
     private static final String[] MODELS = { "V100M16", "T4", "A10", "P100" };
     private static final String PROFILES = """
@@ -131,8 +147,57 @@ final class AotTraining
             "--no-progress");
         run("replay", "--trace", trace, "--profile", profiles.toString(), "--json", "--no-progress", "--parallel");
         run("schedule", "--generate", "nodes=100,pods=600,seed=1");
+        try (EmbeddedStore store = new EmbeddedStore())
+        {
+            schedulerRestart(store, dir.resolve("scheduler.checkpoint"));
+        }
         run("explain", "--cluster", cluster.toString(), "--pod", pod.toString());
         run("replay", "--help");
+    }
+
+    /**
+     * {@code berth scheduler --once --checkpoint FILE} twice on one embedded store holding a generated cluster (the
+     * command's etcd replaced by the store, whose list/watch/compare-and-swap contract is etcd's): a cold start that
+     * lists, binds the pending pods and writes the checkpoint, then a warm restart from it, so that a restarted
+     * scheduler finds the mirror's, the ring's and Chronicle Map's classes in the cache. Returns each start's last
+     * status line.
+     */
+    static String[] schedulerRestart(final EmbeddedStore store, final Path checkpoint)
+    {
+        final KeyLayout layout = KeyLayout.DEFAULT;
+        final GeneratedCluster cluster = ClusterGenerator.generate(GeneratorSpec.parse(
+            "nodes=" + SCHEDULER_NODES + ",existing=" + SCHEDULER_PODS + ",pods=" + SCHEDULER_PODS + ",seed=" + SEED));
+        final KubeJsonWriter json = new KubeJsonWriter();
+        for (final NodeObject node : cluster.nodes())
+        {
+            store.put(layout.node(node.name()), json.node(node));
+        }
+        for (final List<PodObject> pods : List.of(cluster.boundPods(), cluster.pendingPods()))
+        {
+            for (final PodObject pod : pods)
+            {
+                store.put(layout.pod(pod.namespace(), pod.name()), json.pod(pod));
+            }
+        }
+        final String[] lastLines = new String[2];
+        for (int start = 0; start < 2; start++)
+        {
+            final StringWriter out = new StringWriter();
+            final PrintWriter outWriter = new PrintWriter(out);
+            final PrintWriter sink = new PrintWriter(Writer.nullWriter());
+            final CommandLine line = new CommandLine(new SchedulerCommand()).setOut(outWriter).setErr(sink);
+            line.parseArgs("--once", "--checkpoint", checkpoint.toString());
+            final SchedulerCommand command = line.getCommand();
+            final int status = command.run(store, layout, command.options.loadProfile(sink), outWriter, sink);
+            if (status != 0)
+            {
+                throw new IllegalStateException("training run 'berth scheduler --once' (start " + (start + 1) +
+                    ") exited " + status);
+            }
+            final List<String> lines = out.toString().lines().toList();
+            lastLines[start] = lines.isEmpty() ? "" : lines.getLast();
+        }
+        return lastLines;
     }
 
     private static void run(final String... args)

@@ -14,6 +14,7 @@ import io.berth.mirror.MirrorContext;
 import io.berth.mirror.scheduler.SchedulerAgent;
 import io.berth.mirror.scheduler.SchedulerContext;
 import io.berth.mirror.scheduler.SchedulerListener;
+import io.berth.mirror.source.ClusterSource;
 import io.berth.mirror.source.EtcdSource;
 import io.berth.mirror.source.KeyLayout;
 import io.berth.sched.plugins.PluginRegistry;
@@ -97,7 +98,23 @@ final class SchedulerCommand implements Callable<Integer>
         {
             return EtcdOptions.EXIT_NO_ETCD;
         }
+        try
+        {
+            return run(source, layout, profile, out, err);
+        }
+        finally
+        {
+            source.close();
+        }
+    }
 
+    /**
+     * Runs the scheduler on {@code source} (etcd for the command; the AOT training runs it on an embedded store) until
+     * stopped or, with {@code --once}, settled. Leaves the source open.
+     */
+    int run(final ClusterSource source, final KeyLayout layout, final Profile profile, final PrintWriter out,
+        final PrintWriter err)
+    {
         final AtomicLong reportedErrors = new AtomicLong();
         final SchedulingEngine engine = new SchedulingEngine(new NodeTable(INITIAL_NODE_CAPACITY),
             PluginRegistry.build(profile), options.seed).vector(!options.scalar);
@@ -185,7 +202,6 @@ final class SchedulerCommand implements Callable<Integer>
                     // the hook is running: it closes the agent
                 }
             }
-            source.close();
         }
         line(out, status(agent));
         return reportedErrors.get() > 0 ? 1 : 0;
@@ -194,9 +210,10 @@ final class SchedulerCommand implements Callable<Integer>
     static String status(final SchedulerAgent agent)
     {
         return String.format(Locale.ROOT,
-            "status: pending %d, bound %d, preempted %d, conflicts %d, revision %d, corrupt values %d, errors %d",
+            "status: pending %d, bound %d, preempted %d, conflicts %d, revision %d, corrupt values %d, errors %d, %s",
             agent.pendingPods(), agent.bound(), agent.preempted(), agent.conflicts(), agent.mirror().revision(),
-            agent.mirror().corruptValues(), agent.errors());
+            agent.mirror().corruptValues(), agent.errors(),
+            agent.mirror().warmStart() ? "started from the checkpoint" : "started from a list");
     }
 
     private static void line(final PrintWriter writer, final String text)

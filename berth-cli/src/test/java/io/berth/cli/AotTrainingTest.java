@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.berth.mirror.source.EmbeddedStore;
 import io.berth.perf.replay.report.HtmlReport;
 import io.berth.perf.trace.Trace;
 import io.berth.perf.trace.openb.OpenbTraceReader;
@@ -43,5 +44,17 @@ class AotTrainingTest
                     "<script id=\"" + HtmlReport.LIBRARY_SCRIPT_ID + "\">");
         }
         assertThat(Files.readString(dir.resolve("two.html"))).contains("profiles/gpu-packing", "profiles/gpu-fragmentation");
+    }
+
+    @Test
+    void schedulerTrainingBindsFromAListThenRestartsFromTheCheckpoint(@TempDir final Path dir)
+    {
+        try (EmbeddedStore store = new EmbeddedStore())
+        {
+            final String[] status = AotTraining.schedulerRestart(store, dir.resolve("scheduler.checkpoint"));
+            assertThat(status[0]).startsWith("status: pending ").doesNotContain("bound 0,").endsWith("started from a list");
+            assertThat(status[1]).contains("bound 0,", "errors 0").endsWith("started from the checkpoint");
+        }
+        assertThat(dir.resolve("scheduler.checkpoint")).isNotEmptyFile();
     }
 }

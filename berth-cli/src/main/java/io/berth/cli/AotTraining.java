@@ -188,7 +188,7 @@ final class AotTraining
             final CommandLine line = new CommandLine(new SchedulerCommand()).setOut(outWriter).setErr(sink);
             line.parseArgs("--once", "--checkpoint", checkpoint.toString());
             final SchedulerCommand command = line.getCommand();
-            final int status = command.run(store, layout, command.options.loadProfile(sink), outWriter, sink);
+            final int status = command.run(store, layout, command.options.loadProfile(sink), null, outWriter, sink);
             if (status != 0)
             {
                 throw new IllegalStateException("training run 'berth scheduler --once' (start " + (start + 1) +

@@ -4,13 +4,16 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.concurrent.AgentRunner;
 
 import io.berth.mirror.MirrorContext;
+import io.berth.mirror.checkpoint.CheckpointFile;
 import io.berth.mirror.scheduler.SchedulerAgent;
 import io.berth.mirror.scheduler.SchedulerContext;
 import io.berth.mirror.scheduler.SchedulerListener;
@@ -93,14 +96,29 @@ final class SchedulerCommand implements Callable<Integer>
         etcd.prefix = prefix;
         etcd.verbose = options.verbose;
         final KeyLayout layout = etcd.layout();
+        // a restart's checkpoint opens (Chronicle Map's first use, the scan of its entries) while etcd is connected
+        final CompletableFuture<CheckpointFile.Opened> opening = checkpoint == null ? null :
+            CompletableFuture.supplyAsync(() -> CheckpointFile.open(checkpoint),
+                task -> Thread.ofPlatform().name("berth-checkpoint-open").daemon().start(task));
         final EtcdSource source = etcd.connect(err);
         if (source == null)
         {
+            if (opening != null)
+            {
+                try
+                {
+                    close(opening.join().file()); // leave the file as a clean close leaves it
+                }
+                catch (final RuntimeException ignored)
+                {
+                    // no etcd is what the user hears about; the next start opens the file again
+                }
+            }
             return EtcdOptions.EXIT_NO_ETCD;
         }
         try
         {
-            return run(source, layout, profile, out, err);
+            return run(source, layout, profile, opening, out, err);
         }
         finally
         {
@@ -108,18 +126,27 @@ final class SchedulerCommand implements Callable<Integer>
         }
     }
 
+    private static void close(final CheckpointFile file)
+    {
+        if (file != null)
+        {
+            file.close();
+        }
+    }
+
     /**
      * Runs the scheduler on {@code source} (etcd for the command; the AOT training runs it on an embedded store) until
-     * stopped or, with {@code --once}, settled. Leaves the source open.
+     * stopped or, with {@code --once}, settled; {@code checkpointOpening}, when not null, is the {@code --checkpoint}
+     * file being opened already. Leaves the source open.
      */
-    int run(final ClusterSource source, final KeyLayout layout, final Profile profile, final PrintWriter out,
-        final PrintWriter err)
+    int run(final ClusterSource source, final KeyLayout layout, final Profile profile,
+        final Future<CheckpointFile.Opened> checkpointOpening, final PrintWriter out, final PrintWriter err)
     {
         final AtomicLong reportedErrors = new AtomicLong();
         final SchedulingEngine engine = new SchedulingEngine(new NodeTable(INITIAL_NODE_CAPACITY),
             PluginRegistry.build(profile), options.seed).vector(!options.scalar);
         final MirrorContext mirror = new MirrorContext().source(source).layout(layout).engine(engine)
-            .checkpointFile(checkpoint)
+            .checkpointFile(checkpoint).checkpointOpening(checkpointOpening)
             .corruptValueListener((key, modRevision, error) ->
                 line(err, "berth: corrupt value skipped: " + key + " (revision " + modRevision + "): " + error))
             .errorHandler(ex ->

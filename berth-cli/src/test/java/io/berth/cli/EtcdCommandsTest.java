@@ -272,7 +272,8 @@ class EtcdCommandsTest
         // restarted on the checkpoint: nothing left to bind, and it says so
         final Run again = berth("scheduler", "--once", "--checkpoint", checkpoint);
         assertThat(again.exit()).as(again.err()).isZero();
-        assertThat(again.out()).doesNotContain(" -> ").contains("bound 0");
+        assertThat(again.out()).doesNotContain(" -> ").contains("bound 0").contains("started from the checkpoint");
+        assertThat(scheduled.out()).contains("started from a list");
     }
 
     private String nodeOf(final String pod)

@@ -10,6 +10,8 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * Keeps the sched-core tables in step with a {@link io.berth.mirror.source.ClusterSource} (etcd, or the embedded
@@ -63,7 +65,8 @@ public final class Mirror implements AutoCloseable
         CheckpointFile toLoad = null;
         if (context.checkpointFile() != null)
         {
-            final CheckpointFile.Opened opened = CheckpointFile.open(context.checkpointFile());
+            final CheckpointFile.Opened opened = context.checkpointOpening() != null ?
+                opened(context.checkpointOpening()) : CheckpointFile.open(context.checkpointFile());
             if (opened.file() != null)
             {
                 checkpoint = opened.file();
@@ -93,6 +96,28 @@ public final class Mirror implements AutoCloseable
         syncRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), context.errorHandler(), null, sync);
         AgentRunner.startOnThread(syncRunner, context.threadFactory());
         return this;
+    }
+
+    /** The result of an open the caller started (see {@link MirrorContext#checkpointOpening}); waits for it. */
+    private static CheckpointFile.Opened opened(final Future<CheckpointFile.Opened> opening)
+    {
+        try
+        {
+            return opening.get();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the checkpoint was being opened", ex);
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof RuntimeException cause)
+            {
+                throw cause;
+            }
+            throw new IllegalStateException("checkpoint open failed", ex.getCause());
+        }
     }
 
     /**

@@ -14,6 +14,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.nio.file.Path;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +44,7 @@ public final class MirrorContext
     private WaitStrategy decoderWaitStrategy;
     private int decoderWarmUpEvents = DECODER_WARM_UP_EVENTS_DEFAULT;
     private Path checkpointFile;
+    private Future<CheckpointFile.Opened> checkpointOpening;
     private long checkpointIntervalNs = CHECKPOINT_INTERVAL_NS_DEFAULT;
     private long checkpointMaxEntries = CHECKPOINT_MAX_ENTRIES_DEFAULT;
     private double checkpointAverageKeyBytes = CHECKPOINT_AVERAGE_KEY_BYTES_DEFAULT;
@@ -161,6 +163,23 @@ public final class MirrorContext
     public Path checkpointFile()
     {
         return checkpointFile;
+    }
+
+    /**
+     * The {@link #checkpointFile} already being opened (e.g. {@code CompletableFuture.supplyAsync(() ->
+     * CheckpointFile.open(file))}), so that a caller overlaps Chronicle Map's first use and the scan of the entries
+     * with its own start (connecting to etcd); the mirror takes its result instead of opening the file itself. Null
+     * (default): the mirror opens the file when it starts.
+     */
+    public MirrorContext checkpointOpening(final Future<CheckpointFile.Opened> checkpointOpening)
+    {
+        this.checkpointOpening = checkpointOpening;
+        return this;
+    }
+
+    public Future<CheckpointFile.Opened> checkpointOpening()
+    {
+        return checkpointOpening;
     }
 
     /** How often {@link MirrorAgent} commits the checkpoint. */
@@ -284,6 +303,10 @@ public final class MirrorContext
         {
             throw new IllegalArgumentException("mirror: decoderWarmUpEvents must be 0.." + DECODER_WARM_UP_EVENTS_MAX +
                 ": " + decoderWarmUpEvents);
+        }
+        if (checkpointOpening != null && checkpointFile == null)
+        {
+            throw new IllegalStateException("mirror: checkpointOpening given without its checkpointFile");
         }
         if (checkpointIntervalNs <= 0 || rewatchBackoffNs < 0)
         {

@@ -18,10 +18,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static io.berth.mirror.MirrorTest.LAYOUT;
 import static io.berth.mirror.MirrorTest.catchUp;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MirrorCheckpointTest
 {
@@ -71,6 +73,60 @@ class MirrorCheckpointTest
             }
         }
         assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void aCheckpointOpenedOnAnotherThreadIsTheOneTheMirrorLoads() throws Exception
+    {
+        final Path file = dir.resolve("mirror.cm");
+        final List<Throwable> errors = new ArrayList<>();
+        try (EmbeddedStore store = new EmbeddedStore())
+        {
+            final MirrorTest.Workload workload = new MirrorTest.Workload(store, 13);
+            workload.run(200);
+            try (Mirror mirror = new Mirror(context(store, file, errors)).start())
+            {
+                catchUp(mirror, store.currentRevision());
+            }
+            final long closedAt = store.currentRevision();
+            final CompletableFuture<CheckpointFile.Opened> opening =
+                CompletableFuture.supplyAsync(() -> CheckpointFile.open(file));
+            final CheckpointFile.Opened opened = opening.get();
+            assertThat(opened.file()).isNotNull();
+            try (Mirror mirror = new Mirror(context(store, file, errors).checkpointOpening(opening)).start())
+            {
+                assertThat(mirror.warmStart()).isTrue();
+                catchUp(mirror, closedAt);
+                assertThat(mirror.relists()).isZero();
+                new FreshList(store, LAYOUT).assertSameAs(mirror.tables());
+                workload.run(50);
+                catchUp(mirror, store.currentRevision());
+                new FreshList(store, LAYOUT).assertSameAs(mirror.tables());
+            }
+            // an open that found no usable file: the mirror reports nothing for a missing file and lists
+            Files.delete(file);
+            final CompletableFuture<CheckpointFile.Opened> missing =
+                CompletableFuture.completedFuture(CheckpointFile.open(file));
+            try (Mirror mirror = new Mirror(context(store, file, errors).checkpointOpening(missing)).start())
+            {
+                assertThat(mirror.warmStart()).isFalse();
+                catchUp(mirror, store.currentRevision());
+                new FreshList(store, LAYOUT).assertSameAs(mirror.tables());
+            }
+        }
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void aCheckpointOpeningWithoutItsFileIsAConfigurationError()
+    {
+        try (EmbeddedStore store = new EmbeddedStore())
+        {
+            final MirrorContext context = new MirrorContext().source(store)
+                .checkpointOpening(CompletableFuture.completedFuture(null));
+            assertThatThrownBy(context::conclude).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("checkpointOpening");
+        }
     }
 
     @Test

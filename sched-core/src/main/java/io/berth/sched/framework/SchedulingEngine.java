@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 import io.berth.sched.model.NodeObject;
 import io.berth.sched.model.PodObject;
@@ -53,6 +54,9 @@ public final class SchedulingEngine
     private final boolean[] scorePodAware;
     /** This cycle recomputes every node for the pod-aware plugins (set in select, read by runScores). */
     private boolean recomputePodAware;
+    private final ObjectIntHashMap<String> reasonCounts = new ObjectIntHashMap<>();
+    private final List<String> reasonOrder = new ArrayList<>();
+    private final List<String> reasonScratch = new ArrayList<>();
     private boolean vector = true;
     /** Node slots swept in scalar passes before the vector passes take over (0: vector from the first cycle). */
     private long scalarWarmupNodeCycles;
@@ -1296,8 +1300,12 @@ public final class SchedulingEngine
             return current.reasons; // same class, no fail bit rewritten since: the same answer
         }
         completeOutsideSpan(); // a no-op after a failed cycle: that one examined every node
-        final Map<String, Integer> counts = new LinkedHashMap<>();
-        final List<String> reasons = new ArrayList<>();
+        // counted without boxing, then handed out in the order the reasons first appeared (slot order)
+        final ObjectIntHashMap<String> counts = reasonCounts;
+        final List<String> order = reasonOrder;
+        final List<String> reasons = reasonScratch;
+        counts.clear();
+        order.clear();
         for (int slot = 0; slot < lastFilterLimit; slot++)
         {
             final long bits = failBits[slot];
@@ -1308,12 +1316,21 @@ public final class SchedulingEngine
             final int k = Long.numberOfTrailingZeros(bits) - 1;
             reasons.clear();
             filters[k].reasons(table, slot, reasons);
-            for (final String r : reasons)
+            for (int i = 0, n = reasons.size(); i < n; i++)
             {
-                counts.merge(r, 1, Integer::sum);
+                final String r = reasons.get(i);
+                if (counts.addToValue(r, 1) == 1)
+                {
+                    order.add(r);
+                }
             }
         }
-        final Map<String, Integer> result = java.util.Collections.unmodifiableMap(counts);
+        final Map<String, Integer> ordered = new LinkedHashMap<>();
+        for (int i = 0, n = order.size(); i < n; i++)
+        {
+            ordered.put(order.get(i), counts.get(order.get(i)));
+        }
+        final Map<String, Integer> result = java.util.Collections.unmodifiableMap(ordered);
         if (current != null && current.failBits == failBits)
         {
             current.reasons = result;

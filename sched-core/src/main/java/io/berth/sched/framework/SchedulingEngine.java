@@ -713,6 +713,7 @@ public final class SchedulingEngine
         failBits = c.failBits;
     }
 
+    /** {@code slot} rounded up to a whole vector of slots. */
     private static int alignUp(final int slot)
     {
         return (slot + Kernels.LANES - 1) / Kernels.LANES * Kernels.LANES;
@@ -843,8 +844,7 @@ public final class SchedulingEngine
 
     private int paddedLimit()
     {
-        final int lanes = Kernels.LANES;
-        return (table.slotLimit() + lanes - 1) / lanes * lanes;
+        return alignUp(table.slotLimit());
     }
 
     /** Live mask, then every active filter, over {@code [from, to)}. */

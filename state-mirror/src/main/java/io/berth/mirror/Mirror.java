@@ -91,7 +91,7 @@ public final class Mirror implements AutoCloseable
             tables.checkpoint(checkpoint);
         }
         ring.start(!warmStart); // a checkpoint's records are not JSON: no JSON decoder warm-up for them
-        sync = new SyncAgent(context.source(), context.layout().root(), ring, toLoad,
+        sync = new SyncAgent(context.source(), context.layout(), ring, toLoad,
             context.errorHandler(), context.clock(), context.rewatchBackoffNs());
         syncRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), context.errorHandler(), null, sync);
         AgentRunner.startOnThread(syncRunner, context.threadFactory());

@@ -4,12 +4,14 @@ import io.berth.mirror.checkpoint.CheckpointFile;
 import io.berth.mirror.ring.EventRing;
 import io.berth.mirror.ring.RawEvent;
 import io.berth.mirror.source.ClusterSource;
+import io.berth.mirror.source.KeyLayout;
 import io.berth.mirror.source.WatchHandle;
 import io.berth.mirror.source.WatchListener;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -32,6 +34,7 @@ final class SyncAgent implements Agent, WatchListener
 
     private final ClusterSource source;
     private final String prefix;
+    private final byte[] nodesPrefix;
     private final EventRing ring;
     private final ErrorHandler errorHandler;
     private final NanoClock clock;
@@ -53,7 +56,7 @@ final class SyncAgent implements Agent, WatchListener
 
     SyncAgent(
         final ClusterSource source,
-        final String prefix,
+        final KeyLayout layout,
         final EventRing ring,
         final CheckpointFile checkpointToLoad,
         final ErrorHandler errorHandler,
@@ -61,7 +64,8 @@ final class SyncAgent implements Agent, WatchListener
         final long rewatchBackoffNs)
     {
         this.source = source;
-        this.prefix = prefix;
+        this.prefix = layout.root();
+        this.nodesPrefix = layout.nodes().getBytes(StandardCharsets.UTF_8);
         this.ring = ring;
         this.checkpointToLoad = checkpointToLoad;
         this.errorHandler = errorHandler;
@@ -92,7 +96,7 @@ final class SyncAgent implements Agent, WatchListener
                 waitPublishMarker(RawEvent.RELIST_BEGIN, 0);
                 try
                 {
-                    checkpointToLoad.forEach((key, record, modRevision) ->
+                    checkpointToLoad.forEach(nodesPrefix, (key, record, modRevision) ->
                         waitPublish(RawEvent.CHECKPOINT_ENTRY, key, record, modRevision));
                 }
                 catch (final Closing ex)

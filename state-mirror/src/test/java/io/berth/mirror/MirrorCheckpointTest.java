@@ -252,6 +252,14 @@ class MirrorCheckpointTest
                     json.getBytes(StandardCharsets.UTF_8));
                 expected.put(key, (1000 + i) + " " + hex(encoder, pod, json));
             }
+            for (int i = 0; i < 30; i++)
+            {
+                final String key = "/registry/minions/n" + i;
+                final String json = "{\"node\":" + i + "}";
+                sum += checkpoint.put(key, key.getBytes(StandardCharsets.UTF_8), 3000 + i, null,
+                    json.getBytes(StandardCharsets.UTF_8));
+                expected.put(key, (3000 + i) + " " + hex(encoder, null, json));
+            }
             checkpoint.remove("/registry/pods/ns-é/p7");
             final String removed = expected.remove("/registry/pods/ns-é/p7");
             sum -= checkpoint.entryHash("/registry/pods/ns-é/p7".getBytes(StandardCharsets.UTF_8), 1007,
@@ -263,11 +271,27 @@ class MirrorCheckpointTest
         try (CheckpointFile checkpoint = opened.file())
         {
             assertThat(checkpoint.revision()).isEqualTo(2000);
-            for (int pass = 0; pass < 2; pass++) // the verified entries first, then a read of the map
+            for (int pass = 0; pass < 3; pass++) // the verified entries first, then reads of the map
             {
                 final Map<String, String> seen = new java.util.TreeMap<>();
-                checkpoint.forEach((key, record, modRevision) -> assertThat(seen.put(new String(key,
-                    StandardCharsets.UTF_8), modRevision + " " + java.util.HexFormat.of().formatHex(record))).isNull());
+                final List<String> order = new ArrayList<>();
+                final CheckpointFile.EntryVisitor visitor = (key, record, modRevision) ->
+                {
+                    order.add(new String(key, StandardCharsets.UTF_8));
+                    assertThat(seen.put(new String(key, StandardCharsets.UTF_8),
+                        modRevision + " " + java.util.HexFormat.of().formatHex(record))).isNull();
+                };
+                if (pass == 2)
+                {
+                    checkpoint.forEach(visitor);
+                }
+                else
+                {
+                    // the loader's order: nodes first, as a list of etcd gives them (then the rest)
+                    checkpoint.forEach("/registry/minions/".getBytes(StandardCharsets.UTF_8), visitor);
+                    assertThat(order.subList(0, 30)).as("pass %d", pass).allMatch(k -> k.startsWith("/registry/minions/"));
+                    assertThat(order.subList(30, order.size())).noneMatch(k -> k.startsWith("/registry/minions/"));
+                }
                 assertThat(seen).as("pass %d", pass).isEqualTo(expected);
             }
         }

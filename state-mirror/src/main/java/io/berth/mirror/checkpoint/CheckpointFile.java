@@ -313,6 +313,17 @@ public final class CheckpointFile implements AutoCloseable
      */
     public void forEach(final EntryVisitor visitor)
     {
+        forEach(null, visitor);
+    }
+
+    /**
+     * {@link #forEach(EntryVisitor)}, entries whose key starts with {@code firstPrefix} (UTF-8; null for none) first.
+     * The loader passes the nodes' prefix: a list (keys in order) gives the applier nodes before the pods bound to
+     * them, and a load in that order takes the applier's compiled paths, where the map's hash order would bind pods
+     * to nodes it does not know yet and throw away the compiled applier (an uncommon branch) in the middle of a restart.
+     */
+    public void forEach(final byte[] firstPrefix, final EntryVisitor visitor)
+    {
         if (verifiedKeys != null)
         {
             final byte[][] keys = verifiedKeys;
@@ -323,27 +334,62 @@ public final class CheckpointFile implements AutoCloseable
             verifiedRecords = null;
             verifiedRevisions = null;
             verifiedCount = 0;
+            if (firstPrefix != null)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    if (startsWith(keys[i], firstPrefix))
+                    {
+                        visit(visitor, keys, records, revisions, i);
+                    }
+                }
+            }
             for (int i = 0; i < count; i++)
             {
-                final byte[] key = keys[i];
-                final byte[] value = records[i];
-                keys[i] = null;
-                records[i] = null;
-                visitor.onEntry(key, value, revisions[i]);
+                if (keys[i] != null)
+                {
+                    visit(visitor, keys, records, revisions, i);
+                }
             }
             return;
         }
+        if (firstPrefix != null)
+        {
+            visitMap(visitor, new String(firstPrefix, StandardCharsets.UTF_8), true);
+        }
+        visitMap(visitor, firstPrefix == null ? null : new String(firstPrefix, StandardCharsets.UTF_8), false);
+    }
+
+    private static void visit(
+        final EntryVisitor visitor, final byte[][] keys, final byte[][] records, final long[] revisions, final int i)
+    {
+        final byte[] key = keys[i];
+        final byte[] value = records[i];
+        keys[i] = null;
+        records[i] = null;
+        visitor.onEntry(key, value, revisions[i]);
+    }
+
+    /** The map's entries with keys that start with {@code prefix} ({@code with}) or do not (null: all). */
+    private void visitMap(final EntryVisitor visitor, final String prefix, final boolean with)
+    {
         for (final Map.Entry<String, byte[]> e : map.entrySet())
         {
-            if (HEADER_KEY.equals(e.getKey()))
+            final String key = e.getKey();
+            if (HEADER_KEY.equals(key) || prefix != null && key.startsWith(prefix) != with)
             {
                 continue;
             }
             final byte[] value = e.getValue();
             final byte[] record = new byte[value.length - REVISION_BYTES];
             System.arraycopy(value, REVISION_BYTES, record, 0, record.length);
-            visitor.onEntry(e.getKey().getBytes(StandardCharsets.UTF_8), record, ByteBuffer.wrap(value).getLong(0));
+            visitor.onEntry(key.getBytes(StandardCharsets.UTF_8), record, ByteBuffer.wrap(value).getLong(0));
         }
+    }
+
+    private static boolean startsWith(final byte[] key, final byte[] prefix)
+    {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /**

@@ -18,9 +18,11 @@ import java.util.Map;
  * which saves the decoder's allocation and the memory the tables keep, and lets the applier recognise an identical
  * request shape by identity. Each cache is direct-mapped (a slot keeps the last value that hashed to it), so a
  * unique value costs a hash and an eviction and nothing grows. Lists are immutable ({@link List#of}), so the model's
- * {@link List#copyOf} keeps them as they are. Not thread-safe.
+ * {@link List#copyOf} keeps them as they are. The JSON decoder and the checkpoint's record decoder both build with
+ * it, so a pod restarted from the checkpoint has the same classes as a listed one (and the applier's compiled code
+ * fits both). Not thread-safe.
  */
-final class DecodeShapes
+public final class DecodeShapes
 {
     private static final int SLOTS = 4096;
     private static final int MASK = SLOTS - 1;
@@ -50,7 +52,7 @@ final class DecodeShapes
      * The map of the first {@code n} pairs of {@code pairs} ({@code k0, v0, k1, v1, ...}, distinct keys, in order):
      * an empty map, a shared {@link StringArrayMap}, or for large maps an unmodifiable hash map.
      */
-    Map<String, String> stringMap(final String[] pairs, final int n)
+    public Map<String, String> stringMap(final String[] pairs, final int n)
     {
         if (n == 0)
         {
@@ -80,7 +82,7 @@ final class DecodeShapes
     // ---------------------------------------------------------------- resources and quantities
 
     /** The resource list of the first {@code n} names and values (distinct names). */
-    ResourceList resourceList(final String[] names, final long[] values, final int n)
+    public ResourceList resourceList(final String[] names, final long[] values, final int n)
     {
         int hash = n;
         for (int i = 0; i < n; i++)
@@ -152,7 +154,7 @@ final class DecodeShapes
     // ---------------------------------------------------------------- containers and tolerations
 
     /** A container with these fields ({@code requests} from {@link #resourceList}; {@code ports} immutable). */
-    Container container(
+    public Container container(
         final String name, final String image, final ResourceList requests, final List<ContainerPort> ports,
         final boolean restartPolicyAlways)
     {
@@ -173,7 +175,7 @@ final class DecodeShapes
     }
 
     /** A toleration with these fields (null is empty, as {@link Toleration} takes it). */
-    Toleration toleration(final String key, final String operator, final String value, final String effect)
+    public Toleration toleration(final String key, final String operator, final String value, final String effect)
     {
         final String k = key == null ? "" : key;
         final String o = operator == null ? "" : operator;
@@ -197,7 +199,7 @@ final class DecodeShapes
      * equal elements are mostly the same instance): a list made earlier when its elements are the same instances.
      */
     @SuppressWarnings("unchecked")
-    <T> List<T> list(final T[] elements, final int n)
+    public <T> List<T> list(final T[] elements, final int n)
     {
         if (n == 0)
         {

@@ -209,4 +209,68 @@ class CheckpointRecordTest
         assertThat(da).isEqualTo(a);
         assertThat(db).isEqualTo(b);
     }
+
+    @Test
+    void podsOfOneWorkloadShareTheirPartsAsListedPodsDo()
+    {
+        final RandomObjects objects = new RandomObjects(11);
+        final PodObject template = objects.pod("shop", "web-0");
+        final PodObject a = template.toBuilder().name("web-1").build();
+        final PodObject b = template.toBuilder().name("web-2").build();
+        final PodObject da = (PodObject)decoder.decode(KubeKind.POD, encode(a), json);
+        final PodObject db = (PodObject)decoder.decode(KubeKind.POD, encode(b), json);
+        assertThat(da).isEqualTo(a);
+        assertThat(db).isEqualTo(b);
+        // the same instances (DecodeShapes), as the JSON decoder gives a workload's listed pods
+        assertThat(db.labels()).isSameAs(da.labels());
+        assertThat(db.containers()).isSameAs(da.containers());
+        assertThat(db.tolerations()).isSameAs(da.tolerations());
+        // and the same classes as listed pods, so the applier's compiled code fits restarted ones too
+        final PodObject listed = (PodObject)json.decode(KubeKind.POD, new KubeJsonWriter().pod(a));
+        assertThat(listed).isEqualTo(a);
+        if (!a.labels().isEmpty())
+        {
+            assertThat(da.labels().getClass()).isEqualTo(listed.labels().getClass());
+        }
+        assertThat(da.containers().getClass()).isEqualTo(listed.containers().getClass());
+    }
+
+    @Test
+    void mapsLongAndShortComeBackInOrderAndARepeatedKeyIsAnError()
+    {
+        for (final int entries : new int[] {1, 16, 17, 300})
+        {
+            final Map<String, String> labels = new LinkedHashMap<>();
+            for (int i = entries; i > 0; i--)
+            {
+                labels.put("k" + i, "v" + i);
+            }
+            final PodObject pod = new RandomObjects(5).pod("ns", "p" + entries).toBuilder().labels(labels).build();
+            final byte[] record = encode(pod);
+            final PodObject decoded = (PodObject)decoder.decode(KubeKind.POD, record, json);
+            assertThat(decoded).isEqualTo(pod);
+            assertThat(List.copyOf(decoded.labels().keySet())).isEqualTo(List.copyOf(labels.keySet()));
+
+            // rename the last key, k1, to k2 (same length): a map with a key twice
+            if (entries > 1)
+            {
+                final int at = lastIndexOf(record, "k1".getBytes(StandardCharsets.UTF_8));
+                record[at + 1] = '2';
+                assertThat(decoder.decode(KubeKind.POD, record, json)).as("%d entries", entries).isNull();
+                assertThat(decoder.error()).contains("map key \"k2\" repeated");
+            }
+        }
+    }
+
+    private static int lastIndexOf(final byte[] haystack, final byte[] needle)
+    {
+        for (int i = haystack.length - needle.length; i >= 0; i--)
+        {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length))
+            {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
+    }
 }

@@ -10,6 +10,7 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
@@ -51,7 +52,8 @@ public final class Mirror implements AutoCloseable
     }
 
     /**
-     * Opens (or creates) the checkpoint, starts the decoders and the sync thread. Returns at once; poll to apply.
+     * Starts the decoders (warming up while the rest starts), opens or creates the checkpoint, starts the sync thread.
+     * Returns at once; poll to apply.
      *
      * @throws UncheckedIOException if a new checkpoint file cannot be created.
      */
@@ -62,6 +64,31 @@ public final class Mirror implements AutoCloseable
             throw new IllegalStateException("mirror already started");
         }
         started = true;
+        // the decoders start first and warm up while the checkpoint opens (or the list's first page is in flight),
+        // on binary records when a checkpoint file is there to load, else on JSON
+        final boolean checkpointThere = context.checkpointFile() != null &&
+            (context.checkpointOpening() != null || Files.exists(context.checkpointFile()));
+        ring.start(checkpointThere ? EventRing.WarmUp.CHECKPOINT_RECORDS : EventRing.WarmUp.JSON);
+        final CheckpointFile toLoad;
+        try
+        {
+            toLoad = openCheckpoint();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            ring.close(); // the caller gets no mirror to close
+            throw ex;
+        }
+        sync = new SyncAgent(context.source(), context.layout(), ring, toLoad,
+            context.errorHandler(), context.clock(), context.rewatchBackoffNs());
+        syncRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), context.errorHandler(), null, sync);
+        AgentRunner.startOnThread(syncRunner, context.threadFactory());
+        return this;
+    }
+
+    /** Opens or creates the checkpoint, if there is one; returns the file to load, or null for a list. */
+    private CheckpointFile openCheckpoint()
+    {
         CheckpointFile toLoad = null;
         if (context.checkpointFile() != null)
         {
@@ -90,12 +117,7 @@ public final class Mirror implements AutoCloseable
             }
             tables.checkpoint(checkpoint);
         }
-        ring.start(!warmStart); // a checkpoint's records are not JSON: no JSON decoder warm-up for them
-        sync = new SyncAgent(context.source(), context.layout(), ring, toLoad,
-            context.errorHandler(), context.clock(), context.rewatchBackoffNs());
-        syncRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), context.errorHandler(), null, sync);
-        AgentRunner.startOnThread(syncRunner, context.threadFactory());
-        return this;
+        return toLoad;
     }
 
     /** The result of an open the caller started (see {@link MirrorContext#checkpointOpening}); waits for it. */

@@ -1,6 +1,7 @@
 package io.berth.mirror.ring;
 
 import com.lmax.disruptor.Cursored;
+import io.berth.mirror.checkpoint.RecordEncoder;
 import io.berth.mirror.codec.KubeJsonWriter;
 import io.berth.mirror.source.KeyLayout;
 import io.berth.sched.generate.ClusterGenerator;
@@ -13,12 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Generated keys and JSON values the decoder threads decode at start, before their first event, so the JIT
- * compiles the decoder while the first list page is still in flight instead of a cold sync decoding most of its
- * objects with the interpreter's and C1's code (docs/PERFORMANCE.md, issue 4). The values are a small generated
- * cluster ({@link ClusterGenerator}) written by the codec's own {@link KubeJsonWriter}: nodes, bound pods and pending
- * pods interleaved, so the decoder's first profile has seen every kind a list brings. Built once, on the first
- * decoder thread that asks, and shared read-only; the decoded objects are dropped.
+ * Generated keys and values the decoder threads decode at start, before their first event, so the JIT compiles the
+ * decoder while the first list page is still in flight (or the checkpoint is being opened) instead of a sync
+ * decoding most of its objects with the interpreter's and C1's code (docs/PERFORMANCE.md, issue 4). The values are a
+ * small generated cluster ({@link ClusterGenerator}) in the form the first work will have: JSON written by the
+ * codec's own {@link KubeJsonWriter} for a list, binary records written by {@link RecordEncoder} for a checkpoint
+ * load ({@link #checkpointRecords}). Nodes, bound pods and pending pods are interleaved, so the decoder's first
+ * profile has seen every kind the work brings. Built once, on the first decoder thread that asks, and shared
+ * read-only; the decoded objects are dropped.
  * <p>
  * The warm-up never holds up real work for long: it stops as soon as the ring holds more than one event (a list
  * publishes its {@link RawEvent#RELIST_BEGIN} marker first, then its entries or its end; a watch's events come after
@@ -33,6 +36,7 @@ final class DecoderWarmUp
     /** Documents decoded between two looks at the ring's cursor. */
     static final int CHECK_EVERY = 16;
     private static final long SEED = 0x5eed_dec0deL;
+    private static final byte[] NO_JSON = new byte[0];
 
     private final KeyLayout layout;
     private final int events;
@@ -40,6 +44,8 @@ final class DecoderWarmUp
     private byte[][] values;
     /** Set before the decoder threads start (their start orders it before their reads). */
     private boolean skipped;
+    /** Likewise: binary checkpoint records rather than JSON. */
+    private boolean records;
 
     /** {@code events} decodes in all, shared between the decoders. */
     DecoderWarmUp(final KeyLayout layout, final int events)
@@ -48,10 +54,16 @@ final class DecoderWarmUp
         this.events = events;
     }
 
-    /** No warm-up after all: the ring's first work is not JSON (a checkpoint's binary records). Before start only. */
+    /** No warm-up after all. Before start only. */
     void skip()
     {
         skipped = true;
+    }
+
+    /** The first work is a checkpoint load: warm the binary record decoder instead of JSON. Before start only. */
+    void checkpointRecords()
+    {
+        records = true;
     }
 
     /**
@@ -81,7 +93,7 @@ final class DecoderWarmUp
         int decoded = 0;
         while (decoded < share && (decoded % CHECK_EVERY != 0 || ring.getCursor() <= 0))
         {
-            scratch.type = RawEvent.LIST_ENTRY;
+            scratch.type = records ? RawEvent.CHECKPOINT_ENTRY : RawEvent.LIST_ENTRY;
             scratch.key = keys[next];
             scratch.value = values[next];
             decoder.decode(scratch);
@@ -109,6 +121,7 @@ final class DecoderWarmUp
         final byte[][] k = new byte[total][];
         final byte[][] v = new byte[total][];
         final KubeJsonWriter writer = new KubeJsonWriter();
+        final RecordEncoder encoder = records ? new RecordEncoder() : null;
         int n = 0;
         int node = 0;
         int boundPod = 0;
@@ -120,25 +133,25 @@ final class DecoderWarmUp
             {
                 final NodeObject object = nodeList.get(node++);
                 k[n] = bytes(layout.node(object.name()));
-                v[n++] = writer.node(object);
+                v[n++] = encoder != null ? record(encoder, object) : writer.node(object);
             }
             else if (boundPod < boundList.size() && (n % 3 != 2 || pendingPod == pendingList.size()))
             {
                 final PodObject object = boundList.get(boundPod++);
                 k[n] = bytes(layout.pod(object.namespace(), object.name()));
-                v[n++] = writer.pod(object);
+                v[n++] = encoder != null ? record(encoder, object) : writer.pod(object);
             }
             else if (pendingPod < pendingList.size())
             {
                 final PodObject object = pendingList.get(pendingPod++);
                 k[n] = bytes(layout.pod(object.namespace(), object.name()));
-                v[n++] = writer.pod(object);
+                v[n++] = encoder != null ? record(encoder, object) : writer.pod(object);
             }
             else
             {
                 final NodeObject object = nodeList.get(node++);
                 k[n] = bytes(layout.node(object.name()));
-                v[n++] = writer.node(object);
+                v[n++] = encoder != null ? record(encoder, object) : writer.node(object);
             }
         }
         keys = k;
@@ -163,6 +176,13 @@ final class DecoderWarmUp
             generate();
         }
         return values;
+    }
+
+    private static byte[] record(final RecordEncoder encoder, final Object object)
+    {
+        final byte[] record = new byte[encoder.encode(object, NO_JSON)];
+        encoder.buffer().getBytes(0, record);
+        return record;
     }
 
     private static byte[] bytes(final String text)

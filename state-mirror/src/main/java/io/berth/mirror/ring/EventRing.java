@@ -77,21 +77,34 @@ public final class EventRing implements AutoCloseable
         ring.addGatingSequences(poller.getSequence());
     }
 
-    /** Starts the decoder threads, with their warm-up if the ring has one. */
+    /** Starts the decoder threads, with their JSON warm-up if the ring has one. */
     public void start()
     {
-        start(true);
+        start(WarmUp.JSON);
     }
 
-    /**
-     * Starts the decoder threads; {@code warmUp} false skips the warm-up the ring was built with (a mirror loading a
-     * checkpoint decodes binary records, not JSON, so warming the JSON decoder would only delay them).
-     */
-    public void start(final boolean warmUp)
+    /** What the decoders warm up on before their first event, when the ring was built with a warm-up. */
+    public enum WarmUp
     {
-        if (!warmUp && this.warmUp != null)
+        /** Nothing. */
+        NONE,
+        /** JSON values, as a list or a watch brings them. */
+        JSON,
+        /** Binary checkpoint records, as a checkpoint load brings them. */
+        CHECKPOINT_RECORDS
+    }
+
+    /** Starts the decoder threads, warming them up on {@code warmUp}'s form if the ring was built with a warm-up. */
+    public void start(final WarmUp warmUp)
+    {
+        if (this.warmUp != null)
         {
-            this.warmUp.skip();
+            switch (warmUp)
+            {
+                case NONE -> this.warmUp.skip();
+                case CHECKPOINT_RECORDS -> this.warmUp.checkpointRecords();
+                case JSON -> { }
+            }
         }
         for (final Thread thread : threads)
         {

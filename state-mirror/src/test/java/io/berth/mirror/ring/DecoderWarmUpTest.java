@@ -1,6 +1,7 @@
 package io.berth.mirror.ring;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
+import io.berth.mirror.checkpoint.CheckpointRecord;
 import io.berth.mirror.codec.KubeJsonWriter;
 import io.berth.mirror.codec.KubeKind;
 import io.berth.mirror.source.KeyLayout;
@@ -53,6 +54,30 @@ class DecoderWarmUpTest
                 assertThat(pending).as("pending pods from %d", from).isPositive();
             }
         }
+    }
+
+    @Test
+    void aCheckpointLoadWarmsUpOnBinaryRecordsOfTheSameObjects()
+    {
+        final DecoderWarmUp json = new DecoderWarmUp(layout, 1);
+        final DecoderWarmUp records = new DecoderWarmUp(layout, 1);
+        records.checkpointRecords();
+        final byte[][] keys = records.keys();
+        assertThat(keys).isDeepEqualTo(json.keys());
+        final EventDecoder decoder = new EventDecoder(new KeyClassifier(layout));
+        for (int i = 0; i < keys.length; i++)
+        {
+            assertThat(records.values()[i][0]).as("document %d", i)
+                .isIn(CheckpointRecord.TYPE_NODE, CheckpointRecord.TYPE_POD);
+            final RawEvent record = listEntry(keys[i], records.values()[i]);
+            record.type = RawEvent.CHECKPOINT_ENTRY;
+            decoder.decode(record);
+            final RawEvent listed = listEntry(keys[i], json.values()[i]);
+            decoder.decode(listed);
+            assertThat(record.error).as("document %d", i).isNull();
+            assertThat(record.decoded).as("document %d", i).isEqualTo(listed.decoded);
+        }
+        assertThat(records.run(decoder, 0, 1, () -> -1L)).isEqualTo(1);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.berth.mirror.checkpoint;
 
-import io.berth.mirror.codec.DecodeShapes;
 import io.berth.mirror.codec.JsonObjectDecoder;
 import io.berth.mirror.codec.KubeKind;
 import io.berth.sched.model.Container;
@@ -24,10 +23,9 @@ import io.berth.sched.model.WeightedPodAffinityTerm;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads {@link CheckpointRecord}s back into model objects, through a flyweight over the record's bytes. JSON records
@@ -40,16 +38,6 @@ public final class RecordDecoder
 {
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[0]);
     private final ByteStringCache strings = new ByteStringCache(8192);
-    private final DecodeShapes shapes = new DecodeShapes();
-    /** Maps up to this many entries check their keys pairwise; longer ones through {@link #keySet}. */
-    private static final int SHORT_MAP_ENTRIES = 16;
-
-    private final String[] pairScratch = new String[2 * SHORT_MAP_ENTRIES];
-    private String[] nameScratch = new String[8];
-    private long[] valueScratch = new long[8];
-    private Toleration[] tolerationScratch = new Toleration[8];
-    private Container[] containerScratch = new Container[4];
-    private final Set<String> keySet = new HashSet<>();
     private byte[] scratch = new byte[256];
     private int position;
     private int limit;
@@ -214,16 +202,12 @@ public final class RecordDecoder
         }
         else
         {
-            if (tolerationScratch.length < tolerationCount)
-            {
-                tolerationScratch = new Toleration[tolerationCount];
-            }
-            final Toleration[] array = tolerationScratch;
+            final Toleration[] array = new Toleration[tolerationCount];
             for (int i = 0; i < tolerationCount; i++)
             {
-                array[i] = shapes.toleration(str(), str(), str(), str());
+                array[i] = new Toleration(str(), str(), str(), str());
             }
-            tolerations = shapes.list(array, tolerationCount);
+            tolerations = List.of(array);
         }
         final String priorityClassName = str();
         final String preemptionPolicy = str();
@@ -268,11 +252,7 @@ public final class RecordDecoder
         {
             return List.of();
         }
-        if (containerScratch.length < n)
-        {
-            containerScratch = new Container[n];
-        }
-        final Container[] array = containerScratch;
+        final Container[] array = new Container[n];
         for (int i = 0; i < n; i++)
         {
             final String name = str();
@@ -293,9 +273,9 @@ public final class RecordDecoder
                 }
                 ports = List.of(portArray);
             }
-            array[i] = shapes.container(name, image, requests, ports, flag());
+            array[i] = new Container(name, image, requests, ports, flag());
         }
-        return shapes.list(array, n);
+        return List.of(array);
     }
 
     private NodeAffinity nodeAffinity()
@@ -401,19 +381,14 @@ public final class RecordDecoder
         {
             return ResourceList.EMPTY;
         }
-        if (nameScratch.length < n)
-        {
-            nameScratch = new String[n];
-            valueScratch = new long[n];
-        }
-        final String[] names = nameScratch;
-        final long[] values = valueScratch;
+        final String[] names = new String[n];
+        final long[] values = new long[n];
         for (int i = 0; i < n; i++)
         {
             names[i] = str();
             values[i] = vlong();
         }
-        return shapes.resourceList(names, values, n);
+        return new ResourceList(names, values);
     }
 
     private Map<String, String> map()
@@ -423,45 +398,16 @@ public final class RecordDecoder
         {
             return Map.of();
         }
-        final boolean longMap = n > SHORT_MAP_ENTRIES;
-        final String[] pairs;
-        if (longMap)
-        {
-            pairs = new String[2 * n]; // a long map (rare): its own array, its keys checked through a set
-            keySet.clear();
-        }
-        else
-        {
-            pairs = pairScratch;
-        }
-        for (int i = 0; i < 2 * n; i += 2)
+        final Map<String, String> map = new LinkedHashMap<>(n * 2);
+        for (int i = 0; i < n; i++)
         {
             final String key = str();
-            pairs[i] = key;
-            pairs[i + 1] = str();
-            if (repeated(pairs, i, key, longMap))
+            if (map.put(key, str()) != null)
             {
                 throw malformed("map key \"" + key + "\" repeated");
             }
         }
-        return shapes.stringMap(pairs, n);
-    }
-
-    /** True when {@code key} is one of the first {@code end / 2} keys of {@code pairs} (a long map's: in the set). */
-    private boolean repeated(final String[] pairs, final int end, final String key, final boolean longMap)
-    {
-        if (longMap)
-        {
-            return !keySet.add(key);
-        }
-        for (int i = 0; i < end; i += 2)
-        {
-            if (pairs[i].equals(key))
-            {
-                return true;
-            }
-        }
-        return false;
+        return map;
     }
 
     private List<String> strings()

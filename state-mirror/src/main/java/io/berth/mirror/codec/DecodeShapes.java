@@ -18,11 +18,9 @@ import java.util.Map;
  * which saves the decoder's allocation and the memory the tables keep, and lets the applier recognise an identical
  * request shape by identity. Each cache is direct-mapped (a slot keeps the last value that hashed to it), so a
  * unique value costs a hash and an eviction and nothing grows. Lists are immutable ({@link List#of}), so the model's
- * {@link List#copyOf} keeps them as they are. The JSON decoder and the checkpoint's record decoder both build with
- * it, so a pod restarted from the checkpoint has the same classes as a listed one (and the applier's compiled code
- * fits both). Not thread-safe.
+ * {@link List#copyOf} keeps them as they are. Not thread-safe.
  */
-public final class DecodeShapes
+final class DecodeShapes
 {
     private static final int SLOTS = 4096;
     private static final int MASK = SLOTS - 1;
@@ -52,7 +50,7 @@ public final class DecodeShapes
      * The map of the first {@code n} pairs of {@code pairs} ({@code k0, v0, k1, v1, ...}, distinct keys, in order):
      * an empty map, a shared {@link StringArrayMap}, or for large maps an unmodifiable hash map.
      */
-    public Map<String, String> stringMap(final String[] pairs, final int n)
+    Map<String, String> stringMap(final String[] pairs, final int n)
     {
         if (n == 0)
         {
@@ -82,7 +80,7 @@ public final class DecodeShapes
     // ---------------------------------------------------------------- resources and quantities
 
     /** The resource list of the first {@code n} names and values (distinct names). */
-    public ResourceList resourceList(final String[] names, final long[] values, final int n)
+    ResourceList resourceList(final String[] names, final long[] values, final int n)
     {
         int hash = n;
         for (int i = 0; i < n; i++)
@@ -154,7 +152,7 @@ public final class DecodeShapes
     // ---------------------------------------------------------------- containers and tolerations
 
     /** A container with these fields ({@code requests} from {@link #resourceList}; {@code ports} immutable). */
-    public Container container(
+    Container container(
         final String name, final String image, final ResourceList requests, final List<ContainerPort> ports,
         final boolean restartPolicyAlways)
     {
@@ -175,7 +173,7 @@ public final class DecodeShapes
     }
 
     /** A toleration with these fields (null is empty, as {@link Toleration} takes it). */
-    public Toleration toleration(final String key, final String operator, final String value, final String effect)
+    Toleration toleration(final String key, final String operator, final String value, final String effect)
     {
         final String k = key == null ? "" : key;
         final String o = operator == null ? "" : operator;
@@ -199,7 +197,7 @@ public final class DecodeShapes
      * equal elements are mostly the same instance): a list made earlier when its elements are the same instances.
      */
     @SuppressWarnings("unchecked")
-    public <T> List<T> list(final T[] elements, final int n)
+    <T> List<T> list(final T[] elements, final int n)
     {
         if (n == 0)
         {

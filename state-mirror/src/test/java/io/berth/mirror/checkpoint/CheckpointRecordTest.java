@@ -211,31 +211,6 @@ class CheckpointRecordTest
     }
 
     @Test
-    void podsOfOneWorkloadShareTheirPartsAsListedPodsDo()
-    {
-        final RandomObjects objects = new RandomObjects(11);
-        final PodObject template = objects.pod("shop", "web-0");
-        final PodObject a = template.toBuilder().name("web-1").build();
-        final PodObject b = template.toBuilder().name("web-2").build();
-        final PodObject da = (PodObject)decoder.decode(KubeKind.POD, encode(a), json);
-        final PodObject db = (PodObject)decoder.decode(KubeKind.POD, encode(b), json);
-        assertThat(da).isEqualTo(a);
-        assertThat(db).isEqualTo(b);
-        // the same instances (DecodeShapes), as the JSON decoder gives a workload's listed pods
-        assertThat(db.labels()).isSameAs(da.labels());
-        assertThat(db.containers()).isSameAs(da.containers());
-        assertThat(db.tolerations()).isSameAs(da.tolerations());
-        // and the same classes as listed pods, so the applier's compiled code fits restarted ones too
-        final PodObject listed = (PodObject)json.decode(KubeKind.POD, new KubeJsonWriter().pod(a));
-        assertThat(listed).isEqualTo(a);
-        if (!a.labels().isEmpty())
-        {
-            assertThat(da.labels().getClass()).isEqualTo(listed.labels().getClass());
-        }
-        assertThat(da.containers().getClass()).isEqualTo(listed.containers().getClass());
-    }
-
-    @Test
     void mapsLongAndShortComeBackInOrderAndARepeatedKeyIsAnError()
     {
         for (final int entries : new int[] {1, 16, 17, 300})

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.berth.sched.model.NamespaceObject;
@@ -219,84 +218,23 @@ public final class KubeObjectReader
     }
 
     /** Gathers the objects and errors of one source. */
-    private final class Collector
+    private final class Collector extends DocumentWalker
     {
-        private final String source;
         private final List<NodeObject> nodes = new ArrayList<>();
         private final List<PodObject> pods = new ArrayList<>();
         private final List<PriorityClass> priorityClasses = new ArrayList<>();
         private final List<NamespaceObject> namespaces = new ArrayList<>();
         private final List<PodDisruptionBudget> podDisruptionBudgets = new ArrayList<>();
         private final List<OtherObject> others = new ArrayList<>();
-        private final List<ObjectError> errors = new ArrayList<>();
-        private int objectCount;
 
         Collector(final String source)
         {
-            this.source = source;
+            super(source);
         }
 
-        void document(final JsonNode document)
+        @Override
+        void mapObject(final ObjectNode obj, final String kind, final int ordinal, final String apiVersion)
         {
-            if (DocumentShape.isEmpty(document))
-            {
-                return;
-            }
-            if (document instanceof ArrayNode array)
-            {
-                for (final JsonNode element : array)
-                {
-                    object(element, null);
-                }
-                return;
-            }
-            object(document, null);
-        }
-
-        private void object(final JsonNode node, final String impliedKind)
-        {
-            try
-            {
-                mapObject(node, impliedKind);
-            }
-            catch (final RuntimeException ex)
-            {
-                // A bug of ours rather than bad content; report it with the object instead of losing the source.
-                errors.add(new ObjectError(source, "", DocumentShape.unnamed(objectCount), "", "cannot map object: " + ex));
-            }
-        }
-
-        /** One object; {@code impliedKind} is the kind of items of a typed list, which may omit their kind. */
-        private void mapObject(final JsonNode node, final String impliedKind)
-        {
-            if (!(node instanceof ObjectNode obj))
-            {
-                errors.add(new ObjectError(source, "", DocumentShape.unnamed(++objectCount), "",
-                    "expected a Kubernetes object, got " + ObjectDecoder.describe(node)));
-                return;
-            }
-
-            final String kind = DocumentShape.kindOf(obj, impliedKind);
-            if (kind == null)
-            {
-                final JsonNode kindNode = obj.get("kind");
-                final int ordinal = ++objectCount;
-                final String message = kindNode == null || kindNode.isNull() || kindNode.isTextual() ?
-                    "missing kind" : "expected a string, got " + ObjectDecoder.describe(kindNode);
-                errors.add(new ObjectError(source, "", DocumentShape.displayName(obj, false, ordinal), "kind", message));
-                return;
-            }
-
-            if (DocumentShape.isList(kind, obj))
-            {
-                list(kind, obj);
-                return;
-            }
-
-            final int ordinal = ++objectCount;
-            final JsonNode apiVersionNode = obj.get("apiVersion");
-            final String apiVersion = apiVersionNode == null || apiVersionNode.isNull() ? "" :
-                apiVersionNode.isTextual() ? apiVersionNode.textValue() : null;
             try
             {
                 switch (mappedKind(kind, apiVersion))
@@ -341,26 +279,6 @@ public final class KubeObjectReader
                     "policy/v1beta1".equals(apiVersion) ? kind : "";
                 default -> "";
             };
-        }
-
-        private void list(final String kind, final ObjectNode list)
-        {
-            final JsonNode items = list.get("items");
-            if (items == null || items.isNull())
-            {
-                return;
-            }
-            if (!(items instanceof ArrayNode array))
-            {
-                errors.add(new ObjectError(source, kind, DocumentShape.displayName(list, false, ++objectCount), "items",
-                    "expected a list, got " + ObjectDecoder.describe(items)));
-                return;
-            }
-            final String impliedKind = DocumentShape.itemKind(kind);
-            for (final JsonNode item : array)
-            {
-                object(item, impliedKind);
-            }
         }
 
         void parseError(final boolean json, final String message, final JsonLocation location)

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.berth.mirror.source.KeyLayout;
@@ -489,71 +488,19 @@ public final class ObjectStorageCodec
     }
 
     /** Gathers the objects and errors of one file. */
-    private final class Collector
+    private final class Collector extends DocumentWalker
     {
-        private final String source;
         private final List<FileObject> objects = new ArrayList<>();
-        private final List<ObjectError> errors = new ArrayList<>();
-        private int ordinal;
 
         Collector(final String source)
         {
-            this.source = source;
+            super(source);
         }
 
-        void document(final JsonNode document)
+        @Override
+        void mapObject(final ObjectNode obj, final String kindName, final int number, final String apiVersion)
         {
-            if (DocumentShape.isEmpty(document))
-            {
-                return;
-            }
-            if (document instanceof ArrayNode array)
-            {
-                for (final JsonNode element : array)
-                {
-                    object(element, null);
-                }
-                return;
-            }
-            object(document, null);
-        }
-
-        private void object(final JsonNode node, final String impliedKind)
-        {
-            try
-            {
-                mapObject(node, impliedKind);
-            }
-            catch (final RuntimeException ex)
-            {
-                errors.add(new ObjectError(source, "", DocumentShape.unnamed(ordinal), "", "cannot read object: " + ex));
-            }
-        }
-
-        private void mapObject(final JsonNode node, final String impliedKind)
-        {
-            if (!(node instanceof ObjectNode obj))
-            {
-                errors.add(new ObjectError(source, "", DocumentShape.unnamed(++ordinal), "",
-                    "expected a Kubernetes object, got " + ObjectDecoder.describe(node)));
-                return;
-            }
-            final String kindName = DocumentShape.kindOf(obj, impliedKind);
-            if (kindName == null)
-            {
-                errors.add(new ObjectError(source, "", DocumentShape.displayName(obj, false, ++ordinal), "kind", "missing kind"));
-                return;
-            }
-            if (DocumentShape.isList(kindName, obj))
-            {
-                list(kindName, obj);
-                return;
-            }
-            final int number = ++ordinal;
             final Kind kind = Kind.ofKind(kindName);
-            final JsonNode apiVersionNode = obj.get("apiVersion");
-            final String apiVersion = apiVersionNode == null || apiVersionNode.isNull() ? "" :
-                apiVersionNode.isTextual() ? apiVersionNode.textValue() : null;
             if (kind == null || apiVersion == null || !kind.acceptsApiVersion(apiVersion))
             {
                 errors.add(new ObjectError(source, kindName, DocumentShape.displayName(obj, false, number), "",
@@ -640,26 +587,6 @@ public final class ObjectStorageCodec
                 }
             });
             objects.add(new FileObject(kind, namespace, name, kind.key(layout, namespace, name), stored));
-        }
-
-        private void list(final String kindName, final ObjectNode list)
-        {
-            final JsonNode items = list.get("items");
-            if (items == null || items.isNull())
-            {
-                return;
-            }
-            if (!(items instanceof ArrayNode array))
-            {
-                errors.add(new ObjectError(source, kindName, DocumentShape.displayName(list, false, ++ordinal), "items",
-                    "expected a list, got " + ObjectDecoder.describe(items)));
-                return;
-            }
-            final String impliedKind = DocumentShape.itemKind(kindName);
-            for (final JsonNode item : array)
-            {
-                object(item, impliedKind);
-            }
         }
 
         void parseError(final boolean json, final String message, final int line)

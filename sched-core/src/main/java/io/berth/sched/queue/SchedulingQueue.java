@@ -2,10 +2,9 @@ package io.berth.sched.queue;
 
 import io.berth.sched.framework.SchedulingEngine;
 import io.berth.sched.model.PodObject;
+import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -88,7 +87,7 @@ public final class SchedulingQueue
     private final LongSupplier nanoClock;
     private PriorityClasses priorityClasses;
 
-    private final Map<String, Integer> slotByKey = new HashMap<>();
+    private final ObjectIntHashMap<String> slotByKey = new ObjectIntHashMap<>();
     private PodObject[] pods = new PodObject[INITIAL_CAPACITY];
     private int[] priorities = new int[INITIAL_CAPACITY];
     private long[] creationMs = new long[INITIAL_CAPACITY];
@@ -1336,8 +1335,7 @@ public final class SchedulingQueue
 
     private int slotOf(final String key)
     {
-        final Integer slot = slotByKey.get(key);
-        return slot == null ? -1 : slot;
+        return slotByKey.getIfAbsent(key, -1);
     }
 
     private int allocateSlot()

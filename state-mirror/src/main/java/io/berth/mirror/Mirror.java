@@ -66,8 +66,7 @@ public final class Mirror implements AutoCloseable
         started = true;
         // the decoders start first and warm up while the checkpoint opens (or the list's first page is in flight),
         // on binary records when a checkpoint file is there to load, else on JSON
-        final boolean checkpointThere = context.checkpointFile() != null &&
-            (context.checkpointOpening() != null || Files.exists(context.checkpointFile()));
+        final boolean checkpointThere = context.checkpointFile() != null && Files.exists(context.checkpointFile());
         ring.start(checkpointThere ? EventRing.WarmUp.CHECKPOINT_RECORDS : EventRing.WarmUp.JSON);
         final CheckpointFile toLoad;
         try

@@ -52,6 +52,7 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
     private boolean failedOnce;
     private long attempts;
     private long failedAttempts;
+    private long failedAttemptNs;
     private long neverPlacedGone;
     private long deletionsSeen;
     private long bindingsSeen;
@@ -147,6 +148,7 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
             return;
         }
         failedAttempts++;
+        failedAttemptNs += Math.max(0, cycleNs);
         failedOnce = true;
         final byte state = podState.getIfAbsent(pod.key(), (byte)0);
         if ((state & FAILED_BEFORE) == 0)
@@ -269,6 +271,7 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
             agent.queue().pendingSize(),
             attempts,
             failedAttempts,
+            failedAttemptNs,
             nodesExamined,
             feeder.podsCompleted(),
             feeder.podsDeletedByTrace(),

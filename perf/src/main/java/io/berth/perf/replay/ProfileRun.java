@@ -83,6 +83,7 @@ final class ProfileRun
     private boolean failedOnce;
     private long attempts;
     private long failedAttempts;
+    private long failedAttemptNs;
     private long podsCompleted;
     private long podsDeletedByTrace;
     private long podsLostWithNodes;
@@ -349,8 +350,13 @@ final class ProfileRun
             final int id = liveIdByKey.getIfAbsent(pod.key(), -1);
             final long start = clock.nanoTime();
             final int slot = engine.schedule(pod);
-            latency.recordValue(Math.max(0, clock.nanoTime() - start));
+            final long cycleNs = Math.max(0, clock.nanoTime() - start);
+            latency.recordValue(cycleNs);
             attempts++;
+            if (slot < 0)
+            {
+                failedAttemptNs += cycleNs;
+            }
             if (slot >= 0)
             {
                 queue.done(pod.key());
@@ -483,6 +489,7 @@ final class ProfileRun
             queue.pendingSize(),
             attempts,
             failedAttempts,
+            failedAttemptNs,
             nodesExamined,
             podsCompleted,
             podsDeletedByTrace,

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param pendingAtEnd             pods still waiting in the queue when the replay ended.
  * @param scheduleAttempts         scheduling cycles run (a pod retried counts each time).
  * @param failedAttempts           cycles that found no feasible node.
+ * @param failedAttemptNs          wall time of those cycles, summed; the rest of the cycles' time (the latency's
+ *                                 mean times its count) went to the cycles that placed a pod.
  * @param nodesExamined            live nodes the cycles examined, summed (kube's EvaluatedNodes per cycle: every
  *                                 node, or with percentageOfNodesToScore those up to the last feasible one needed).
  * @param podsCompleted            bound pods deleted after running their time.
@@ -46,6 +48,7 @@ public record ReplayResult(
     long pendingAtEnd,
     long scheduleAttempts,
     long failedAttempts,
+    long failedAttemptNs,
     long nodesExamined,
     long podsCompleted,
     long podsDeletedByTrace,

@@ -181,6 +181,8 @@ class PipelineReplayTest
             assertThat(r.neverPlaced()).isEqualTo(expected.neverPlaced()).isEqualTo(1);
             assertThat(r.pendingAtEnd()).isEqualTo(1);
             assertThat(r.failedAttempts()).as("b waited for a's deletion, e waits for ever").isGreaterThanOrEqualTo(2);
+            assertThat(r.failedAttemptNs()).as("the failed cycles' time, measured by the scheduler agent").isPositive()
+                .isLessThanOrEqualTo(Math.round(r.latency().meanNs() * r.latency().count()));
             assertThat(r.unschedulableReasons()).containsKey("Insufficient cpu");
             assertThat(r.pendingReasons()).containsEntry("Insufficient cpu", 1L);
 

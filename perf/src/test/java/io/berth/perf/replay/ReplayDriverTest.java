@@ -73,6 +73,7 @@ class ReplayDriverTest
         assertThat(r.podsCompleted()).isEqualTo(2);
         assertThat(r.scheduleAttempts()).isEqualTo(3);
         assertThat(r.failedAttempts()).isEqualTo(1);
+        assertThat(r.failedAttemptNs()).as("a clock that stands still: cycles take no time").isZero();
         assertThat(r.nodesExamined()).as("one node, examined by each of the 3 cycles").isEqualTo(3);
         assertThat(r.placedBeforeFirstFailure()).isEqualTo(1);
         assertThat(r.neverPlaced()).isZero();
@@ -90,6 +91,34 @@ class ReplayDriverTest
         assertThat(s.gpu()).as("no node offers GPUs: no GPU series").isNull();
         assertThat(r.endAllocation().cpu()).as("after the last trace event (b's arrival)").isEqualTo(0.75);
         assertThat(r.peakAllocation().cpu()).isEqualTo(0.75);
+    }
+
+    @Test
+    void theFailedCyclesTimeIsTheirsAlone()
+    {
+        // every read of this clock is 1 us after the one before: a cycle reads it twice, so it takes 1 us
+        final ReplayClock ticking = new ReplayClock()
+        {
+            private long nowNs;
+
+            public long nanoTime()
+            {
+                return nowNs += 1_000;
+            }
+
+            public void waitUntil(final long deadlineNs)
+            {
+                nowNs = Math.max(nowNs, deadlineNs);
+            }
+        };
+        final Trace trace = trace(List.of(node("n1", 4000)),
+            podCreate(0, pod("a", 3000), 10_000),
+            podCreate(1_000, pod("b", 3000), 5_000));
+        final ReplayResult r = run(trace, ctx().clock(ticking)).run();
+        assertThat(r.scheduleAttempts()).isEqualTo(3);
+        assertThat(r.failedAttempts()).isEqualTo(1);
+        assertThat(r.failedAttemptNs()).isEqualTo(1_000);
+        assertThat(Math.round(r.latency().meanNs() * r.latency().count())).isEqualTo(3_000);
     }
 
     @Test

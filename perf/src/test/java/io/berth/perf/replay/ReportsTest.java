@@ -63,7 +63,7 @@ class ReportsTest
         final List<String> resultNames = new ArrayList<>();
         root.get("results").get(0).fieldNames().forEachRemaining(resultNames::add);
         assertThat(resultNames).containsExactly("profile", "podsCreated", "podsPlaced", "placedBeforeFirstFailure",
-            "neverPlaced", "neverPlacedShare", "pendingAtEnd", "scheduleAttempts", "failedAttempts", "nodesExamined", "podsCompleted",
+            "neverPlaced", "neverPlacedShare", "pendingAtEnd", "scheduleAttempts", "failedAttempts", "failedAttemptNs", "nodesExamined", "podsCompleted",
             "podsDeletedByTrace", "podsLostWithNodes", "duplicateCreates", "virtualEndMs", "wallNs", "placedPerSecond",
             "latency", "unschedulableReasons", "pendingReasons", "endAllocation", "peakAllocation", "gpuFragmentationMilli", "series");
         assertThat(root.get("results").get(1).get("profile").asText()).isEqualTo("most-allocated");
@@ -189,7 +189,7 @@ class ReportsTest
         reasons.put(hostile, 1_000_000L); // the most frequent: charted first
         final ReplayResult renamed = new ReplayResult(hostile, r.podsCreated(), r.podsPlaced(),
             r.placedBeforeFirstFailure(), r.neverPlaced(), r.neverPlacedShare(), r.pendingAtEnd(), r.scheduleAttempts(),
-            r.failedAttempts(), r.nodesExamined(), r.podsCompleted(), r.podsDeletedByTrace(), r.podsLostWithNodes(),
+            r.failedAttempts(), r.failedAttemptNs(), r.nodesExamined(), r.podsCompleted(), r.podsDeletedByTrace(), r.podsLostWithNodes(),
             r.duplicateCreates(), r.virtualEndMs(), r.wallNs(), r.placedPerSecond(), r.latency(), reasons,
             r.pendingReasons(), r.endAllocation(), r.peakAllocation(), r.gpuFragmentationMilli(), r.series());
         final ReplayReport hostileReport = new ReplayReport(hostile, report.nodes(), report.events(), report.pods(),

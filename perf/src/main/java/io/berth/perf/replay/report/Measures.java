@@ -29,6 +29,8 @@ final class Measures
         rows.add(new Row("pending at end", r -> count(r.pendingAtEnd())));
         rows.add(new Row("schedule attempts", r -> count(r.scheduleAttempts())));
         rows.add(new Row("failed attempts", r -> count(r.failedAttempts())));
+        rows.add(new Row("time in failed / all attempts", r -> seconds(r.failedAttemptNs()) + " / " +
+            seconds(Math.round(r.latency().meanNs() * r.latency().count()))));
         rows.add(new Row("nodes examined per attempt", r -> r.scheduleAttempts() == 0 ? "-" :
             count(Math.round((double)r.nodesExamined() / r.scheduleAttempts()))));
         rows.add(new Row("pods completed / deleted / lost", r -> count(r.podsCompleted()) + " / " +
@@ -44,7 +46,7 @@ final class Measures
         rows.add(new Row("latency p99.9 / max (µs)", r -> micros(r.latency().p999Ns()) + " / " + micros(r.latency().maxNs())));
         rows.add(new Row("placed per second", r -> count(Math.round(r.placedPerSecond()))));
         rows.add(new Row("virtual time", r -> duration(r.virtualEndMs())));
-        rows.add(new Row("wall time", r -> String.format(Locale.ROOT, "%.3f s", r.wallNs() / 1e9)));
+        rows.add(new Row("wall time", r -> seconds(r.wallNs())));
         return rows;
     }
 
@@ -56,6 +58,11 @@ final class Measures
     static String percent(final Double share)
     {
         return share == null ? "-" : String.format(Locale.ROOT, "%.2f%%", share * 100);
+    }
+
+    static String seconds(final long ns)
+    {
+        return String.format(Locale.ROOT, "%.3f s", ns / 1e9);
     }
 
     static String micros(final long ns)

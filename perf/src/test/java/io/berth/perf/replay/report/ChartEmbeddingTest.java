@@ -98,7 +98,7 @@ class ChartEmbeddingTest
     void nonFiniteValuesBecomeGaps() throws Exception
     {
         final ReplayResult r = result("p", Map.of());
-        final ReplayResult withNaN = new ReplayResult("p", 1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1000, 1, 1,
+        final ReplayResult withNaN = new ReplayResult("p", 1, 1, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1000, 1, 1,
             r.latency(), Map.of(), Map.of(), r.endAllocation(), r.peakAllocation(), null,
             new ReplayResult.Series(List.of(0L, 1000L), List.of(0.5, Double.NaN), List.of(0.1, 0.2), null,
                 List.of(0, 1), List.of(1, 0), null));
@@ -113,7 +113,7 @@ class ChartEmbeddingTest
     private static ReplayResult result(final String profile, final Map<String, Long> reasons)
     {
         final ReplayResult.Allocation allocation = new ReplayResult.Allocation(0.5, 0.25, null);
-        return new ReplayResult(profile, 10, 7, 5, 3, 0.3, 3, 12, 5, 100, 0, 0, 0, 0, 60_000, 1_000_000, 7,
+        return new ReplayResult(profile, 10, 7, 5, 3, 0.3, 3, 12, 5, 2_000, 100, 0, 0, 0, 0, 60_000, 1_000_000, 7,
             new ReplayResult.Latency(12, 1000, 2000, 3000, 4000, 1500, List.of(new ReplayResult.Bucket(1023, 4),
                 new ReplayResult.Bucket(2047, 8))),
             reasons, Map.of(), allocation, allocation, null,

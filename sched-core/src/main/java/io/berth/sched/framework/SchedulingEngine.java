@@ -80,6 +80,8 @@ public final class SchedulingEngine
     private int lastDirtyChunks;
     private int firstTieChunk;
     private int percentageOfNodesToScore;
+    /** Feasible nodes a cycle looks for, instead of kube's rule when positive (see {@link #sampleNodesToFind}). */
+    private int sampleNodesToFind;
     /** Live nodes examined by every cycle so far (kube's EvaluatedNodes, summed). */
     private long nodesExamined;
     /** kube's nextStartNodeIndex, as a slot: where the next sampled cycle starts examining. */
@@ -195,6 +197,21 @@ public final class SchedulingEngine
         }
         final int nodes = (int)((long)allNodes * percentage / 100);
         return Math.max(nodes, MIN_FEASIBLE_NODES_TO_FIND);
+    }
+
+    /**
+     * For {@link VectorWarmup}'s small private engine only: a cycle looks for this many feasible nodes (0: kube's
+     * number), so that its cycles take the sampled path, which kube's rule never takes under 100 nodes. Such an
+     * engine's choices are not kube's.
+     */
+    SchedulingEngine sampleNodesToFind(final int nodes)
+    {
+        if (nodes < 0)
+        {
+            throw new IllegalArgumentException("sampleNodesToFind must be >= 0: " + nodes);
+        }
+        this.sampleNodesToFind = nodes;
+        return this;
     }
 
     /** Selects the Vector API passes (default) or the scalar reference twins. */
@@ -465,7 +482,8 @@ public final class SchedulingEngine
             filterActive[k] = filters[k].preFilter(pod, requests, table);
         }
         final int live = table.liveCount();
-        final int toFind = scorers.length == 0 ? Math.min(1, live) : feasibleNodesToFind(percentageOfNodesToScore, live);
+        final int toFind = scorers.length == 0 ? Math.min(1, live) :
+            sampleNodesToFind > 0 ? Math.min(sampleNodesToFind, live) : feasibleNodesToFind(percentageOfNodesToScore, live);
         final boolean sampled = toFind < live;
         final long epoch = table.epoch();
         final boolean podToPod = podAware.length != 0 && readsOtherNodes(pod);

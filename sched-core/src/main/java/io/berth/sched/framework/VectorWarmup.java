@@ -15,11 +15,21 @@ import io.berth.sched.table.NodeTable;
  * the sample pods over the sample nodes (at most {@value #MAX_NODES}) with the same plugins, forgetting them all
  * when the nodes are full, for {@code cycles} scheduling cycles, then reports {@link #isDone()}. It touches nothing
  * but its own engine; the compiled code it leaves behind is shared by every engine of the JVM.
+ * <p>
+ * Its engine samples: a cycle looks for a quarter of the nodes ({@link #SAMPLE_NODES}) instead of kube's number,
+ * which takes every node under 100. So the JIT's profile of the sampled cycle ({@code selectSampled}) sees, before
+ * the full table's cycles are compiled, what a busy cluster brings later: a full circle, no feasible node, a single
+ * one, a wrap of the start slot. Without it C2 compiled the large sampled cycle (and the cycle around it, and the
+ * pod-to-pod PreFilter) for the branches the first seconds took, and again, up to five times, at each branch a busy
+ * cluster took later: 8.6 s of C2 time instead of 7.4 s on the 150,000-pod replay, which ran 15-20 % longer
+ * (docs/PERFORMANCE.md, issue 5).
  */
 public final class VectorWarmup implements Runnable, BooleanSupplier
 {
     /** Nodes of the private engine: few, so that each interpreted pass is short. */
     public static final int MAX_NODES = 64;
+    /** Feasible nodes each of its cycles looks for. */
+    static final int SAMPLE_NODES = MAX_NODES / 4;
 
     private final Supplier<Plugins> plugins;
     private final List<NodeObject> nodes;
@@ -27,6 +37,7 @@ public final class VectorWarmup implements Runnable, BooleanSupplier
     private final int cycles;
     private volatile boolean done;
     private volatile int cyclesRun;
+    private volatile long nodesExamined;
     private volatile RuntimeException failure;
 
     /**
@@ -62,7 +73,10 @@ public final class VectorWarmup implements Runnable, BooleanSupplier
             {
                 final PodObject sample = pods.get(c % pods.size());
                 final PodObject pod = sample.toBuilder().name(sample.name() + "-warm-" + c).nodeName("").build();
-                if (engine.schedule(pod) >= 0)
+                final long examinedBefore = engine.nodesExamined();
+                final boolean fits = engine.schedule(pod) >= 0;
+                nodesExamined += engine.nodesExamined() - examinedBefore;
+                if (fits)
                 {
                     placed++;
                 }
@@ -92,7 +106,8 @@ public final class VectorWarmup implements Runnable, BooleanSupplier
 
     private SchedulingEngine fresh()
     {
-        final SchedulingEngine engine = new SchedulingEngine(new NodeTable(MAX_NODES), plugins.get(), 1).vector(true);
+        final SchedulingEngine engine = new SchedulingEngine(new NodeTable(MAX_NODES), plugins.get(), 1).vector(true)
+            .sampleNodesToFind(SAMPLE_NODES);
         for (final NodeObject n : nodes)
         {
             engine.upsertNode(n);
@@ -110,6 +125,12 @@ public final class VectorWarmup implements Runnable, BooleanSupplier
     public boolean getAsBoolean()
     {
         return done;
+    }
+
+    /** Live nodes its cycles examined, summed (kube's EvaluatedNodes). */
+    public long nodesExamined()
+    {
+        return nodesExamined;
     }
 
     /** Cycles run so far. */

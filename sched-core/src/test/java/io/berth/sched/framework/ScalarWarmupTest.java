@@ -59,11 +59,29 @@ class ScalarWarmupTest
         assertThat(side.isDone()).isTrue();
         assertThat(side.cyclesRun()).isEqualTo(300);
         assertThat(side.failure()).isNull();
+        // its cycles sample (a quarter of the nodes to find) though kube's rule examines every node under 100
+        assertThat(side.nodesExamined()).isPositive().isLessThan(300L * 60);
         for (int i = 100; i < pods.size(); i++)
         {
             assertThat(warm.schedule(pods.get(i))).as("pod %d", i).isEqualTo(vector.schedule(pods.get(i)));
             assertThat(warm.inScalarWarmup()).as("vector once the side warm-up is done").isFalse();
         }
+    }
+
+    @Test
+    void aWarmupEngineSamplesASmallTableAndKubesRuleDoesNot()
+    {
+        final GeneratedCluster cluster = ClusterGenerator.generate(GeneratorSpec.parse("nodes=60,pods=20,seed=9"));
+        final SchedulingEngine kube = engine(cluster);
+        final SchedulingEngine sampling = engine(cluster).sampleNodesToFind(8);
+        for (final PodObject pod : cluster.pendingPods())
+        {
+            kube.schedule(pod);
+            sampling.schedule(pod);
+        }
+        assertThat(kube.nodesExamined()).as("under 100 nodes kube examines them all").isEqualTo(20L * 60);
+        assertThat(sampling.nodesExamined()).isBetween(20L * 8, 20L * 60 - 1);
+        assertThatThrownBy(() -> engine(cluster).sampleNodesToFind(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

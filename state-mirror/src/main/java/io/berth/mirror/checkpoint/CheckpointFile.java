@@ -353,11 +353,12 @@ public final class CheckpointFile implements AutoCloseable
             }
             return;
         }
-        if (firstPrefix != null)
+        final String prefix = firstPrefix == null ? null : new String(firstPrefix, StandardCharsets.UTF_8);
+        if (prefix != null)
         {
-            visitMap(visitor, new String(firstPrefix, StandardCharsets.UTF_8), true);
+            visitMap(visitor, prefix, true);
         }
-        visitMap(visitor, firstPrefix == null ? null : new String(firstPrefix, StandardCharsets.UTF_8), false);
+        visitMap(visitor, prefix, false);
     }
 
     private static void visit(

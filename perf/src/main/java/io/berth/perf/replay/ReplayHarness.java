@@ -15,8 +15,9 @@ import io.berth.perf.trace.TraceSource;
 /**
  * The replay's perf harness: reads a trace, replays it under the given profiles (each profile file's first
  * profile; none = kube's default) and writes the HTML report, {@code runs} times in one JVM, printing per run the
- * parse, replay and report times, placed pods and attempts per second, and bytes allocated per scheduling attempt
- * by the replay thread. Run:
+ * parse, replay and report times, the replay thread's CPU time during the replay (steadier than wall time on a
+ * busy machine; profiles replayed in parallel run on other threads and are not in it), placed pods and attempts
+ * per second, and bytes allocated per scheduling attempt by the replay thread. Run:
  * <pre>
  * java $(cat perf/target/jvm.flags) -cp "perf/target/classes:perf/target/lib/*" io.berth.perf.replay.ReplayHarness \
  *     openb:NODES.csv,PODS.csv 5 [PROFILE.yaml ...]
@@ -55,7 +56,9 @@ public final class ReplayHarness
             final Trace trace = TraceSource.open(args[0]);
             final long t1 = System.nanoTime();
             final long bytes0 = threads.getCurrentThreadAllocatedBytes();
+            final long cpu0 = threads.getCurrentThreadCpuTime();
             final ReplayReport report = new ReplayDriver(new ReplayContext()).replay(trace, profiles);
+            final long cpu1 = threads.getCurrentThreadCpuTime();
             final long bytes1 = threads.getCurrentThreadAllocatedBytes();
             final long t2 = System.nanoTime();
             HtmlReport.write(report, html);
@@ -67,9 +70,9 @@ public final class ReplayHarness
                 placed += r.podsPlaced();
                 attempts += r.scheduleAttempts();
             }
-            System.out.printf(Locale.ROOT, "run %d: parse %.3f s, replay %.3f s, html %.3f s, total %.3f s; " +
+            System.out.printf(Locale.ROOT, "run %d: parse %.3f s, replay %.3f s (cpu %.3f s), html %.3f s, total %.3f s; " +
                     "%,.0f placed/s, %,.0f attempts/s, %.1f B/attempt (%d profiles, %,d placed, %,d attempts)%n",
-                run, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t3 - t0) / 1e9, placed / ((t2 - t1) / 1e9),
+                run, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (cpu1 - cpu0) / 1e9, (t3 - t2) / 1e9, (t3 - t0) / 1e9, placed / ((t2 - t1) / 1e9),
                 attempts / ((t2 - t1) / 1e9), (bytes1 - bytes0) / (double)Math.max(1, attempts), profiles.size(),
                 placed, attempts);
         }

@@ -30,6 +30,7 @@ import io.berth.sched.table.NodeTable;
  */
 public final class SchedulingEngine
 {
+
     /** Fail bit of slots that hold no live node. Plugin {@code k} uses bit {@code k + 1}. */
     public static final long NOT_LIVE = 1;
     /** Fail bit of live slots a sampled cycle did not examine (percentageOfNodesToScore below 100). */
@@ -547,7 +548,7 @@ public final class SchedulingEngine
         {
             return firstFeasible(0, limit);
         }
-        runScores(pod, r, limit);
+        runScores(pod, r, limit, scoreAlways);
         return pickBest(0, 0, limit);
     }
 
@@ -649,7 +650,7 @@ public final class SchedulingEngine
             final int head = firstFeasible(0, headTo);
             return head >= 0 ? head : firstFeasible(spanFrom, spanTo);
         }
-        scoreSampled(pod, r);
+        scoreSampled(pod, r, scoreAlways);
         return pickBest(headTo, spanFrom, spanTo);
     }
 
@@ -658,11 +659,11 @@ public final class SchedulingEngine
      * only the feasible examined slots, as kube normalizes over the nodes it scored; a plugin's own normalization
      * of a wrapped cycle runs over every slot, those between the two ranges carrying {@link #NOT_EXAMINED}.
      */
-    private void scoreSampled(final PodObject pod, final CycleResults r)
+    private void scoreSampled(final PodObject pod, final CycleResults r, final boolean explaining)
     {
         for (int s = 0; s < scorers.length; s++)
         {
-            scoreActive[s] = scorers[s].preScore(pod, requests, table);
+            scoreActive[s] = preScore(s, pod, explaining);
             if (scoreActive[s])
             {
                 runScore(s, r.rawScores[s], 0, headTo);
@@ -947,11 +948,11 @@ public final class SchedulingEngine
      * the weighted totals. For a cached class whose feasible max did not move, normalized scores and totals are
      * updated in the changed chunks only, which gives the same numbers as recomputing them everywhere.
      */
-    private void runScores(final PodObject pod, final CycleResults r, final int limit)
+    private void runScores(final PodObject pod, final CycleResults r, final int limit, final boolean explaining)
     {
         for (int s = 0; s < scorers.length; s++)
         {
-            scoreActive[s] = scorers[s].preScore(pod, requests, table);
+            scoreActive[s] = preScore(s, pod, explaining);
         }
         boolean everything = !r.scored;
         int n = 0;
@@ -1027,6 +1028,15 @@ public final class SchedulingEngine
             }
         }
         total = r.totals;
+    }
+
+    /**
+     * PreScore of plugin {@code s}: whether the cycle scores with it. A {@link ScorePlugin#uniform} plugin adds the
+     * same to every feasible node's total, so only an explanation (which shows every plugin's scores) runs it.
+     */
+    private boolean preScore(final int s, final PodObject pod, final boolean explaining)
+    {
+        return scorers[s].preScore(pod, requests, table) && (explaining || !scorers[s].uniform());
     }
 
     /** NormalizeScore of plugin {@code s}; returns true when it rewrote every slot. */

@@ -21,6 +21,18 @@ public interface ScorePlugin
     /** Compiles the pod. Returns false for kube's Skip: every node then scores 0 for this plugin. */
     boolean preScore(PodObject pod, PodRequests requests, NodeTable table);
 
+    /**
+     * Asked after {@link #preScore} returned true: whether every node gets the same raw score for this pod (kube's
+     * TaintToleration when no node carries a PreferNoSchedule taint the pod does not tolerate). Its normalized score
+     * is then the same on every feasible node and adds the same amount to every total, so it cannot change which
+     * node wins or how many tie: a scheduling cycle leaves the plugin out, an explanation still shows its scores.
+     * False unless the plugin knows it cheaply.
+     */
+    default boolean uniform()
+    {
+        return false;
+    }
+
     /** Vector pass over {@code [from, to)} (multiples of {@link Kernels#LANES}). */
     void score(NodeTable table, long[] scores, int from, int to);
 

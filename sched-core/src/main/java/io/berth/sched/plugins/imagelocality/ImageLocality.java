@@ -86,6 +86,12 @@ public final class ImageLocality implements ScorePlugin
         return true;
     }
 
+    /** None of the pod's images is on any node: every node scores kube's minimum, 0. */
+    public boolean uniform()
+    {
+        return imageCount == 0;
+    }
+
     private void addImage(final ImageIndex images, final int position, final String image, final int totalNumNodes)
     {
         final int id = images.find(normalized(position, image));

@@ -117,6 +117,12 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin
         return true;
     }
 
+    /** No intolerable PreferNoSchedule taint: every node scores 0 raw, the maximum once normalized. */
+    public boolean uniform()
+    {
+        return prefer.wordCount == 0;
+    }
+
     public void score(final NodeTable table, final long[] scores, final int from, final int to)
     {
         final int n = prefer.bind(table);

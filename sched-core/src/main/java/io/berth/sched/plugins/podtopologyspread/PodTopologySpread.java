@@ -1099,44 +1099,81 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         weights(scores, failBits, from, to, w);
         long max = 0;
         long min = Long.MAX_VALUE;
-        // one pass per constraint into a double column: no vector carried around an inner loop (C2 would box it)
-        if (accScratch.length < to)
-        {
-            accScratch = new double[Math.max(to, accScratch.length * 2)];
-        }
-        final double[] accs = accScratch;
-        java.util.Arrays.fill(accs, from, to, 0.0);
-        for (int c = 0; c < cs.count; c++)
-        {
-            final long[] counts = slotCounts[c];
-            final double weight = w[c];
-            final double skew = (double)(cs.maxSkew[c] - 1);
-            for (int i = from; i < to; i += Kernels.LANES)
-            {
-                final DoubleVector cnt = (DoubleVector)LongVector.fromArray(Kernels.LONGS, counts, i)
-                    .convert(VectorOperators.L2D, 0);
-                DoubleVector.fromArray(Kernels.DOUBLES, accs, i)
-                    .add(cnt.mul(weight).add(skew).blend(0.0, cnt.compare(VectorOperators.LT, 0.0)))
-                    .intoArray(accs, i);
-            }
-        }
         LongVector maxV = LongVector.zero(Kernels.LONGS);
         LongVector minV = LongVector.broadcast(Kernels.LONGS, Long.MAX_VALUE);
-        for (int i = from; i < to; i += Kernels.LANES)
+        if (cs.count <= 2)
         {
-            final LongVector marker = LongVector.fromArray(Kernels.LONGS, scores, i);
-            final DoubleVector acc = DoubleVector.fromArray(Kernels.DOUBLES, accs, i);
-            // Go's math.Round on non-negative values: truncate, then up when the fraction is at least one half
-            final LongVector t = (LongVector)acc.convert(VectorOperators.D2L, 0);
-            final DoubleVector frac = acc.sub((DoubleVector)t.convert(VectorOperators.L2D, 0));
-            final LongVector up = (LongVector)frac.compare(VectorOperators.GE, 0.5).cast(Kernels.LONGS).toVector();
-            final LongVector raw = t.sub(up); // up is -1 where the fraction rounds up
-            // invalid: infeasible, or ignored (marker -1)
-            final LongVector invalid = (LongVector)LongVector.fromArray(Kernels.LONGS, failBits, i).compare(VectorOperators.NE, 0L)
-                .or(marker.compare(VectorOperators.LT, 0L)).toVector();
-            maxV = maxV.max(raw.and(invalid.not()));
-            minV = minV.min(raw.or(invalid.and(Long.MAX_VALUE)));
-            raw.or(invalid).intoArray(scores, i);
+            // one or two constraints (kube's system defaults are two): both terms summed in the rounding pass, in
+            // the same order and arithmetic as the general path below, with no double column in between
+            final boolean two = cs.count == 2;
+            final long[] counts0 = slotCounts[0];
+            final long[] counts1 = two ? slotCounts[1] : counts0;
+            final double weight0 = w[0];
+            final double skew0 = (double)(cs.maxSkew[0] - 1);
+            final double weight1 = two ? w[1] : 0.0;
+            final double skew1 = two ? (double)(cs.maxSkew[1] - 1) : 0.0;
+            final VectorMask<Double> noSecond = Kernels.DOUBLES.maskAll(!two);
+            final DoubleVector zero = DoubleVector.zero(Kernels.DOUBLES);
+            for (int i = from; i < to; i += Kernels.LANES)
+            {
+                final DoubleVector cnt0 = (DoubleVector)LongVector.fromArray(Kernels.LONGS, counts0, i)
+                    .convert(VectorOperators.L2D, 0);
+                final DoubleVector cnt1 = (DoubleVector)LongVector.fromArray(Kernels.LONGS, counts1, i)
+                    .convert(VectorOperators.L2D, 0);
+                // a missing second term adds 0.0, which leaves the (non-negative) sum exactly as it was
+                final DoubleVector acc = zero
+                    .add(cnt0.mul(weight0).add(skew0).blend(0.0, cnt0.compare(VectorOperators.LT, 0.0)))
+                    .add(cnt1.mul(weight1).add(skew1).blend(0.0, cnt1.compare(VectorOperators.LT, 0.0).or(noSecond)));
+                final LongVector t = (LongVector)acc.convert(VectorOperators.D2L, 0);
+                final DoubleVector frac = acc.sub((DoubleVector)t.convert(VectorOperators.L2D, 0));
+                final LongVector up = (LongVector)frac.compare(VectorOperators.GE, 0.5).cast(Kernels.LONGS).toVector();
+                final LongVector raw = t.sub(up);
+                final LongVector invalid = (LongVector)LongVector.fromArray(Kernels.LONGS, failBits, i).compare(VectorOperators.NE, 0L)
+                    .or(LongVector.fromArray(Kernels.LONGS, scores, i).compare(VectorOperators.LT, 0L)).toVector();
+                maxV = maxV.max(raw.and(invalid.not()));
+                minV = minV.min(raw.or(invalid.and(Long.MAX_VALUE)));
+                raw.or(invalid).intoArray(scores, i);
+            }
+        }
+        else
+        {
+            // one pass per constraint into a double column: no vector carried around an inner loop (C2 would box it)
+            if (accScratch.length < to)
+            {
+                accScratch = new double[Math.max(to, accScratch.length * 2)];
+            }
+            final double[] accs = accScratch;
+            java.util.Arrays.fill(accs, from, to, 0.0);
+            for (int c = 0; c < cs.count; c++)
+            {
+                final long[] counts = slotCounts[c];
+                final double weight = w[c];
+                final double skew = (double)(cs.maxSkew[c] - 1);
+                for (int i = from; i < to; i += Kernels.LANES)
+                {
+                    final DoubleVector cnt = (DoubleVector)LongVector.fromArray(Kernels.LONGS, counts, i)
+                        .convert(VectorOperators.L2D, 0);
+                    DoubleVector.fromArray(Kernels.DOUBLES, accs, i)
+                        .add(cnt.mul(weight).add(skew).blend(0.0, cnt.compare(VectorOperators.LT, 0.0)))
+                        .intoArray(accs, i);
+                }
+            }
+            for (int i = from; i < to; i += Kernels.LANES)
+            {
+                final LongVector marker = LongVector.fromArray(Kernels.LONGS, scores, i);
+                final DoubleVector acc = DoubleVector.fromArray(Kernels.DOUBLES, accs, i);
+                // Go's math.Round on non-negative values: truncate, then up when the fraction is at least one half
+                final LongVector t = (LongVector)acc.convert(VectorOperators.D2L, 0);
+                final DoubleVector frac = acc.sub((DoubleVector)t.convert(VectorOperators.L2D, 0));
+                final LongVector up = (LongVector)frac.compare(VectorOperators.GE, 0.5).cast(Kernels.LONGS).toVector();
+                final LongVector raw = t.sub(up); // up is -1 where the fraction rounds up
+                // invalid: infeasible, or ignored (marker -1)
+                final LongVector invalid = (LongVector)LongVector.fromArray(Kernels.LONGS, failBits, i).compare(VectorOperators.NE, 0L)
+                    .or(marker.compare(VectorOperators.LT, 0L)).toVector();
+                maxV = maxV.max(raw.and(invalid.not()));
+                minV = minV.min(raw.or(invalid.and(Long.MAX_VALUE)));
+                raw.or(invalid).intoArray(scores, i);
+            }
         }
         max = maxV.reduceLanes(VectorOperators.MAX);
         min = minV.reduceLanes(VectorOperators.MIN);

@@ -106,6 +106,11 @@ public final class CheckpointFile implements AutoCloseable
             .createPersistedTo(file.toFile());
         final CheckpointFile checkpoint = new CheckpointFile(file, map);
         checkpoint.writeHeader(STATE_CLEAN, 0, 0, 0);
+        // One pass of the open's scan over the new file (its header alone) loads Chronicle's iteration classes now,
+        // before the applier's put path is compiled. Loaded later (the next open in this JVM, a warm restart after
+        // a cold sync) they would add implementations of interfaces that C2 had bound to the query context's only
+        // ones, and the compiled applier, which inlines the put, would be thrown away mid-restart and recompiled.
+        map.forEachEntryWhile(checkpoint.new Scan(1));
         return checkpoint;
     }
 

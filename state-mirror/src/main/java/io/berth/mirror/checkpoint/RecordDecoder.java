@@ -2,6 +2,7 @@ package io.berth.mirror.checkpoint;
 
 import io.berth.mirror.codec.JsonObjectDecoder;
 import io.berth.mirror.codec.KubeKind;
+import io.berth.mirror.codec.StringMaps;
 import io.berth.sched.model.Container;
 import io.berth.sched.model.ContainerImage;
 import io.berth.sched.model.ContainerPort;
@@ -396,18 +397,42 @@ public final class RecordDecoder
         final int n = count(2);
         if (n == 0)
         {
-            return Map.of();
+            return StringMaps.empty();
         }
-        final Map<String, String> map = new LinkedHashMap<>(n * 2);
-        for (int i = 0; i < n; i++)
+        if (n > StringMaps.MAX_ARRAY_ENTRIES)
+        {
+            final LinkedHashMap<String, String> map = new LinkedHashMap<>(n * 2);
+            for (int i = 0; i < n; i++)
+            {
+                final String key = str();
+                if (map.put(key, str()) != null)
+                {
+                    throw repeatedKey(key);
+                }
+            }
+            return StringMaps.large(map);
+        }
+        // the classes the JSON decoder makes (see StringMaps), each key checked against the ones before it
+        final String[] pairs = new String[2 * n];
+        for (int i = 0; i < 2 * n; i += 2)
         {
             final String key = str();
-            if (map.put(key, str()) != null)
+            for (int j = 0; j < i; j += 2)
             {
-                throw malformed("map key \"" + key + "\" repeated");
+                if (pairs[j].equals(key))
+                {
+                    throw repeatedKey(key);
+                }
             }
+            pairs[i] = key;
+            pairs[i + 1] = str();
         }
-        return map;
+        return StringMaps.small(pairs);
+    }
+
+    private static MalformedRecord repeatedKey(final String key)
+    {
+        return malformed("map key \"" + key + "\" repeated");
     }
 
     private List<String> strings()

@@ -6,7 +6,6 @@ import io.berth.sched.model.ResourceList;
 import io.berth.sched.model.Toleration;
 
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,6 @@ final class DecodeShapes
 {
     private static final int SLOTS = 4096;
     private static final int MASK = SLOTS - 1;
-    private static final Map<String, String> NO_STRINGS = Map.of();
 
     private final StringArrayMap[] maps = new StringArrayMap[SLOTS];
     private final ResourceList[] resourceLists = new ResourceList[SLOTS];
@@ -54,16 +52,16 @@ final class DecodeShapes
     {
         if (n == 0)
         {
-            return NO_STRINGS;
+            return StringMaps.empty();
         }
         if (n > StringArrayMap.MAX_ENTRIES)
         {
-            final Map<String, String> map = new LinkedHashMap<>((int)(n / 0.75f) + 1);
+            final LinkedHashMap<String, String> map = new LinkedHashMap<>((int)(n / 0.75f) + 1);
             for (int i = 0; i < 2 * n; i += 2)
             {
                 map.put(pairs[i], pairs[i + 1]);
             }
-            return Collections.unmodifiableMap(map);
+            return StringMaps.large(map);
         }
         final int hash = StringArrayMap.hashOf(pairs, n);
         final int s = slot(hash);

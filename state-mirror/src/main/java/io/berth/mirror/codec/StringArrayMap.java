@@ -19,7 +19,7 @@ import java.util.function.BiConsumer;
 final class StringArrayMap extends AbstractMap<String, String>
 {
     /** Larger maps are made as hash maps: a scan would cost more than a hash. */
-    static final int MAX_ENTRIES = 16;
+    static final int MAX_ENTRIES = StringMaps.MAX_ARRAY_ENTRIES;
 
     private final String[] keysAndValues;
     private final int hash;

@@ -237,6 +237,43 @@ class CheckpointRecordTest
         }
     }
 
+    /**
+     * A warm restart hands the applier objects from records, a cold sync objects from JSON: their maps must be of
+     * the same classes, or the applier's compiled code, which has seen one, traps at the other (StringMaps).
+     */
+    @Test
+    void recordsGiveTheMapClassesTheJsonDecoderGives()
+    {
+        final KubeJsonWriter writer = new KubeJsonWriter();
+        final RandomObjects objects = new RandomObjects(11);
+        for (final int entries : new int[] {0, 1, 2, 16, 17, 40})
+        {
+            final Map<String, String> map = new LinkedHashMap<>();
+            final Map<String, String> annotations = new LinkedHashMap<>(); // the JSON decoder keeps the GPU ones
+            for (int i = 0; i < entries; i++)
+            {
+                map.put("example.com/k" + i, "v" + i);
+                annotations.put("alibabacloud.com/gpu-k" + i, "v" + i);
+            }
+            final PodObject pod = objects.pod("ns", "p" + entries).toBuilder().labels(map).annotations(annotations)
+                .nodeSelector(map).build();
+            // a cold sync decodes the JSON and checkpoints the object; a warm restart decodes that record
+            final PodObject fromJson = (PodObject)json.decode(KubeKind.POD, writer.pod(pod));
+            assertThat(fromJson.annotations()).hasSize(entries);
+            final PodObject fromRecord = (PodObject)decoder.decode(KubeKind.POD, encode(fromJson), json);
+            assertThat(fromRecord).isEqualTo(fromJson);
+            assertThat(fromRecord.labels().getClass()).as("labels, %d entries", entries).isSameAs(fromJson.labels().getClass());
+            assertThat(fromRecord.annotations().getClass()).as("annotations, %d", entries).isSameAs(fromJson.annotations().getClass());
+            assertThat(fromRecord.nodeSelector().getClass()).as("node selector, %d", entries).isSameAs(fromJson.nodeSelector().getClass());
+
+            final NodeObject node = objects.node("n" + entries).toBuilder().labels(map).build();
+            final NodeObject nodeFromJson = (NodeObject)json.decode(KubeKind.NODE, writer.node(node));
+            final NodeObject nodeFromRecord = (NodeObject)decoder.decode(KubeKind.NODE, encode(nodeFromJson), json);
+            assertThat(nodeFromRecord).isEqualTo(nodeFromJson);
+            assertThat(nodeFromRecord.labels().getClass()).as("node labels, %d", entries).isSameAs(nodeFromJson.labels().getClass());
+        }
+    }
+
     private static int lastIndexOf(final byte[] haystack, final byte[] needle)
     {
         for (int i = haystack.length - needle.length; i >= 0; i--)

@@ -90,30 +90,33 @@ public final class PodObject
         final Map<String, String> annotations)
     {
         this.namespace = namespace == null || namespace.isEmpty() ? "default" : namespace;
-        this.name = name == null ? "" : name;
-        this.labels = labels == null ? Map.of() : labels;
+        // The defaults go through two shared helpers, not a null check per field: each field's check would be
+        // compiled for the one case its first source gave (the JSON decoder leaves absent fields null, a checkpoint
+        // record gives them empty), and the other case would throw the compiled constructor away. A shared helper
+        // has seen both from the first pods on.
+        this.name = or(name, "");
+        this.labels = or(labels, Map.of());
         this.creationTimestampMs = creationTimestampMs;
         this.priority = priority;
-        this.nodeName = nodeName == null ? "" : nodeName;
-        this.phase = phase == null ? "" : phase;
-        this.containers = containers == null ? List.of() : List.copyOf(containers);
-        this.initContainers = initContainers == null ? List.of() : List.copyOf(initContainers);
-        this.overhead = overhead == null ? ResourceList.EMPTY : overhead;
-        this.nodeSelector = nodeSelector == null ? Map.of() : nodeSelector;
-        this.nodeAffinity = nodeAffinity == null ? NodeAffinity.NONE : nodeAffinity;
-        this.tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
+        this.nodeName = or(nodeName, "");
+        this.phase = or(phase, "");
+        this.containers = list(containers);
+        this.initContainers = list(initContainers);
+        this.overhead = or(overhead, ResourceList.EMPTY);
+        this.nodeSelector = or(nodeSelector, Map.of());
+        this.nodeAffinity = or(nodeAffinity, NodeAffinity.NONE);
+        this.tolerations = list(tolerations);
         this.hasPriority = hasPriority;
-        this.priorityClassName = priorityClassName == null ? "" : priorityClassName;
-        this.preemptionPolicy = preemptionPolicy == null ? "" : preemptionPolicy;
-        this.schedulingGates = schedulingGates == null ? List.of() : List.copyOf(schedulingGates);
-        this.podAffinity = podAffinity == null ? PodAffinity.NONE : podAffinity;
-        this.podAntiAffinity = podAntiAffinity == null ? PodAffinity.NONE : podAntiAffinity;
-        this.topologySpreadConstraints =
-            topologySpreadConstraints == null ? List.of() : List.copyOf(topologySpreadConstraints);
-        this.nominatedNodeName = nominatedNodeName == null ? "" : nominatedNodeName;
+        this.priorityClassName = or(priorityClassName, "");
+        this.preemptionPolicy = or(preemptionPolicy, "");
+        this.schedulingGates = list(schedulingGates);
+        this.podAffinity = or(podAffinity, PodAffinity.NONE);
+        this.podAntiAffinity = or(podAntiAffinity, PodAffinity.NONE);
+        this.topologySpreadConstraints = list(topologySpreadConstraints);
+        this.nominatedNodeName = or(nominatedNodeName, "");
         this.startTimeMs = startTimeMs;
         this.deletionTimestampMs = deletionTimestampMs;
-        this.annotations = annotations == null ? Map.of() : annotations;
+        this.annotations = or(annotations, Map.of());
         this.key = this.namespace + "/" + this.name;
         try
         {
@@ -123,6 +126,16 @@ public final class PodObject
         {
             throw new IllegalArgumentException("pod " + key + ": " + ex.getMessage(), ex);
         }
+    }
+
+    private static <T> T or(final T value, final T otherwise)
+    {
+        return value == null ? otherwise : value;
+    }
+
+    private static <E> List<E> list(final List<E> list)
+    {
+        return list == null ? List.of() : List.copyOf(list);
     }
 
     /** A copy with the priority fields admission resolves; everything else (key, GPU request) shared, not re-derived. */

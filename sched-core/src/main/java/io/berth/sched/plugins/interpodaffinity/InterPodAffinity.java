@@ -32,6 +32,7 @@ import io.berth.sched.model.PodObject;
 import io.berth.sched.model.WeightedPodAffinityTerm;
 import io.berth.sched.table.LongColumn;
 import io.berth.sched.table.NodeTable;
+import io.berth.sched.table.SegmentArray;
 
 /**
  * kube's InterPodAffinity (filtering.go, scoring.go, plugin.go of v1.33/1.34).
@@ -135,7 +136,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
     private String parseError;
     private boolean affinityFailAll;
     private final int[] gatherIndex = new int[2 * Kernels.LANES];
-    private MemorySegment[] segments = new MemorySegment[4];
+    private final SegmentArray segments = new SegmentArray(4);
 
     public String name()
     {
@@ -347,7 +348,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         {
             return;
         }
-        final MemorySegment[] segs = segments;
+        final SegmentArray segs = segments;
         final long[][] arrays = filterKeys.arrays;
         final int[] index = gatherIndex;
         // key by key (a node fails when any key's domain bits are set): no vector carried across an inner loop and
@@ -355,7 +356,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
         for (int k = 0; k < n; k++)
         {
             final long[] values = arrays[k];
-            final MemorySegment column = segs[k];
+            final MemorySegment column = segs.get(k);
             for (int slot = from; slot < to; slot += Kernels.LANES)
             {
                 ((IntVector)Kernels.load(column, slot).convert(VectorOperators.L2I, 0)).intoArray(index, 0);
@@ -504,14 +505,14 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
             Arrays.fill(scores, from, to, 0L);
             return;
         }
-        final MemorySegment[] segs = segments;
+        final SegmentArray segs = segments;
         final long[][] arrays = scoreKeys.arrays;
         final int[] index = gatherIndex;
         // key by key into the scores (see filter: nothing carried across an inner loop, no vector helper calls)
         for (int k = 0; k < n; k++)
         {
             final long[] values = arrays[k];
-            final MemorySegment column = segs[k];
+            final MemorySegment column = segs.get(k);
             if (k == 0)
             {
                 for (int slot = from; slot < to; slot += Kernels.LANES)
@@ -620,13 +621,10 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin, PodAwa
     private int bind(final KeyArrays keys, final NodeTable table)
     {
         final int n = keys.count;
-        if (segments.length < n)
-        {
-            segments = new MemorySegment[Math.max(n, segments.length * 2)];
-        }
+        segments.ensureCapacity(n);
         for (int k = 0; k < n; k++)
         {
-            segments[k] = table.labelValueColumn(keys.keyIds[k]).segment();
+            segments.set(k, table.labelValueColumn(keys.keyIds[k]).segment());
         }
         return n;
     }

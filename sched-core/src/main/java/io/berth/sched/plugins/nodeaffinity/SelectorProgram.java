@@ -15,6 +15,7 @@ import io.berth.sched.model.NodeSelectorRequirement;
 import io.berth.sched.model.NodeSelectorTerm;
 import io.berth.sched.table.LongColumn;
 import io.berth.sched.table.NodeTable;
+import io.berth.sched.table.SegmentArray;
 
 /**
  * A pod's node selector and node affinity terms compiled against the node table into a flat program of
@@ -49,8 +50,8 @@ final class SelectorProgram
     private int[] opKind = new int[16];
     private LongColumn[] opColumn = new LongColumn[16];
     private LongColumn[] opValid = new LongColumn[16];
-    private MemorySegment[] opSegment = new MemorySegment[16];
-    private MemorySegment[] opValidSegment = new MemorySegment[16];
+    private final SegmentArray opSegment = new SegmentArray(16);
+    private final SegmentArray opValidSegment = new SegmentArray(16);
     private int[] opValueStart = new int[16];
     private int[] opValueEnd = new int[16];
     private long[] opArg = new long[16];
@@ -281,15 +282,15 @@ final class SelectorProgram
         Arrays.fill(acc, lo, limit, true);
         for (int op = from; op < to; op++)
         {
-            final MemorySegment column = opSegment[op];
+            final MemorySegment column = opSegment.get(op);
             switch (opKind[op])
             {
                 case OP_IN -> andIn(op, acc, lo, limit);
                 case OP_NOT_IN -> andNotIn(op, acc, lo, limit);
                 case OP_EXISTS -> andNotEqual(column, NodeTable.ABSENT, acc, lo, limit);
                 case OP_DOES_NOT_EXIST -> andEqual(column, NodeTable.ABSENT, acc, lo, limit);
-                case OP_GT -> andGreater(column, opValidSegment[op], opArg[op], acc, lo, limit);
-                case OP_LT -> andLess(column, opValidSegment[op], opArg[op], acc, lo, limit);
+                case OP_GT -> andGreater(column, opValidSegment.get(op), opArg[op], acc, lo, limit);
+                case OP_LT -> andLess(column, opValidSegment.get(op), opArg[op], acc, lo, limit);
                 case OP_NAME_IN ->
                 {
                     final int slot = (int)opArg[op];
@@ -325,7 +326,7 @@ final class SelectorProgram
         final int start = opValueStart[op];
         if (opValueEnd[op] - start == 1)
         {
-            andEqual(opSegment[op], values[start], acc, lo, limit);
+            andEqual(opSegment.get(op), values[start], acc, lo, limit);
             return;
         }
         final boolean[] in = anyValue(op, lo, limit);
@@ -338,7 +339,7 @@ final class SelectorProgram
         final int start = opValueStart[op];
         if (opValueEnd[op] - start == 1)
         {
-            andNotEqual(opSegment[op], values[start], acc, lo, limit);
+            andNotEqual(opSegment.get(op), values[start], acc, lo, limit);
             return;
         }
         final boolean[] in = anyValue(op, lo, limit);
@@ -352,7 +353,7 @@ final class SelectorProgram
     /** Scratch lanes: the slot's value id equals one of the op's values. */
     private boolean[] anyValue(final int op, final int lo, final int limit)
     {
-        final MemorySegment column = opSegment[op];
+        final MemorySegment column = opSegment.get(op);
         final boolean[] in = scratchIn;
         Arrays.fill(in, lo, limit, false);
         for (int i = opValueStart[op], end = opValueEnd[op]; i < end; i++)
@@ -619,7 +620,7 @@ final class SelectorProgram
                 final int op = newOp("Gt".equals(r.operator()) ? OP_GT : OP_LT, table.numericLabelColumn(keyId));
                 final LongColumn valid = table.numericLabelValid(keyId);
                 opValid[op] = valid;
-                opValidSegment[op] = valid.segment();
+                opValidSegment.set(op, valid.segment());
                 opArg[op] = LabelSyntax.parseInt64(vals.get(0));
                 return EMITTED;
             }
@@ -658,8 +659,8 @@ final class SelectorProgram
             opKind = Arrays.copyOf(opKind, size);
             opColumn = Arrays.copyOf(opColumn, size);
             opValid = Arrays.copyOf(opValid, size);
-            opSegment = Arrays.copyOf(opSegment, size);
-            opValidSegment = Arrays.copyOf(opValidSegment, size);
+            opSegment.ensureCapacity(size);
+            opValidSegment.ensureCapacity(size);
             opValueStart = Arrays.copyOf(opValueStart, size);
             opValueEnd = Arrays.copyOf(opValueEnd, size);
             opArg = Arrays.copyOf(opArg, size);
@@ -667,9 +668,9 @@ final class SelectorProgram
         final int op = opCount++;
         opKind[op] = kind;
         opColumn[op] = column;
-        opSegment[op] = column == null ? null : column.segment();
+        opSegment.set(op, column == null ? null : column.segment());
         opValid[op] = null;
-        opValidSegment[op] = null;
+        opValidSegment.set(op, null);
         opValueStart[op] = 0;
         opValueEnd[op] = 0;
         opArg[op] = 0;

@@ -1,6 +1,5 @@
 package io.berth.sched.plugins.nodeports;
 
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
 
@@ -16,6 +15,7 @@ import io.berth.sched.model.PodObject;
 import io.berth.sched.table.HostPortIndex;
 import io.berth.sched.table.LongColumn;
 import io.berth.sched.table.NodeTable;
+import io.berth.sched.table.SegmentArray;
 
 /**
  * kube's NodePorts filter. The pod's wanted host ports are those with {@code hostPort > 0} of its restartable init
@@ -33,7 +33,7 @@ public final class NodePorts implements FilterPlugin
 
     private int columnCount;
     private LongColumn[] columns = new LongColumn[8];
-    private MemorySegment[] segments = new MemorySegment[8];
+    private final SegmentArray segments = new SegmentArray(8);
 
     public String name()
     {
@@ -64,7 +64,7 @@ public final class NodePorts implements FilterPlugin
         }
         for (int i = 0; i < columnCount; i++)
         {
-            segments[i] = columns[i].segment();
+            segments.set(i, columns[i].segment());
         }
         return columnCount > 0;
     }
@@ -111,7 +111,7 @@ public final class NodePorts implements FilterPlugin
         if (columnCount == columns.length)
         {
             columns = Arrays.copyOf(columns, columnCount * 2);
-            segments = Arrays.copyOf(segments, columnCount * 2);
+            segments.ensureCapacity(columnCount * 2);
         }
         columns[columnCount++] = column;
     }
@@ -119,13 +119,13 @@ public final class NodePorts implements FilterPlugin
     public void filter(final NodeTable table, final long[] failBits, final long failBit, final int from, final int to)
     {
         final int n = columnCount;
-        final MemorySegment[] segs = segments;
+        final SegmentArray segs = segments;
         for (int slot = from; slot < to; slot += Kernels.LANES)
         {
-            VectorMask<Long> fail = Kernels.load(segs[0], slot).compare(VectorOperators.GT, 0L);
+            VectorMask<Long> fail = Kernels.load(segs.get(0), slot).compare(VectorOperators.GT, 0L);
             for (int i = 1; i < n; i++)
             {
-                fail = fail.or(Kernels.load(segs[i], slot).compare(VectorOperators.GT, 0L));
+                fail = fail.or(Kernels.load(segs.get(i), slot).compare(VectorOperators.GT, 0L));
             }
             Kernels.orBits(failBits, slot, fail, failBit);
         }

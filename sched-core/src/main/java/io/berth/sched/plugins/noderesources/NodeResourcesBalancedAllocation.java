@@ -15,6 +15,7 @@ import io.berth.sched.framework.ScoringStrategy;
 import io.berth.sched.model.PodObject;
 import io.berth.sched.table.NodeTable;
 import io.berth.sched.table.Resources;
+import io.berth.sched.table.SegmentArray;
 
 /**
  * kube's NodeResourcesBalancedAllocation: {@code (1 - std(requested/allocatable)) * 100} over the configured
@@ -29,8 +30,8 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
     private final int[] resourceIds;
     private final long[] podRequest;
     private final boolean[] active;
-    private final MemorySegment[] allocSegments;
-    private final MemorySegment[] reqSegments;
+    private final SegmentArray allocSegments;
+    private final SegmentArray reqSegments;
     private final double[] fractions;
     private long[] count = new long[0];
     private double[] total = new double[0];
@@ -49,8 +50,8 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
         resourceIds = new int[n];
         podRequest = new long[n];
         active = new boolean[n];
-        allocSegments = new MemorySegment[n];
-        reqSegments = new MemorySegment[n];
+        allocSegments = new SegmentArray(n);
+        reqSegments = new SegmentArray(n);
         fractions = new double[n];
     }
 
@@ -77,8 +78,8 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
             active[i] = r >= 0 && r != Resources.PODS && !(req == 0 && r >= Resources.FIRST_SCALAR);
             if (active[i])
             {
-                allocSegments[i] = table.allocatable(r).segment();
-                reqSegments[i] = table.requested(r).segment();
+                allocSegments.set(i, table.allocatable(r).segment());
+                reqSegments.set(i, table.requested(r).segment());
             }
         }
         return any; // best-effort pods are skipped (kubernetes#129138)
@@ -156,7 +157,7 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
         }
         if (activeCount == 2)
         {
-            twoResources(allocSegments[a0], reqSegments[a0], podRequest[a0], allocSegments[a1], reqSegments[a1],
+            twoResources(allocSegments.get(a0), reqSegments.get(a0), podRequest[a0], allocSegments.get(a1), reqSegments.get(a1),
                 podRequest[a1], scores, from, to);
             return;
         }
@@ -169,7 +170,7 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
         {
             if (active[i])
             {
-                fractionPass(allocSegments[i], reqSegments[i], podRequest[i], from, to);
+                fractionPass(allocSegments.get(i), reqSegments.get(i), podRequest[i], from, to);
             }
         }
         java.util.Arrays.fill(sumSquares, from, to, 0.0);
@@ -184,7 +185,7 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin
             {
                 if (active[i])
                 {
-                    squaresPass(allocSegments[i], reqSegments[i], podRequest[i], from, to);
+                    squaresPass(allocSegments.get(i), reqSegments.get(i), podRequest[i], from, to);
                 }
             }
         }

@@ -15,6 +15,7 @@ import io.berth.sched.framework.ScoringStrategy;
 import io.berth.sched.model.PodObject;
 import io.berth.sched.table.NodeTable;
 import io.berth.sched.table.Resources;
+import io.berth.sched.table.SegmentArray;
 
 /**
  * kube's NodeResourcesFit. Filter: the node must have room for every resource the pod requests
@@ -31,8 +32,8 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin
     private int requestCount;
     private int[] resourceIds = new int[8];
     private long[] amounts = new long[8];
-    private MemorySegment[] allocSegments = new MemorySegment[8];
-    private MemorySegment[] reqSegments = new MemorySegment[8];
+    private final SegmentArray allocSegments = new SegmentArray(8);
+    private final SegmentArray reqSegments = new SegmentArray(8);
 
     public NodeResourcesFit(final ScoringStrategy strategy)
     {
@@ -56,8 +57,8 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin
         {
             resourceIds = new int[n];
             amounts = new long[n];
-            allocSegments = new MemorySegment[n];
-            reqSegments = new MemorySegment[n];
+            allocSegments.ensureCapacity(n);
+            reqSegments.ensureCapacity(n);
         }
         requestCount = n;
         for (int i = 0; i < n; i++)
@@ -65,8 +66,8 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin
             final int r = requests.resourceId(i);
             resourceIds[i] = r;
             amounts[i] = requests.request(r);
-            allocSegments[i] = table.allocatable(r).segment();
-            reqSegments[i] = table.requested(r).segment();
+            allocSegments.set(i, table.allocatable(r).segment());
+            reqSegments.set(i, table.requested(r).segment());
         }
         return true; // the pod-count check always applies
     }
@@ -84,7 +85,7 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin
         // one sub-pass per requested resource: request > allocatable - requested
         for (int i = 0; i < requestCount; i++)
         {
-            insufficientPass(allocSegments[i], reqSegments[i], amounts[i], failBits, failBit, from, to);
+            insufficientPass(allocSegments.get(i), reqSegments.get(i), amounts[i], failBits, failBit, from, to);
         }
     }
 

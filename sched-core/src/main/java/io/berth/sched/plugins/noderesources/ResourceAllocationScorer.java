@@ -13,6 +13,7 @@ import io.berth.sched.framework.PodRequests;
 import io.berth.sched.framework.ScoringStrategy;
 import io.berth.sched.table.NodeTable;
 import io.berth.sched.table.Resources;
+import io.berth.sched.table.SegmentArray;
 
 /**
  * kube's {@code resourceAllocationScorer} for NodeResourcesFit's strategies: per configured resource the node's
@@ -34,9 +35,9 @@ final class ResourceAllocationScorer
     private final int[] resourceIds;
     private final long[] podRequest;
     private final boolean[] active;
-    private final MemorySegment[] allocSegments;
-    private final MemorySegment[] reqSegments;
-    private final MemorySegment[] inverseSegments;
+    private final SegmentArray allocSegments;
+    private final SegmentArray reqSegments;
+    private final SegmentArray inverseSegments;
     private long[] nodeScore = new long[0];
     private long[] weightSum = new long[0];
 
@@ -64,9 +65,9 @@ final class ResourceAllocationScorer
         this.resourceIds = new int[names.length];
         this.podRequest = new long[names.length];
         this.active = new boolean[names.length];
-        this.allocSegments = new MemorySegment[names.length];
-        this.reqSegments = new MemorySegment[names.length];
-        this.inverseSegments = new MemorySegment[names.length];
+        this.allocSegments = new SegmentArray(names.length);
+        this.reqSegments = new SegmentArray(names.length);
+        this.inverseSegments = new SegmentArray(names.length);
     }
 
     /** PreScore: resolves resources and the pod's requests for them. */
@@ -82,9 +83,9 @@ final class ResourceAllocationScorer
             active[i] = r >= 0 && r != Resources.PODS && !(req == 0 && r >= Resources.FIRST_SCALAR);
             if (active[i])
             {
-                allocSegments[i] = table.allocatable(r).segment();
-                reqSegments[i] = requestedColumn(table, r).segment();
-                inverseSegments[i] = table.allocatableInverse(r).segment();
+                allocSegments.set(i, table.allocatable(r).segment());
+                reqSegments.set(i, requestedColumn(table, r).segment());
+                inverseSegments.set(i, table.allocatableInverse(r).segment());
             }
         }
     }
@@ -224,11 +225,11 @@ final class ResourceAllocationScorer
             switch (type)
             {
                 case LeastAllocated ->
-                    leastAllocatedPass(allocSegments[i], reqSegments[i], inverseSegments[i], podRequest[i], weights[i], from, to);
+                    leastAllocatedPass(allocSegments.get(i), reqSegments.get(i), inverseSegments.get(i), podRequest[i], weights[i], from, to);
                 case MostAllocated ->
-                    mostAllocatedPass(allocSegments[i], reqSegments[i], inverseSegments[i], podRequest[i], weights[i], from, to);
+                    mostAllocatedPass(allocSegments.get(i), reqSegments.get(i), inverseSegments.get(i), podRequest[i], weights[i], from, to);
                 case RequestedToCapacityRatio ->
-                    requestedToCapacityPass(allocSegments[i], reqSegments[i], podRequest[i], weights[i], from, to);
+                    requestedToCapacityPass(allocSegments.get(i), reqSegments.get(i), podRequest[i], weights[i], from, to);
             }
         }
         average(out, from, to, allWeights);

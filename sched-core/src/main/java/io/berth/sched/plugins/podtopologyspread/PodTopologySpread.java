@@ -23,6 +23,7 @@ import io.berth.sched.model.PodObject;
 import io.berth.sched.model.TopologySpreadConstraint;
 import io.berth.sched.table.LongColumn;
 import io.berth.sched.table.NodeTable;
+import io.berth.sched.table.SegmentArray;
 
 /**
  * kube's PodTopologySpread (v1.33/1.34, every feature gate of that era on: minDomains, node inclusion policies,
@@ -103,7 +104,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         int count;
         int[] selector = new int[4];
         LongColumn[] column = new LongColumn[4];
-        MemorySegment[] segment = new MemorySegment[4];
+        final SegmentArray segment = new SegmentArray(4);
         long[] maxSkew = new long[4];
         long[] minDomains = new long[4];
         boolean[] affinityHonor = new boolean[4];
@@ -127,7 +128,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
                 final int n = count * 2;
                 selector = Arrays.copyOf(selector, n);
                 column = Arrays.copyOf(column, n);
-                segment = Arrays.copyOf(segment, n);
+                segment.ensureCapacity(n);
                 maxSkew = Arrays.copyOf(maxSkew, n);
                 minDomains = Arrays.copyOf(minDomains, n);
                 affinityHonor = Arrays.copyOf(affinityHonor, n);
@@ -151,7 +152,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
             final int c = count++;
             selector[c] = sel;
             column[c] = col;
-            segment[c] = col == null ? null : col.segment();
+            segment.set(c, col == null ? null : col.segment());
             maxSkew[c] = skew;
             minDomains[c] = minDom;
             affinityHonor[c] = affinity;
@@ -468,7 +469,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         final int[] index = gatherIndex;
         for (int c = 0; c < cs.count; c++)
         {
-            final MemorySegment seg = cs.segment[c];
+            final MemorySegment seg = cs.segment.get(c);
             if (seg == null)
             {
                 for (int i = from; i < to; i++)
@@ -751,7 +752,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         for (int c = 0; c < cs.count; c++)
         {
             final long[] out = slotCounts[c];
-            final MemorySegment seg = cs.segment[c];
+            final MemorySegment seg = cs.segment.get(c);
             if (seg == null)
             {
                 Arrays.fill(out, from, to, -1L);

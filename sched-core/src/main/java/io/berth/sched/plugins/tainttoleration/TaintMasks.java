@@ -1,12 +1,12 @@
 package io.berth.sched.plugins.tainttoleration;
 
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
 
 import io.berth.sched.model.Taint;
 import io.berth.sched.model.Toleration;
 import io.berth.sched.table.NodeTable;
+import io.berth.sched.table.SegmentArray;
 
 /**
  * A pod's tolerations compiled over the table's interned taints: bit {@code id & 63} of {@code masks[id >>> 6]} is
@@ -17,7 +17,7 @@ final class TaintMasks
 {
     long[] masks = new long[1];
     int[] words = new int[1];
-    MemorySegment[] columns = new MemorySegment[1];
+    final SegmentArray columns = new SegmentArray(1);
     int wordCount;
 
     /**
@@ -32,7 +32,7 @@ final class TaintMasks
         {
             masks = new long[wordTotal];
             words = new int[wordTotal];
-            columns = new MemorySegment[wordTotal];
+            columns.ensureCapacity(wordTotal);
         }
         Arrays.fill(masks, 0, wordTotal, 0L);
         for (int id = 0, n = table.taints().size(); id < n; id++)
@@ -61,7 +61,7 @@ final class TaintMasks
     {
         for (int i = 0; i < wordCount; i++)
         {
-            columns[i] = table.taintWord(words[i]).segment();
+            columns.set(i, table.taintWord(words[i]).segment());
         }
         return wordCount;
     }

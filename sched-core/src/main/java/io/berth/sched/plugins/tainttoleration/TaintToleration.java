@@ -1,6 +1,5 @@
 package io.berth.sched.plugins.tainttoleration;
 
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 import jdk.incubator.vector.LongVector;
@@ -16,6 +15,7 @@ import io.berth.sched.model.PodObject;
 import io.berth.sched.model.Taint;
 import io.berth.sched.model.Toleration;
 import io.berth.sched.table.NodeTable;
+import io.berth.sched.table.SegmentArray;
 
 /**
  * kube's TaintToleration. Filter: a node fails if it has a {@code NoSchedule} or {@code NoExecute} taint that no
@@ -59,13 +59,13 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin
         }
         final int[] words = hard.words;
         final long[] masks = hard.masks;
-        final MemorySegment[] columns = hard.columns;
+        final SegmentArray columns = hard.columns;
         for (int slot = from; slot < to; slot += Kernels.LANES)
         {
-            VectorMask<Long> fail = Kernels.load(columns[0], slot).and(masks[words[0]]).compare(VectorOperators.NE, 0L);
+            VectorMask<Long> fail = Kernels.load(columns.get(0), slot).and(masks[words[0]]).compare(VectorOperators.NE, 0L);
             for (int i = 1; i < n; i++)
             {
-                fail = fail.or(Kernels.load(columns[i], slot).and(masks[words[i]]).compare(VectorOperators.NE, 0L));
+                fail = fail.or(Kernels.load(columns.get(i), slot).and(masks[words[i]]).compare(VectorOperators.NE, 0L));
             }
             Kernels.orBits(failBits, slot, fail, failBit);
         }
@@ -128,13 +128,13 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin
         final int n = prefer.bind(table);
         final int[] words = prefer.words;
         final long[] masks = prefer.masks;
-        final MemorySegment[] columns = prefer.columns;
+        final SegmentArray columns = prefer.columns;
         for (int slot = from; slot < to; slot += Kernels.LANES)
         {
             LongVector count = LongVector.zero(Kernels.LONGS);
             for (int i = 0; i < n; i++)
             {
-                count = count.add(Kernels.load(columns[i], slot).and(masks[words[i]]).lanewise(VectorOperators.BIT_COUNT));
+                count = count.add(Kernels.load(columns.get(i), slot).and(masks[words[i]]).lanewise(VectorOperators.BIT_COUNT));
             }
             count.intoArray(scores, slot);
         }

@@ -30,7 +30,6 @@ import io.berth.sched.table.NodeTable;
  */
 public final class SchedulingEngine
 {
-
     /** Fail bit of slots that hold no live node. Plugin {@code k} uses bit {@code k + 1}. */
     public static final long NOT_LIVE = 1;
     /** Fail bit of live slots a sampled cycle did not examine (percentageOfNodesToScore below 100). */

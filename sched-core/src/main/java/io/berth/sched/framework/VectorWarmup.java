@@ -22,7 +22,9 @@ import io.berth.sched.table.NodeTable;
  * one, a wrap of the start slot. Without it C2 compiled the large sampled cycle (and the cycle around it, and the
  * pod-to-pod PreFilter) for the branches the first seconds took, and again, up to five times, at each branch a busy
  * cluster took later: 8.6 s of C2 time instead of 7.4 s on the 150,000-pod replay, which ran 15-20 % longer
- * (docs/PERFORMANCE.md, issue 5).
+ * (docs/PERFORMANCE.md, issue 5). A pod that does not fit is tried once more, as the queue retries it, so the
+ * profile also has the same pod meeting its class's cached results (a branch of {@code PodClass.same} that threw
+ * away four compiled methods, the cycle among them, once a busy cluster's pods started failing).
  */
 public final class VectorWarmup implements Runnable, BooleanSupplier
 {
@@ -75,6 +77,12 @@ public final class VectorWarmup implements Runnable, BooleanSupplier
                 final PodObject pod = sample.toBuilder().name(sample.name() + "-warm-" + c).nodeName("").build();
                 final long examinedBefore = engine.nodesExamined();
                 final boolean fits = engine.schedule(pod) >= 0;
+                if (!fits)
+                {
+                    // retried, as a queue retries an unschedulable pod: the same pod object meets its class's cached
+                    // results, a branch a busy cluster takes only once its pods start failing
+                    engine.schedule(pod);
+                }
                 nodesExamined += engine.nodesExamined() - examinedBefore;
                 if (fits)
                 {

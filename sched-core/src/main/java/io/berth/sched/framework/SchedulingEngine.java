@@ -1087,6 +1087,10 @@ public final class SchedulingEngine
 
     private void normalizeRange(final long[] raw, final long[] out, final int from, final int to, final long max, final boolean reverse)
     {
+        if (from >= to)
+        {
+            return;
+        }
         if (vector)
         {
             Kernels.normalizeWithMax(raw, out, from, to, max, reverse);
@@ -1100,6 +1104,10 @@ public final class SchedulingEngine
     /** Weighted totals over {@code [from, to)}: one accumulate sub-pass per active score plugin. */
     private void totals(final long[] t, final int from, final int to)
     {
+        if (from >= to)
+        {
+            return; // see runScore
+        }
         if (vector)
         {
             java.util.Arrays.fill(t, from, to, 0L);
@@ -1138,6 +1146,10 @@ public final class SchedulingEngine
 
     private void runScore(final int s, final long[] out, final int from, final int to)
     {
+        if (from >= to)
+        {
+            return; // a sampled cycle's head is mostly empty; a pass's loop compiled for that would trap
+        }
         if (vector)
         {
             scorers[s].score(table, out, from, to);

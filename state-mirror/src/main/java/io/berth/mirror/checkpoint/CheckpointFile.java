@@ -200,11 +200,15 @@ public final class CheckpointFile implements AutoCloseable
         }
         // One pass over the raw entries (the key's UTF-8 and the value's bytes as stored, no String or value array
         // made by Chronicle): checks them and keeps them for the load, so the load does not iterate the map again.
-        final Scan scan = new Scan((int)Math.min(headerCount, map.longSize()));
+        final Scan scan = new Scan((int)Math.min(headerCount + 1, map.longSize()));
         map.forEachEntryWhile(scan);
         if (scan.problem != null)
         {
             return scan.problem;
+        }
+        if (!scan.dropHeader())
+        {
+            return "no header among the entries";
         }
         final long count = scan.count;
         final long sum = scan.sum;
@@ -226,7 +230,12 @@ public final class CheckpointFile implements AutoCloseable
         return null;
     }
 
-    /** Reads, checks and keeps every entry but the header; stops at the first problem. */
+    /**
+     * Reads, checks and keeps every entry, the header too, and stops at the first problem; {@link #dropHeader} then
+     * takes the header out. Telling the header apart inside the pass would be a branch taken once in the whole scan,
+     * somewhere in Chronicle's hash order: C2 compiles the pass without it, and the header's turn threw the
+     * compiled scan away in the middle of a restart.
+     */
     private final class Scan implements Predicate<MapEntry<String, byte[]>>
     {
         private final byte[] revisionBytes = new byte[REVISION_BYTES];
@@ -257,11 +266,7 @@ public final class CheckpointFile implements AutoCloseable
             }
             final byte[] key = new byte[(int)k.size()];
             k.bytes().read(k.offset(), key, 0, key.length);
-            if (Arrays.equals(key, HEADER_KEY_BYTES))
-            {
-                return true;
-            }
-            if (v.size() < REVISION_BYTES)
+            if (v.size() < REVISION_BYTES) // never the header, whose value is longer
             {
                 problem = "entry " + new String(key, StandardCharsets.UTF_8) + " is truncated";
                 return false;
@@ -287,6 +292,26 @@ public final class CheckpointFile implements AutoCloseable
             count++;
             sum += hash(key, value, 0, value.length, modRevision);
             return true;
+        }
+
+        /** Takes the header's entry out of what was kept, and its hash out of the sum; false when it is not there. */
+        boolean dropHeader()
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (Arrays.equals(keys[i], HEADER_KEY_BYTES))
+                {
+                    sum -= hash(keys[i], records[i], 0, records[i].length, revisions[i]);
+                    count--;
+                    keys[i] = keys[count];
+                    records[i] = records[count];
+                    revisions[i] = revisions[count];
+                    keys[count] = null;
+                    records[count] = null;
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

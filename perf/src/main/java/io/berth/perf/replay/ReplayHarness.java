@@ -17,7 +17,9 @@ import io.berth.perf.trace.TraceSource;
  * profile; none = kube's default) and writes the HTML report, {@code runs} times in one JVM, printing per run the
  * parse, replay and report times, the replay thread's CPU time during the replay (steadier than wall time on a
  * busy machine; profiles replayed in parallel run on other threads and are not in it), placed pods and attempts
- * per second, and bytes allocated per scheduling attempt by the replay thread. Run:
+ * per second, and bytes allocated per scheduling attempt by the replay thread; on Linux also the process's CPU
+ * time over the run and what of it the JIT's compiler threads and the GC took (a fresh JVM's first run is mostly
+ * the JIT's, on a small machine). Run:
  * <pre>
  * java $(cat perf/target/jvm.flags) -cp "perf/target/classes:perf/target/lib/*" io.berth.perf.replay.ReplayHarness \
  *     openb:NODES.csv,PODS.csv 5 [PROFILE.yaml ...]
@@ -52,6 +54,8 @@ public final class ReplayHarness
         final Path html = Files.createTempFile("berth-replay", ".html");
         for (int run = 1; run <= runs; run++)
         {
+            final JvmThreadCpu jvm0 = JvmThreadCpu.now();
+            final long mainCpu0 = threads.getCurrentThreadCpuTime();
             final long t0 = System.nanoTime();
             final Trace trace = TraceSource.open(args[0]);
             final long t1 = System.nanoTime();
@@ -75,6 +79,14 @@ public final class ReplayHarness
                 run, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (cpu1 - cpu0) / 1e9, (t3 - t2) / 1e9, (t3 - t0) / 1e9, placed / ((t2 - t1) / 1e9),
                 attempts / ((t2 - t1) / 1e9), (bytes1 - bytes0) / (double)Math.max(1, attempts), profiles.size(),
                 placed, attempts);
+            if (JvmThreadCpu.available())
+            {
+                final JvmThreadCpu jvm = JvmThreadCpu.now().since(jvm0);
+                final double mainCpu = (threads.getCurrentThreadCpuTime() - mainCpu0) / 1e9;
+                System.out.printf(Locale.ROOT, "    process cpu %.2f s: main thread %.2f s, C2 compiler %.2f s, C1 compiler %.2f s, " +
+                    "GC %.2f s, other threads (vector warm-up, ...) %.2f s%n", jvm.processSeconds, mainCpu, jvm.c2Seconds,
+                    jvm.c1Seconds, jvm.gcSeconds, jvm.processSeconds - mainCpu - jvm.c2Seconds - jvm.c1Seconds - jvm.gcSeconds);
+            }
         }
         Files.deleteIfExists(html);
     }

@@ -18,8 +18,8 @@ import io.berth.perf.trace.TraceSource;
  * parse, replay and report times, the replay thread's CPU time during the replay (steadier than wall time on a
  * busy machine; profiles replayed in parallel run on other threads and are not in it), placed pods and attempts
  * per second, and bytes allocated per scheduling attempt by the replay thread; on Linux also the process's CPU
- * time over the run and what of it the JIT's compiler threads and the GC took (a fresh JVM's first run is mostly
- * the JIT's, on a small machine). Run:
+ * time during the replay and what of it the JIT's compiler threads and the GC took (in a fresh JVM's first run,
+ * on a small machine, as much as the replay's own). Run:
  * <pre>
  * java $(cat perf/target/jvm.flags) -cp "perf/target/classes:perf/target/lib/*" io.berth.perf.replay.ReplayHarness \
  *     openb:NODES.csv,PODS.csv 5 [PROFILE.yaml ...]
@@ -54,15 +54,15 @@ public final class ReplayHarness
         final Path html = Files.createTempFile("berth-replay", ".html");
         for (int run = 1; run <= runs; run++)
         {
-            final JvmThreadCpu jvm0 = JvmThreadCpu.now();
-            final long mainCpu0 = threads.getCurrentThreadCpuTime();
             final long t0 = System.nanoTime();
             final Trace trace = TraceSource.open(args[0]);
             final long t1 = System.nanoTime();
             final long bytes0 = threads.getCurrentThreadAllocatedBytes();
+            final JvmThreadCpu jvm0 = JvmThreadCpu.now();
             final long cpu0 = threads.getCurrentThreadCpuTime();
             final ReplayReport report = new ReplayDriver(new ReplayContext()).replay(trace, profiles);
             final long cpu1 = threads.getCurrentThreadCpuTime();
+            final JvmThreadCpu jvm = JvmThreadCpu.now().since(jvm0);
             final long bytes1 = threads.getCurrentThreadAllocatedBytes();
             final long t2 = System.nanoTime();
             HtmlReport.write(report, html);
@@ -81,11 +81,11 @@ public final class ReplayHarness
                 placed, attempts);
             if (JvmThreadCpu.available())
             {
-                final JvmThreadCpu jvm = JvmThreadCpu.now().since(jvm0);
-                final double mainCpu = (threads.getCurrentThreadCpuTime() - mainCpu0) / 1e9;
-                System.out.printf(Locale.ROOT, "    process cpu %.2f s: main thread %.2f s, C2 compiler %.2f s, C1 compiler %.2f s, " +
-                    "GC %.2f s, other threads (vector warm-up, ...) %.2f s%n", jvm.processSeconds, mainCpu, jvm.c2Seconds,
-                    jvm.c1Seconds, jvm.gcSeconds, jvm.processSeconds - mainCpu - jvm.c2Seconds - jvm.c1Seconds - jvm.gcSeconds);
+                final double replayCpu = (cpu1 - cpu0) / 1e9;
+                System.out.printf(Locale.ROOT, "    during the replay: process cpu %.2f s = replay thread %.2f s + C2 compiler %.2f s + " +
+                    "C1 compiler %.2f s + GC %.2f s + other threads (vector warm-up, ...) %.2f s%n", jvm.processSeconds, replayCpu,
+                    jvm.c2Seconds, jvm.c1Seconds, jvm.gcSeconds,
+                    jvm.processSeconds - replayCpu - jvm.c2Seconds - jvm.c1Seconds - jvm.gcSeconds);
             }
         }
         Files.deleteIfExists(html);

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * CPU time of this JVM by kind of thread, from Linux's {@code /proc/self}: the whole process (threads that ended
- * included), HotSpot's C2 and C1 compiler threads and its GC threads. Tells how much of a run's CPU went to the
+ * included), HotSpot's C2 and C1 compiler threads, and its GC threads with the VM thread (which runs the
+ * collections' safepoint operations). Tells how much of a run's CPU went to the
  * JIT rather than to the replay; {@link #available()} is false where there is no {@code /proc} (numbers are then 0).
  */
 final class JvmThreadCpu

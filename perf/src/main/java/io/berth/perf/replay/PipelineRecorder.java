@@ -245,6 +245,11 @@ final class PipelineRecorder implements Agent, SchedulerListener, TableChangeLis
             series.markEnd(engine.table());
         }
         final long endNs = Math.max(nowNs, spanNs);
+        if (series.nextSampleNs() > endNs)
+        {
+            // every point was taken while bindings could still be on their way: the end state gets a point of its own
+            series.sampleEnd(nowNs, engine.table(), mirror.tables().pendingPods().size(), engine.pods().count());
+        }
         while (series.nextSampleNs() <= endNs)
         {
             sample();

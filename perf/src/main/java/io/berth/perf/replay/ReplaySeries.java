@@ -66,25 +66,54 @@ final class ReplaySeries
     {
         if (count == limit)
         {
-            final int kept = (count + 1) / 2;
-            for (int i = 1; i < kept; i++)
-            {
-                timeNs[i] = timeNs[2 * i];
-                cpu[i] = cpu[2 * i];
-                memory[i] = memory[2 * i];
-                gpu[i] = gpu[2 * i];
-                pending[i] = pending[2 * i];
-                bound[i] = bound[2 * i];
-                fragmentation[i] = fragmentation[2 * i];
-            }
-            count = kept;
-            intervalNs *= 2;
-            nextSampleNs = timeNs[kept - 1] + intervalNs;
+            halve();
             return;
         }
+        record(count++, nextSampleNs, table, pendingPods, boundPods);
+        nextSampleNs += intervalNs;
+    }
+
+    /**
+     * Ends the series with the state observed at virtual time {@code nowNs}, past the last point: a replay through the
+     * store runs behind its virtual clock, so the point due at the span's end may have been taken before the last
+     * bindings arrived. A point of its own, or the last point replaced when it is from the same instant.
+     */
+    void sampleEnd(final long nowNs, final NodeTable table, final int pendingPods, final int boundPods)
+    {
+        if (count > 0 && timeNs[count - 1] >= nowNs)
+        {
+            record(count - 1, timeNs[count - 1], table, pendingPods, boundPods);
+            return;
+        }
+        if (count == limit)
+        {
+            halve();
+        }
+        record(count++, nowNs, table, pendingPods, boundPods);
+    }
+
+    private void halve()
+    {
+        final int kept = (count + 1) / 2;
+        for (int i = 1; i < kept; i++)
+        {
+            timeNs[i] = timeNs[2 * i];
+            cpu[i] = cpu[2 * i];
+            memory[i] = memory[2 * i];
+            gpu[i] = gpu[2 * i];
+            pending[i] = pending[2 * i];
+            bound[i] = bound[2 * i];
+            fragmentation[i] = fragmentation[2 * i];
+        }
+        count = kept;
+        intervalNs *= 2;
+        nextSampleNs = timeNs[kept - 1] + intervalNs;
+    }
+
+    private void record(final int i, final long atNs, final NodeTable table, final int pendingPods, final int boundPods)
+    {
         allocation(table, allocation);
-        final int i = count++;
-        timeNs[i] = nextSampleNs;
+        timeNs[i] = atNs;
         cpu[i] = allocation[0];
         memory[i] = allocation[1];
         gpu[i] = allocation[2];
@@ -93,7 +122,6 @@ final class ReplaySeries
         devicesSeen |= !Double.isNaN(allocation[3]);
         pending[i] = pendingPods;
         bound[i] = boundPods;
-        nextSampleNs += intervalNs;
     }
 
     /** Records the allocation at the end of the trace, once: later calls keep the first. */

@@ -1,5 +1,6 @@
 package io.berth.mirror.codec;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +16,8 @@ import java.util.List;
  */
 abstract class DocumentWalker
 {
+    private static final int MAX_PARSE_MESSAGE_CHARS = 300;
+
     final String source;
     final List<ObjectError> errors = new ArrayList<>();
     /** Objects seen so far, lists not counted: the position that names an object without a name. */
@@ -30,6 +33,34 @@ abstract class DocumentWalker
      * not a string). Errors go to {@link #errors}; a {@link RuntimeException} is recorded as a bug of ours.
      */
     abstract void mapObject(ObjectNode obj, String kind, int ordinal, String apiVersion);
+
+    /** Text that is not JSON (or YAML) at {@code location} (null when unknown): one error, which ends the source. */
+    final void parseError(final boolean json, final String message, final JsonLocation location)
+    {
+        final StringBuilder sb = new StringBuilder(json ? "invalid JSON" : "invalid YAML");
+        if (location != null && location.getLineNr() > 0)
+        {
+            sb.append(" at line ").append(location.getLineNr());
+            if (location.getColumnNr() > 0)
+            {
+                sb.append(", column ").append(location.getColumnNr());
+            }
+        }
+        final String detail = shorten(message);
+        if (!detail.isEmpty())
+        {
+            sb.append(": ").append(detail);
+        }
+        errors.add(new ObjectError(source, "", "", "", sb.toString()));
+    }
+
+    /** A parser's message on one line, cut to a length an error line can carry. */
+    static String shorten(final String message)
+    {
+        final String detail = message == null ? "" : message.replaceAll("\\s+", " ").strip();
+        return detail.length() <= MAX_PARSE_MESSAGE_CHARS ? detail :
+            detail.substring(0, MAX_PARSE_MESSAGE_CHARS) + "...";
+    }
 
     /** A parsed document: empty, one object, an array of them, or a list. */
     final void document(final JsonNode document)

@@ -1,35 +1,16 @@
 package io.berth.mirror.codec;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.berth.sched.model.NamespaceObject;
 import io.berth.sched.model.NodeObject;
 import io.berth.sched.model.PodDisruptionBudget;
 import io.berth.sched.model.PodObject;
 import io.berth.sched.model.PriorityClass;
-import org.yaml.snakeyaml.LoaderOptions;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.SequenceInputStream;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,28 +36,8 @@ public final class KubeObjectReader
     /** The largest YAML document accepted, in code points; SnakeYAML's default of 3 MiB is small for a List. */
     public static final int MAX_YAML_DOCUMENT_CODE_POINTS = 256 << 20;
 
-    private static final int MAX_PARSE_MESSAGE_CHARS = 300;
-
-    private final JsonFactory jsonFactory;
-    private final AnchorAwareYamlFactory yamlFactory;
-    private final KeyTrackingNodeFactory nodeFactory = new KeyTrackingNodeFactory();
-    private final ObjectMapper mapper;
+    private final ManifestDocuments documents = new ManifestDocuments();
     private final ObjectDecoder decoder = new ObjectDecoder();
-
-    public KubeObjectReader()
-    {
-        jsonFactory = JsonFactory.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
-        final LoaderOptions loaderOptions = new LoaderOptions();
-        loaderOptions.setCodePointLimit(MAX_YAML_DOCUMENT_CODE_POINTS);
-        yamlFactory = new AnchorAwareYamlFactory(YAMLFactory.builder()
-            .loaderOptions(loaderOptions)
-            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE));
-        mapper = JsonMapper.builder(jsonFactory)
-            .nodeFactory(nodeFactory)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .build();
-    }
 
     /**
      * Reads a file of YAML or JSON; its path is the source name in errors.
@@ -104,117 +65,31 @@ public final class KubeObjectReader
      */
     public ReadResult read(final String sourceName, final InputStream in)
     {
-        final InputStream buffered = new BufferedInputStream(in);
-        final ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int first = -1;
+        final Collector collector = new Collector(sourceName);
         try
         {
-            int b;
-            while ((b = buffered.read()) != -1)
-            {
-                head.write(b);
-                if (!isBlankByte(b))
-                {
-                    first = b;
-                    break;
-                }
-            }
-            final InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head.toByteArray()), buffered);
-            final boolean json = first == '{' || first == '[';
-            return parse(sourceName, json, json ?
-                jsonFactory.createParser(whole) :
-                yamlFactory.createParser(new InputStreamReader(whole, StandardCharsets.UTF_8)));
+            documents.walk(in, collector);
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot read " + sourceName + ": " + ex, ex);
         }
+        return collector.result();
     }
 
     /** Reads YAML or JSON from a string. */
     public ReadResult readString(final String sourceName, final String text)
     {
-        final String content = !text.isEmpty() && text.charAt(0) == '\uFEFF' ? text.substring(1) : text;
-        int i = 0;
-        while (i < content.length() && isBlankChar(content.charAt(i)))
-        {
-            i++;
-        }
-        final boolean json = i < content.length() && (content.charAt(i) == '{' || content.charAt(i) == '[');
+        final Collector collector = new Collector(sourceName);
         try
         {
-            return parse(sourceName, json, json ?
-                jsonFactory.createParser(content) : yamlFactory.createParser(new StringReader(content)));
+            documents.walk(text, collector);
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot read " + sourceName + ": " + ex, ex);
         }
-    }
-
-    private ReadResult parse(final String sourceName, final boolean json, final JsonParser parser) throws IOException
-    {
-        final Collector collector = new Collector(sourceName);
-        final YamlTreeBuilder yamlTrees = json ? null : new YamlTreeBuilder(nodeFactory);
-        try (parser)
-        {
-            boolean inTopLevelArray = false;
-            while (true)
-            {
-                final JsonNode value;
-                try
-                {
-                    final JsonToken token = parser.nextToken();
-                    if (token == null)
-                    {
-                        break;
-                    }
-                    if (json)
-                    {
-                        // Read a top-level array an element at a time: a syntax error keeps the elements before it.
-                        if (!inTopLevelArray && token == JsonToken.START_ARRAY)
-                        {
-                            inTopLevelArray = true;
-                            continue;
-                        }
-                        if (inTopLevelArray && token == JsonToken.END_ARRAY)
-                        {
-                            inTopLevelArray = false;
-                            continue;
-                        }
-                        value = mapper.readTree(parser);
-                    }
-                    else
-                    {
-                        value = yamlTrees.readDocument((AnchorAwareYamlFactory.Parser)parser);
-                    }
-                }
-                catch (final JsonProcessingException ex)
-                {
-                    collector.parseError(json, ex.getOriginalMessage(), ex.getLocation());
-                    break;
-                }
-                catch (final RuntimeException ex)
-                {
-                    // SnakeYAML problems Jackson does not wrap.
-                    collector.parseError(json, String.valueOf(ex.getMessage()), null);
-                    break;
-                }
-                collector.document(value);
-            }
-        }
         return collector.result();
-    }
-
-    private static boolean isBlankByte(final int b)
-    {
-        // White space, and the bytes of a UTF-8 byte order mark.
-        return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == 0xEF || b == 0xBB || b == 0xBF;
-    }
-
-    private static boolean isBlankChar(final char c)
-    {
-        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
     }
 
     /** Gathers the objects and errors of one source. */
@@ -279,29 +154,6 @@ public final class KubeObjectReader
                     "policy/v1beta1".equals(apiVersion) ? kind : "";
                 default -> "";
             };
-        }
-
-        void parseError(final boolean json, final String message, final JsonLocation location)
-        {
-            final StringBuilder sb = new StringBuilder(json ? "invalid JSON" : "invalid YAML");
-            if (location != null && location.getLineNr() > 0)
-            {
-                sb.append(" at line ").append(location.getLineNr());
-                if (location.getColumnNr() > 0)
-                {
-                    sb.append(", column ").append(location.getColumnNr());
-                }
-            }
-            String detail = message == null ? "" : message.replaceAll("\\s+", " ").strip();
-            if (detail.length() > MAX_PARSE_MESSAGE_CHARS)
-            {
-                detail = detail.substring(0, MAX_PARSE_MESSAGE_CHARS) + "...";
-            }
-            if (!detail.isEmpty())
-            {
-                sb.append(": ").append(detail);
-            }
-            errors.add(new ObjectError(source, "", "", "", sb.toString()));
         }
 
         ReadResult result()

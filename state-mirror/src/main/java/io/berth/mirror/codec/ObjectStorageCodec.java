@@ -1,22 +1,12 @@
 package io.berth.mirror.codec;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.berth.mirror.source.KeyLayout;
-import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -204,15 +194,12 @@ public final class ObjectStorageCodec
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final int MAX_SUBDOMAIN_CHARS = 253;
     private static final int MAX_LABEL_CHARS = 63;
-    private static final int MAX_PARSE_MESSAGE_CHARS = 300;
 
     private final KeyLayout layout;
     private final Clock clock;
     private final Supplier<UUID> uids;
-    private final JsonFactory jsonFactory;
-    private final AnchorAwareYamlFactory yamlFactory;
-    private final KeyTrackingNodeFactory nodeFactory = new KeyTrackingNodeFactory();
-    private final ObjectMapper mapper;
+    private final ManifestDocuments documents = new ManifestDocuments();
+    private final ObjectMapper mapper = documents.mapper();
     private final ObjectDecoder decoder = new ObjectDecoder();
 
     /** A codec for {@code layout} using the system clock and random UUIDs. */
@@ -227,17 +214,6 @@ public final class ObjectStorageCodec
         this.layout = layout;
         this.clock = clock;
         this.uids = uids;
-        jsonFactory = JsonFactory.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
-        final LoaderOptions loaderOptions = new LoaderOptions();
-        loaderOptions.setCodePointLimit(KubeObjectReader.MAX_YAML_DOCUMENT_CODE_POINTS);
-        yamlFactory = new AnchorAwareYamlFactory(YAMLFactory.builder()
-            .loaderOptions(loaderOptions)
-            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE));
-        mapper = JsonMapper.builder(jsonFactory)
-            .nodeFactory(nodeFactory)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .build();
     }
 
     public KeyLayout layout()
@@ -267,56 +243,10 @@ public final class ObjectStorageCodec
     /** Reads the objects of YAML or JSON text; {@code sourceName} names it in errors. */
     public FileObjects read(final String sourceName, final String text)
     {
-        final String content = !text.isEmpty() && text.charAt(0) == '\uFEFF' ? text.substring(1) : text;
-        final String trimmed = content.stripLeading();
-        final boolean json = trimmed.startsWith("{") || trimmed.startsWith("[");
         final Collector collector = new Collector(sourceName);
-        try (JsonParser parser = json ? jsonFactory.createParser(content) : yamlFactory.createParser(new StringReader(content)))
+        try
         {
-            final YamlTreeBuilder yamlTrees = json ? null : new YamlTreeBuilder(nodeFactory);
-            boolean inTopLevelArray = false;
-            while (true)
-            {
-                final JsonNode value;
-                try
-                {
-                    final JsonToken token = parser.nextToken();
-                    if (token == null)
-                    {
-                        break;
-                    }
-                    if (json)
-                    {
-                        if (!inTopLevelArray && token == JsonToken.START_ARRAY)
-                        {
-                            inTopLevelArray = true;
-                            continue;
-                        }
-                        if (inTopLevelArray && token == JsonToken.END_ARRAY)
-                        {
-                            inTopLevelArray = false;
-                            continue;
-                        }
-                        value = mapper.readTree(parser);
-                    }
-                    else
-                    {
-                        value = yamlTrees.readDocument((AnchorAwareYamlFactory.Parser)parser);
-                    }
-                }
-                catch (final JsonProcessingException ex)
-                {
-                    collector.parseError(json, ex.getOriginalMessage(),
-                        ex.getLocation() == null ? 0 : ex.getLocation().getLineNr());
-                    break;
-                }
-                catch (final RuntimeException ex)
-                {
-                    collector.parseError(json, String.valueOf(ex.getMessage()), 0);
-                    break;
-                }
-                collector.document(value);
-            }
+            documents.walk(text, collector);
         }
         catch (final IOException ex)
         {
@@ -424,8 +354,8 @@ public final class ObjectStorageCodec
         }
         catch (final IOException ex)
         {
-            throw new CorruptValueException(key + ": not JSON: " + shorten(ex instanceof JsonProcessingException j ?
-                j.getOriginalMessage() : String.valueOf(ex.getMessage())));
+            throw new CorruptValueException(key + ": not JSON: " + DocumentWalker.shorten(
+                ex instanceof JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(ex.getMessage())));
         }
         if (!(tree instanceof ObjectNode obj))
         {
@@ -479,12 +409,6 @@ public final class ObjectStorageCodec
     {
         final JsonNode value = node == null ? null : node.get(field);
         return value != null && value.isTextual() && !value.textValue().isEmpty();
-    }
-
-    private static String shorten(final String message)
-    {
-        final String detail = message == null ? "" : message.replaceAll("\\s+", " ").strip();
-        return detail.length() <= MAX_PARSE_MESSAGE_CHARS ? detail : detail.substring(0, MAX_PARSE_MESSAGE_CHARS) + "...";
     }
 
     /** Gathers the objects and errors of one file. */
@@ -587,21 +511,6 @@ public final class ObjectStorageCodec
                 }
             });
             objects.add(new FileObject(kind, namespace, name, kind.key(layout, namespace, name), stored));
-        }
-
-        void parseError(final boolean json, final String message, final int line)
-        {
-            final StringBuilder sb = new StringBuilder(json ? "invalid JSON" : "invalid YAML");
-            if (line > 0)
-            {
-                sb.append(" at line ").append(line);
-            }
-            final String detail = shorten(message);
-            if (!detail.isEmpty())
-            {
-                sb.append(": ").append(detail);
-            }
-            errors.add(new ObjectError(source, "", "", "", sb.toString()));
         }
     }
 }

@@ -1,9 +1,13 @@
 package io.berth.perf.trace.openb;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+
+import io.berth.perf.trace.TraceError;
 
 /**
  * The header of a CSV file: column name (trimmed, lower case, a byte-order mark dropped) to index, and the
@@ -30,6 +34,29 @@ final class CsvTable
         }
     }
 
+    /**
+     * The header of a file, read from its first line: null, with an error for line 1 added to {@code errors}, when
+     * the file is empty or the header lacks one of {@code required} ({@code expected} shows the header wanted).
+     */
+    static CsvTable readHeader(final String source, final BufferedReader reader, final List<String> required,
+        final String expected, final List<TraceError> errors) throws IOException
+    {
+        final String header = reader.readLine();
+        if (header == null)
+        {
+            errors.add(new TraceError(source, 1, "empty file: expected a header " + expected));
+            return null;
+        }
+        final CsvTable table = new CsvTable(header);
+        final String missing = table.missing(required);
+        if (missing != null)
+        {
+            errors.add(new TraceError(source, 1, "header lacks column " + missing + ": " + header));
+            return null;
+        }
+        return table;
+    }
+
     int width()
     {
         return width;
@@ -42,7 +69,7 @@ final class CsvTable
     }
 
     /** The first of {@code required} the header lacks, or null. */
-    String missing(final List<String> required)
+    private String missing(final List<String> required)
     {
         for (final String name : required)
         {

@@ -151,18 +151,11 @@ public final class OpenbTraceReader
     private List<NodeObject> readNodes(final String source, final Reader in, final List<TraceError> errors) throws IOException
     {
         final BufferedReader reader = new BufferedReader(in);
-        final String header = reader.readLine();
         final List<NodeObject> nodes = new ArrayList<>();
-        if (header == null)
+        final CsvTable table = CsvTable.readHeader(source, reader, List.of("sn", "cpu_milli", "memory_mib"),
+            "sn,cpu_milli,memory_mib,gpu,model", errors);
+        if (table == null)
         {
-            errors.add(new TraceError(source, 1, "empty file: expected a header sn,cpu_milli,memory_mib,gpu,model"));
-            return nodes;
-        }
-        final CsvTable table = new CsvTable(header);
-        final String missing = table.missing(List.of("sn", "cpu_milli", "memory_mib"));
-        if (missing != null)
-        {
-            errors.add(new TraceError(source, 1, "header lacks column " + missing + ": " + header));
             return nodes;
         }
         final int sn = table.column("sn");
@@ -225,18 +218,11 @@ public final class OpenbTraceReader
         final List<TraceError> errors) throws IOException
     {
         final BufferedReader reader = new BufferedReader(in);
-        final String header = reader.readLine();
         final List<TraceEvent> events = new ArrayList<>();
-        if (header == null)
+        final CsvTable table = CsvTable.readHeader(source, reader, List.of("name", "cpu_milli", "memory_mib"),
+            "name,cpu_milli,memory_mib,...", errors);
+        if (table == null)
         {
-            errors.add(new TraceError(source, 1, "empty file: expected a header name,cpu_milli,memory_mib,..."));
-            return events;
-        }
-        final CsvTable table = new CsvTable(header);
-        final String missing = table.missing(List.of("name", "cpu_milli", "memory_mib"));
-        if (missing != null)
-        {
-            errors.add(new TraceError(source, 1, "header lacks column " + missing + ": " + header));
             return events;
         }
         final int nameCol = table.column("name");

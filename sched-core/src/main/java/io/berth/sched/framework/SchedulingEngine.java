@@ -34,6 +34,14 @@ public final class SchedulingEngine
     public static final long NOT_LIVE = 1;
     /** Fail bit of live slots a sampled cycle did not examine (percentageOfNodesToScore below 100). */
     public static final long NOT_EXAMINED = Long.MIN_VALUE;
+    /**
+     * Fail bit of live slots that failed the first pass of kube's RunFilterPluginsWithNominatedPods: filtered with
+     * the pods nominated there that are as important as the pod or more ({@link Nominator}). The plugin that failed
+     * them there carries its bit too; its reasons are that pass's.
+     */
+    public static final long NOMINATED_PODS = 1L << 62;
+    /** Filters a profile may have: bits 1 to 61 (bit 0 is {@link #NOT_LIVE}, 62 and 63 the flags above). */
+    public static final int MAX_FILTERS = 61;
     /** kube's minFeasibleNodesToFind: fewer nodes than this are always all examined. */
     public static final int MIN_FEASIBLE_NODES_TO_FIND = 100;
     /** kube's minFeasibleNodesPercentageToFind: the floor of the adaptive percentage. */
@@ -54,6 +62,13 @@ public final class SchedulingEngine
     private final boolean[] scorePodAware;
     /** This cycle recomputes every node for the pod-aware plugins (set in select, read by runScores). */
     private boolean recomputePodAware;
+    private final Nominator nominator = new Nominator();
+    /** This cycle's slots that failed with their nominated pods: the slot, that pass's fail bits and reasons. */
+    private int nominatedFailures;
+    private int[] nominatedFailureSlots = new int[4];
+    private long[] nominatedFailureBits = new long[4];
+    private final List<List<String>> nominatedFailureReasons = new ArrayList<>();
+    private final List<PodObject> nominatedAdded = new ArrayList<>();
     private final ObjectIntHashMap<String> reasonCounts = new ObjectIntHashMap<>();
     private final List<String> reasonOrder = new ArrayList<>();
     private final List<String> reasonScratch = new ArrayList<>();
@@ -100,6 +115,11 @@ public final class SchedulingEngine
         this.pods = new PodTable(table);
         this.requests = new PodRequests(table);
         this.filters = plugins.filters().toArray(new FilterPlugin[0]);
+        if (filters.length > MAX_FILTERS)
+        {
+            throw new IllegalArgumentException("a profile may have at most " + MAX_FILTERS + " filters, got " +
+                filters.length);
+        }
         this.scorers = plugins.scores().toArray(new ScorePlugin[0]);
         this.weights = plugins.weights().clone();
         this.percentageOfNodesToScore = plugins.percentageOfNodesToScore();
@@ -314,6 +334,7 @@ public final class SchedulingEngine
         requests.compile(pod);
         final int slot = table.slotForPod(pod.nodeName());
         ensureScratch();
+        nominator.remove(pod.key()); // bound: kube's queue drops its nomination
         return pods.add(pod, requests, slot);
     }
 
@@ -336,13 +357,32 @@ public final class SchedulingEngine
 
     /**
      * Preemption's dry run (kube's {@code RunFilterPluginsWithNominatedPods} on one node): PreFilter for
-     * {@code pod} against the current pods, then every active filter on the chunk holding {@code slot} only. True
-     * when the node passes them all. The last cycle's results are left as they were; call {@link #recompile}
-     * before asking {@link #unschedulableReasons} after dry runs.
+     * {@code pod} against the current pods, then every active filter on the chunk holding {@code slot} only; first
+     * with the pods nominated to the node that are as important as {@code pod} or more accounted there (when there
+     * are any), then without them. True when the node passes them all. The last cycle's results are left as they
+     * were; call {@link #recompile} before asking {@link #unschedulableReasons} after dry runs.
      */
     public boolean fitsOn(final PodObject pod, final int slot)
     {
         ensureScratch();
+        if (!table.isLive(slot))
+        {
+            return false;
+        }
+        if (nominator.mayAffect(pod))
+        {
+            final List<PodObject> nominated = nominator.podsByNode().get(table.name(slot));
+            if (nominated != null && failureWithNominated(pod, slot, nominated, null) != 0)
+            {
+                return false;
+            }
+        }
+        return firstFailingFilter(pod, slot) < 0;
+    }
+
+    /** The filter that rejects {@code pod} on {@code slot} (PreFilter against the current pods first), or -1. */
+    private int firstFailingFilter(final PodObject pod, final int slot)
+    {
         requests.compile(pod);
         final int from = slot / Kernels.LANES * Kernels.LANES;
         final int to = from + Kernels.LANES;
@@ -351,10 +391,6 @@ public final class SchedulingEngine
             probe = new long[Math.max(to, table.capacity())];
         }
         java.util.Arrays.fill(probe, from, to, 0L);
-        if (!table.isLive(slot))
-        {
-            return false;
-        }
         for (int k = 0; k < filters.length; k++)
         {
             if (filters[k].preFilter(pod, requests, table))
@@ -362,11 +398,150 @@ public final class SchedulingEngine
                 runFilter(k, probe, 1L << (k + 1), from, to);
                 if (probe[slot] != 0)
                 {
-                    return false;
+                    return k;
                 }
             }
         }
-        return true;
+        return -1;
+    }
+
+    /**
+     * kube's addNominatedPods and the first filter pass: the {@code nominated} pods that count against {@code pod}
+     * accounted on {@code slot} for the time of one {@link #firstFailingFilter}. Returns the failing plugin's bit
+     * (its reasons, read while those pods are there, added to {@code reasons} unless null), or 0 when the node
+     * passes or no nominated pod counts.
+     */
+    private long failureWithNominated(final PodObject pod, final int slot, final List<PodObject> nominated,
+        final List<String> reasons)
+    {
+        final List<PodObject> added = nominatedAdded;
+        added.clear();
+        for (int i = 0, n = nominated.size(); i < n; i++)
+        {
+            final PodObject p = nominated.get(i);
+            if (Nominator.counts(p, pod))
+            {
+                requests.compile(p);
+                if (pods.add(p, requests, slot))
+                {
+                    added.add(p);
+                }
+            }
+        }
+        if (added.isEmpty())
+        {
+            return 0;
+        }
+        try
+        {
+            final int k = firstFailingFilter(pod, slot);
+            if (k >= 0 && reasons != null)
+            {
+                filters[k].reasons(table, slot, reasons);
+            }
+            return k < 0 ? 0 : 1L << (k + 1);
+        }
+        finally
+        {
+            for (int i = 0, n = added.size(); i < n; i++)
+            {
+                pods.remove(added.get(i).key());
+            }
+            added.clear();
+        }
+    }
+
+    /**
+     * The first pass of kube's RunFilterPluginsWithNominatedPods for this cycle, on every node with nominated pods
+     * that count against {@code pod}: the nodes that fail it are recorded with that pass's plugin and reasons, and
+     * the cycle's filters mark them so ({@link #markNominatedFailures}); the others are filtered as usual, which is
+     * the second pass, without those pods.
+     */
+    private void filterWithNominatedPods(final PodObject pod)
+    {
+        nominatedFailures = 0;
+        if (!nominator.mayAffect(pod))
+        {
+            return;
+        }
+        for (final Map.Entry<String, List<PodObject>> e : nominator.podsByNode().entrySet())
+        {
+            final int slot = table.slotOf(e.getKey());
+            if (slot < 0 || !table.isLive(slot))
+            {
+                continue;
+            }
+            final List<String> reasons = new ArrayList<>();
+            final long bits = failureWithNominated(pod, slot, e.getValue(), reasons);
+            if (bits != 0)
+            {
+                if (nominatedFailures == nominatedFailureSlots.length)
+                {
+                    nominatedFailureSlots = Arrays.copyOf(nominatedFailureSlots, 2 * nominatedFailures);
+                    nominatedFailureBits = Arrays.copyOf(nominatedFailureBits, 2 * nominatedFailures);
+                }
+                if (nominatedFailureReasons.size() == nominatedFailures)
+                {
+                    nominatedFailureReasons.add(reasons);
+                }
+                else
+                {
+                    nominatedFailureReasons.set(nominatedFailures, reasons);
+                }
+                nominatedFailureSlots[nominatedFailures] = slot;
+                nominatedFailureBits[nominatedFailures++] = NOMINATED_PODS | bits;
+            }
+        }
+    }
+
+    /** Marks the slots of {@code [from, to)} that failed with their nominated pods: that pass decides them. */
+    private void markNominatedFailures(final long[] fail, final int from, final int to)
+    {
+        for (int i = 0; i < nominatedFailures; i++)
+        {
+            final int slot = nominatedFailureSlots[i];
+            if (slot >= from && slot < to)
+            {
+                fail[slot] = nominatedFailureBits[i];
+            }
+        }
+    }
+
+    /** The reasons of the first pass with nominated pods on {@code slot} this cycle, or null. */
+    private List<String> nominatedFailureReasons(final int slot)
+    {
+        for (int i = 0; i < nominatedFailures; i++)
+        {
+            if (nominatedFailureSlots[i] == slot)
+            {
+                return nominatedFailureReasons.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** The keys of the pods nominated to {@code slot}'s node that count against {@code pod}, for explanations. */
+    private String nominatedHere(final PodObject pod, final int slot)
+    {
+        final List<String> keys = new ArrayList<>();
+        final List<PodObject> nominated = nominator.podsByNode().get(table.name(slot));
+        if (nominated != null)
+        {
+            for (final PodObject p : nominated)
+            {
+                if (Nominator.counts(p, pod))
+                {
+                    keys.add(p.key());
+                }
+            }
+        }
+        return String.join(", ", keys);
+    }
+
+    /** kube's PodNominator: the pods nominated to nodes, which other pods' cycles filter against. */
+    public Nominator nominator()
+    {
+        return nominator;
     }
 
     /** PreFilter of every plugin for {@code pod} again, so that reasons describe the current pods. */
@@ -397,7 +572,9 @@ public final class SchedulingEngine
         if (nominated >= 0 && fitsOn(pod, nominated))
         {
             // kube's evaluateNominatedNode: a pod nominated by preemption takes its node when it passes there
+            requests.compile(pod);
             pods.add(pod, requests, nominated);
+            nominator.remove(pod.key()); // assumed: kube's DeleteNominatedPodIfExists
             lastFeasible = 1;
             nodesExamined++;
             return nominated;
@@ -406,13 +583,15 @@ public final class SchedulingEngine
         if (slot >= 0)
         {
             pods.add(pod, requests, slot);
+            nominator.remove(pod.key());
         }
         return slot;
     }
 
     private int nominatedSlot(final PodObject pod)
     {
-        final String nominated = pod.nominatedNodeName();
+        final String byNominator = nominator.nodeOf(pod.key());
+        final String nominated = byNominator != null ? byNominator : pod.nominatedNodeName();
         if (nominated == null || nominated.isEmpty())
         {
             return -1;
@@ -471,9 +650,12 @@ public final class SchedulingEngine
         }
     }
 
-    private int selectCycle(final PodObject pod, final boolean scoreAlways, final boolean useCache)
+    private int selectCycle(final PodObject pod, final boolean scoreAlways, final boolean useClassCache)
     {
         ensureScratch();
+        filterWithNominatedPods(pod);
+        // a class's cached fail bits know nothing of nominations: a cycle that nominated pods change filters afresh
+        final boolean useCache = useClassCache && nominatedFailures == 0;
         requests.compile(pod);
         final int limit = paddedLimit();
         lastFilterLimit = limit;
@@ -510,6 +692,7 @@ public final class SchedulingEngine
                 CycleResults.snapshot(table.slotVersions().segment(), r.filterVersions, limit);
             }
             runFilters(r.failBits, 0, limit);
+            markNominatedFailures(r.failBits, 0, limit);
             System.arraycopy(filterActive, 0, r.filterActive, 0, filters.length);
             lastDirtyChunks = -1;
             recomputePodAware = false;
@@ -580,6 +763,7 @@ public final class SchedulingEngine
         {
             end = Math.min(from + SAMPLE_BLOCK, limit);
             runFilters(fail, from, end);
+            markNominatedFailures(fail, from, end);
             for (int i = Math.max(from, start), n = Math.min(end, slots); i < n; i++)
             {
                 examined += (int)(~fail[i] & NOT_LIVE);
@@ -606,6 +790,7 @@ public final class SchedulingEngine
             {
                 wrapEnd = Math.min(from + SAMPLE_BLOCK, aligned);
                 runFilters(fail, from, wrapEnd);
+                markNominatedFailures(fail, from, wrapEnd);
                 for (int i = from; i < wrapEnd; i++)
                 {
                     examined += (int)(~fail[i] & NOT_LIVE);
@@ -1313,7 +1498,17 @@ public final class SchedulingEngine
             {
                 final int k = Long.numberOfTrailingZeros(failBits[slot] & ~NOT_LIVE) - 1;
                 failedPlugin = filters[k].name();
-                filters[k].reasons(table, slot, reasons);
+                final List<String> withNominated = (failBits[slot] & NOMINATED_PODS) != 0 ?
+                    nominatedFailureReasons(slot) : null;
+                if (withNominated != null)
+                {
+                    reasons.addAll(withNominated);
+                    reasons.add("counting the pods nominated to this node: " + nominatedHere(pod, slot));
+                }
+                else
+                {
+                    filters[k].reasons(table, slot, reasons);
+                }
             }
             final Map<String, Long> byPlugin = new LinkedHashMap<>();
             if (ok)
@@ -1354,7 +1549,15 @@ public final class SchedulingEngine
             }
             final int k = Long.numberOfTrailingZeros(bits) - 1;
             reasons.clear();
-            filters[k].reasons(table, slot, reasons);
+            final List<String> withNominated = (bits & NOMINATED_PODS) != 0 ? nominatedFailureReasons(slot) : null;
+            if (withNominated != null)
+            {
+                reasons.addAll(withNominated);
+            }
+            else
+            {
+                filters[k].reasons(table, slot, reasons);
+            }
             for (int i = 0, n = reasons.size(); i < n; i++)
             {
                 final String r = reasons.get(i);

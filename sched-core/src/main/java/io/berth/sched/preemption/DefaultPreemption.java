@@ -345,7 +345,7 @@ public final class DefaultPreemption
 
     private boolean mightHelp(final FilterPlugin[] filters, final long bits, final int slot)
     {
-        long rest = bits;
+        long rest = bits & ~SchedulingEngine.NOMINATED_PODS; // the plugin that failed with nominated pods says
         while (rest != 0)
         {
             final int k = Long.numberOfTrailingZeros(rest) - 1;

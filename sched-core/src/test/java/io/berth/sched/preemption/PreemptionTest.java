@@ -406,4 +406,27 @@ class PreemptionTest
         assertThat(copy.schedule(pod("x", 50, 1000))).isEqualTo(-1);
         return copy;
     }
+
+    /**
+     * kube's SelectVictimsOnNode filters with RunFilterPluginsWithNominatedPods: room another preemptor was nominated
+     * to is not room, so the node with the cheaper victim is no candidate.
+     */
+    @Test
+    void aNodeWhoseRoomIsNominatedIsNoCandidate()
+    {
+        final SchedulingEngine engine = engine("n1", "n2");
+        bind(engine, "n1", pod("cheap", 0, 1000));
+        bind(engine, "n2", pod("dearer", 1, 3000));
+        engine.nominator().nominate(pod("earlier-preemptor", 10, 3000), "n1");
+        final PodObject preemptor = pod("preemptor", 10, 2000);
+
+        final DefaultPreemption.Result r = scheduleOrPreempt(engine, preemptor, List.of());
+        assertThat(r.nominatedNodeName()).as("n1 cannot hold both preemptors even without its victim").isEqualTo("n2");
+        assertThat(keys(r)).containsExactly("default/dearer");
+
+        final int n1 = engine.table().slotOf("n1");
+        assertThat(engine.fitsOn(preemptor, n1)).isFalse();
+        engine.nominator().remove("default/earlier-preemptor");
+        assertThat(engine.fitsOn(preemptor, n1)).as("without the nomination, room beside the cheap pod").isTrue();
+    }
 }

@@ -132,6 +132,15 @@ public final class DefaultPreemption
             return nominatedNodeName != null;
         }
 
+        /**
+         * True when the pod's earlier nomination ends with this result: kube's preemption clears it when it finds no
+         * candidate, and keeps it when the pod may not preempt (policy Never, or a victim still terminating).
+         */
+        public boolean clearsNomination()
+        {
+            return !preempted() && !NOT_ELIGIBLE_NEVER.equals(message) && !NOT_ELIGIBLE_TERMINATING.equals(message);
+        }
+
         static Result none(final String message)
         {
             return new Result(null, List.of(), 0, message);

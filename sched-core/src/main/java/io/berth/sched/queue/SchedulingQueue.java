@@ -63,8 +63,8 @@ import java.util.function.LongSupplier;
  * attempts of a pod it leaves waiting. {@link #schedulingCycle()} counts real pops only.
  * <p>
  * Other simplifications of kube: an update of an unschedulable pod other than its status moves it (as kube does
- * with hints disabled); no nominator; the periodic flushes run when {@link #pop()} or {@link #flush()} is called
- * rather than on tickers.
+ * with hints disabled); the nominator is the engine's ({@link io.berth.sched.framework.Nominator}), fed by the
+ * scheduler; the periodic flushes run when {@link #pop()} or {@link #flush()} is called rather than on tickers.
  */
 public final class SchedulingQueue
 {

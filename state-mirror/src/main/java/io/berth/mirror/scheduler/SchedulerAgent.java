@@ -35,8 +35,11 @@ import java.util.List;
  * decided on. When the swap loses (the pod changed meanwhile) the assumption is forgotten and the pod requeued after
  * error; the mirror delivers the new version. When it wins, the watch later delivers the bound pod and the tables
  * replace the assumed pod by it, which leaves the node's accounting as it was. A pod that fits nowhere may preempt
- * (kube's DefaultPreemption): its victims are deleted from the store and it is requeued nominated to the node. Errors
- * on this thread are counted and reported to the error handler; the loop goes on.
+ * (kube's DefaultPreemption): its victims are deleted from the store and it is requeued nominated to the node. The
+ * engine's {@link io.berth.sched.framework.Nominator} keeps the nomination, so other pods' cycles leave that room to
+ * it, until it is bound or deleted or a later preemption of it finds no candidate (kube's PodNominator); a pending pod
+ * whose {@code status.nominatedNodeName} is set is nominated as it arrives. Errors on this thread are counted and
+ * reported to the error handler; the loop goes on.
  */
 public final class SchedulerAgent implements Agent, TableChangeListener
 {
@@ -244,6 +247,14 @@ public final class SchedulerAgent implements Agent, TableChangeListener
         final DefaultPreemption.Result result = preemption.preempt(pod, engine, disruptionBudgets);
         if (!result.preempted())
         {
+            if (result.clearsNomination())
+            {
+                engine.nominator().remove(pod.key());
+                if (!pod.nominatedNodeName().isEmpty())
+                {
+                    queue.update(pod.toBuilder().nominatedNodeName("").build()); // no evaluateNominatedNode next time
+                }
+            }
             return false;
         }
         for (final DefaultPreemption.Victim victim : result.victims())
@@ -259,7 +270,9 @@ public final class SchedulerAgent implements Agent, TableChangeListener
             listener.onPreempted(victimKey, victim.nodeName(), pod.key());
         }
         queue.onClusterEvent(ClusterEvent.ASSIGNED_POD_DELETE);
-        queue.update(pod.toBuilder().nominatedNodeName(result.nominatedNodeName()).build());
+        final PodObject nominated = pod.toBuilder().nominatedNodeName(result.nominatedNodeName()).build();
+        engine.nominator().nominate(nominated, result.nominatedNodeName());
+        queue.update(nominated);
         queue.requeueUnschedulable(pod);
         return true;
     }
@@ -283,6 +296,16 @@ public final class SchedulerAgent implements Agent, TableChangeListener
     @Override
     public void onPendingPod(final PodObject pod)
     {
+        final String nominatedNode = pod.nominatedNodeName();
+        final String kept = engine.nominator().nodeOf(pod.key());
+        if (nominatedNode != null && !nominatedNode.isEmpty())
+        {
+            engine.nominator().nominate(pod, nominatedNode);
+        }
+        else if (kept != null)
+        {
+            engine.nominator().nominate(pod, kept); // a newer version; the nomination this scheduler made stays
+        }
         queue.add(pod);
         changeObserver.onPendingPod(pod);
     }
@@ -290,6 +313,7 @@ public final class SchedulerAgent implements Agent, TableChangeListener
     @Override
     public void onPendingPodGone(final String podKey)
     {
+        engine.nominator().remove(podKey);
         queue.delete(podKey);
         changeObserver.onPendingPodGone(podKey);
     }

@@ -11,6 +11,7 @@ import io.berth.mirror.source.EtcdServer;
 import io.berth.mirror.source.EtcdSource;
 import io.berth.mirror.source.KeyLayout;
 import io.berth.mirror.source.KeyValue;
+import io.berth.sched.framework.SchedulingEngine;
 import io.berth.sched.model.Container;
 import io.berth.sched.model.NodeObject;
 import io.berth.sched.model.PodObject;
@@ -315,6 +316,45 @@ class SchedulerAgentEtcdTest
                 assertThat(stored.path("spec").path("nodeName").asText()).isEqualTo("n0");
                 assertThat(stored.path("metadata").path("labels").path("touched").asText()).isEqualTo("yes");
                 assertAccountingMatchesEtcd(Map.of(contested, stored), agent.mirror().tables().engine().table());
+            }
+            finally
+            {
+                agent.onClose();
+            }
+        }
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void theRoomAPreemptionMadeIsKeptForItsPreemptor()
+    {
+        final KeyLayout layout = new KeyLayout("/sched-n");
+        try (EtcdSource source = source())
+        {
+            putNodes(source, layout, 1);
+            for (int i = 0; i < 5; i++)
+            {
+                source.put(layout.pod("default", "low-" + i),
+                    WRITER.pod(pod("low-" + i, POD_CPU_MILLI).toBuilder().priority(10).nodeName("n0").build()));
+            }
+            source.put(layout.pod("default", "urgent"),
+                WRITER.pod(pod("urgent", 2000).toBuilder().priority(1000).build()));
+            // next in the queue after the preemptor, while it waits: fits the freed room, but not beside it
+            source.put(layout.pod("default", "sneaky"), WRITER.pod(pod("sneaky", 1000).toBuilder().priority(10).build()));
+            final SchedulerAgent agent = agent(source, layout, null);
+            try
+            {
+                runUntil(agent, () -> agent.isSettled() && agent.preempted() >= 3 && agent.bound() >= 1);
+                assertThat(agent.preempted()).as("one preemption: sneaky never took the room").isEqualTo(3);
+                assertThat(agent.bound()).isEqualTo(1);
+                final SchedulingEngine engine = agent.mirror().tables().engine();
+                assertThat(engine.nominator().isEmpty()).as("bound: the nomination ended").isTrue();
+                final Map<String, JsonNode> pods = listPods(source, layout, new HashMap<>());
+                assertThat(pods.get(layout.pod("default", "urgent")).path("spec").path("nodeName").asText())
+                    .isEqualTo("n0");
+                assertThat(pods.get(layout.pod("default", "sneaky")).path("spec").path("nodeName").asText())
+                    .as("1.4 + 2 of 4 cpu: no room for it").isEmpty();
+                assertAccountingMatchesEtcd(pods, engine.table());
             }
             finally
             {

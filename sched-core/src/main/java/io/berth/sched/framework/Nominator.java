@@ -66,6 +66,13 @@ public final class Nominator
         return nodeByKey.get(podKey);
     }
 
+    /** The pods nominated to {@code nodeName}, as a copy (empty when none). */
+    public List<PodObject> nominatedTo(final String nodeName)
+    {
+        final List<PodObject> pods = podsByNode.get(nodeName);
+        return pods == null ? List.of() : List.copyOf(pods);
+    }
+
     public int size()
     {
         return podByKey.size();

@@ -260,8 +260,7 @@ public final class SchedulerAgent implements Agent, TableChangeListener
         for (final DefaultPreemption.Victim victim : result.victims())
         {
             final String victimKey = victim.podKey();
-            final int slash = victimKey.indexOf('/');
-            final long revision = source.delete(layout.pod(victimKey.substring(0, slash), victimKey.substring(slash + 1)));
+            final long revision = source.delete(storeKey(victimKey));
             if (revision != ClusterSource.CAS_FAILED)
             {
                 lastWriteRevision = Math.max(lastWriteRevision, revision);
@@ -270,11 +269,28 @@ public final class SchedulerAgent implements Agent, TableChangeListener
             listener.onPreempted(victimKey, victim.nodeName(), pod.key());
         }
         queue.onClusterEvent(ClusterEvent.ASSIGNED_POD_DELETE);
-        final PodObject nominated = pod.toBuilder().nominatedNodeName(result.nominatedNodeName()).build();
-        engine.nominator().nominate(nominated, result.nominatedNodeName());
+        final String node = result.nominatedNodeName();
+        // kube's prepareCandidate: pods of lower priority nominated to the node may no longer fit there
+        for (final PodObject other : engine.nominator().nominatedTo(node))
+        {
+            if (other.priority() < pod.priority())
+            {
+                engine.nominator().remove(other.key());
+                queue.update(other.toBuilder().nominatedNodeName("").build());
+            }
+        }
+        final PodObject nominated = pod.toBuilder().nominatedNodeName(node).build();
+        engine.nominator().nominate(nominated, node);
         queue.update(nominated);
         queue.requeueUnschedulable(pod);
         return true;
+    }
+
+    /** The store key of a pod's {@code namespace/name}. */
+    private String storeKey(final String podKey)
+    {
+        final int slash = podKey.indexOf('/');
+        return layout.pod(podKey.substring(0, slash), podKey.substring(slash + 1));
     }
 
     private void readmitPendingPods()

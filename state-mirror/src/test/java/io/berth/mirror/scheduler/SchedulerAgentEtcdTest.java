@@ -113,6 +113,18 @@ class SchedulerAgentEtcdTest
         }
     }
 
+    /** One node full of five priority-10 pods, and a pending priority-1000 pod that needs three of them gone. */
+    private static void putFullNodeAndPreemptor(final ClusterSource source, final KeyLayout layout)
+    {
+        putNodes(source, layout, 1);
+        for (int i = 0; i < 5; i++)
+        {
+            source.put(layout.pod("default", "low-" + i),
+                WRITER.pod(pod("low-" + i, POD_CPU_MILLI).toBuilder().priority(10).nodeName("n0").build()));
+        }
+        source.put(layout.pod("default", "urgent"), WRITER.pod(pod("urgent", 2000).toBuilder().priority(1000).build()));
+    }
+
     private static PodObject pod(final String name, final long cpuMilli)
     {
         return PodObject.builder("default", name).creationTimestampMs(1_000)
@@ -331,14 +343,7 @@ class SchedulerAgentEtcdTest
         final KeyLayout layout = new KeyLayout("/sched-n");
         try (EtcdSource source = source())
         {
-            putNodes(source, layout, 1);
-            for (int i = 0; i < 5; i++)
-            {
-                source.put(layout.pod("default", "low-" + i),
-                    WRITER.pod(pod("low-" + i, POD_CPU_MILLI).toBuilder().priority(10).nodeName("n0").build()));
-            }
-            source.put(layout.pod("default", "urgent"),
-                WRITER.pod(pod("urgent", 2000).toBuilder().priority(1000).build()));
+            putFullNodeAndPreemptor(source, layout);
             // next in the queue after the preemptor, while it waits: fits the freed room, but not beside it
             source.put(layout.pod("default", "sneaky"), WRITER.pod(pod("sneaky", 1000).toBuilder().priority(10).build()));
             final SchedulerAgent agent = agent(source, layout, null);
@@ -371,14 +376,7 @@ class SchedulerAgentEtcdTest
         final KeyLayout layout = new KeyLayout("/sched-d");
         try (EtcdSource source = source())
         {
-            putNodes(source, layout, 1);
-            for (int i = 0; i < 5; i++)
-            {
-                source.put(layout.pod("default", "low-" + i),
-                    WRITER.pod(pod("low-" + i, POD_CPU_MILLI).toBuilder().priority(10).nodeName("n0").build()));
-            }
-            source.put(layout.pod("default", "urgent"),
-                WRITER.pod(pod("urgent", 2000).toBuilder().priority(1000).build()));
+            putFullNodeAndPreemptor(source, layout);
             final SchedulerAgent agent = agent(source, layout, null);
             try
             {

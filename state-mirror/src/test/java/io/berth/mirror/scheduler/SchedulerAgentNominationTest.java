@@ -5,21 +5,16 @@ import io.berth.mirror.codec.KubeJsonWriter;
 import io.berth.mirror.source.EmbeddedStore;
 import io.berth.mirror.source.KeyLayout;
 import io.berth.sched.framework.SchedulingEngine;
-import io.berth.sched.model.Container;
-import io.berth.sched.model.NodeObject;
 import io.berth.sched.model.PodObject;
-import io.berth.sched.model.ResourceList;
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static io.berth.mirror.scheduler.EmbeddedAgents.node;
+import static io.berth.mirror.scheduler.EmbeddedAgents.runUntil;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Where the scheduler's nominations come from and where they end, against the embedded store: a pending pod's
@@ -119,32 +114,8 @@ class SchedulerAgentNominationTest
         return agent.mirror().tables().engine();
     }
 
-    private static void runUntil(final SchedulerAgent agent, final BooleanSupplier done)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!done.getAsBoolean())
-        {
-            if (System.nanoTime() - deadline > 0)
-            {
-                fail("the agent did not get there in 30 s");
-            }
-            if (agent.doWork() == 0)
-            {
-                Thread.onSpinWait(); // the decoder thread is still at it
-            }
-        }
-    }
-
-    private static NodeObject node(final String name, final long milliCpu)
-    {
-        return NodeObject.builder(name).labels(Map.of("kubernetes.io/hostname", name))
-            .allocatable(ResourceList.ofMilli("cpu", milliCpu, "memory", 64L << 40, "pods", 110_000)).build();
-    }
-
     private static PodObject pod(final String name, final long milliCpu, final int priority)
     {
-        return PodObject.builder("default", name).priority(priority).creationTimestampMs(1_000)
-            .containers(List.of(new Container("c", "img", ResourceList.ofMilli("cpu", milliCpu, "memory", 1L << 30))))
-            .build();
+        return EmbeddedAgents.pod(name, milliCpu).toBuilder().priority(priority).creationTimestampMs(1_000).build();
     }
 }

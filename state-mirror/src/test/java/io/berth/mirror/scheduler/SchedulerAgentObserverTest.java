@@ -5,21 +5,17 @@ import io.berth.mirror.TableChangeListener;
 import io.berth.mirror.codec.KubeJsonWriter;
 import io.berth.mirror.source.EmbeddedStore;
 import io.berth.mirror.source.KeyLayout;
-import io.berth.sched.model.Container;
-import io.berth.sched.model.NodeObject;
 import io.berth.sched.model.PodObject;
-import io.berth.sched.model.ResourceList;
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static io.berth.mirror.scheduler.EmbeddedAgents.node;
+import static io.berth.mirror.scheduler.EmbeddedAgents.pod;
+import static io.berth.mirror.scheduler.EmbeddedAgents.runUntil;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The hooks a replay observes the scheduler through, against the embedded store: every table change reaches the
@@ -124,34 +120,5 @@ class SchedulerAgentObserverTest
             "assigned gone default/small");
         assertThat(heard).contains("attempt default/big slot -1 in 7 ns");
         assertThat(heard).filteredOn(s -> s.startsWith("bound ")).as("one binding seen on the watch").hasSize(1);
-    }
-
-    private static void runUntil(final SchedulerAgent agent, final BooleanSupplier done)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!done.getAsBoolean())
-        {
-            if (System.nanoTime() - deadline > 0)
-            {
-                fail("the agent did not get there in 30 s");
-            }
-            if (agent.doWork() == 0)
-            {
-                Thread.onSpinWait(); // the decoder thread is still at it
-            }
-        }
-    }
-
-    private static NodeObject node(final String name, final long milliCpu)
-    {
-        return NodeObject.builder(name).labels(Map.of("kubernetes.io/hostname", name))
-            .allocatable(ResourceList.ofMilli("cpu", milliCpu, "memory", 64L << 40, "pods", 110_000)).build();
-    }
-
-    private static PodObject pod(final String name, final long milliCpu)
-    {
-        return PodObject.builder("default", name)
-            .containers(List.of(new Container("c", "img", ResourceList.ofMilli("cpu", milliCpu, "memory", 1L << 30))))
-            .build();
     }
 }

@@ -47,6 +47,8 @@ public final class MirrorTables
     private long[] generationAt = new long[1024];
     private long[] hashAt = new long[1024];
     private boolean[] corruptAt = new boolean[1024];
+    /** A binding this process wrote of the pod under the key, until the watch delivers it: its revision, or 0. */
+    private long[] bindingRevisionAt = new long[1024];
     private final CorruptValueListener corruptValueListener;
     private TableChangeListener changeListener = TableChangeListener.NONE;
     private CheckpointFile checkpoint;
@@ -122,6 +124,20 @@ public final class MirrorTables
     {
         final int slot = slotByKey.get(key, -1);
         return slot < 0 ? 0 : modRevisionAt[slot];
+    }
+
+    /**
+     * The scheduler (on this thread) bound the pod under {@code key} with a swap over a version the mirror has not
+     * applied yet (its own write of the pod's status): until the watch delivers the binding, the versions before it
+     * are stale and must not undo the pod's assumption in the engine. Their revisions are still recorded.
+     */
+    public void bindingWritten(final String key, final long revision)
+    {
+        final int slot = slotByKey.get(key, -1);
+        if (slot >= 0)
+        {
+            bindingRevisionAt[slot] = revision;
+        }
     }
 
     /** Events applied since start. */
@@ -226,6 +242,11 @@ public final class MirrorTables
         }
         modRevisionAt[slot] = event.modRevision;
         generationAt[slot] = generation;
+        final boolean beforeOwnBinding = bindingRevisionAt[slot] > event.modRevision;
+        if (!beforeOwnBinding)
+        {
+            bindingRevisionAt[slot] = 0;
+        }
 
         if (event.decoded == null)
         {
@@ -236,7 +257,7 @@ public final class MirrorTables
                 corruptValueListener.onCorruptValue(key, event.modRevision, event.error);
             }
         }
-        else
+        else if (!beforeOwnBinding)
         {
             corruptAt[slot] = false;
             place(slot, event.decoded, added, fresh);
@@ -316,6 +337,7 @@ public final class MirrorTables
             generationAt = Arrays.copyOf(generationAt, capacity);
             hashAt = Arrays.copyOf(hashAt, capacity);
             corruptAt = Arrays.copyOf(corruptAt, capacity);
+            bindingRevisionAt = Arrays.copyOf(bindingRevisionAt, capacity);
         }
         return slotLimit++;
     }
@@ -325,6 +347,7 @@ public final class MirrorTables
         keyAt[slot] = null;
         nameAt[slot] = null;
         kindAt[slot] = null;
+        bindingRevisionAt[slot] = 0;
         freeSlots.add(slot);
     }
 

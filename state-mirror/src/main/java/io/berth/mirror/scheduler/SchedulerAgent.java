@@ -17,6 +17,7 @@ import io.berth.sched.queue.ClusterEvent;
 import io.berth.sched.queue.PriorityClasses;
 import io.berth.sched.queue.SchedulingQueue;
 import org.agrona.ErrorHandler;
+import org.eclipse.collections.impl.map.mutable.primitive.ObjectLongHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
@@ -58,6 +59,12 @@ public final class SchedulerAgent implements Agent, TableChangeListener
     private final ErrorHandler errorHandler;
     private final ObjectMapper json = new ObjectMapper();
     private final List<PodDisruptionBudget> disruptionBudgets = new ArrayList<>();
+    /**
+     * Mod revisions of this scheduler's own writes of a pending pod's {@code status.nominatedNodeName}, by store key:
+     * a binding may swap over them as over the revision its decision was made on, since they changed nothing the
+     * decision read.
+     */
+    private final ObjectLongHashMap<String> statusWrites = new ObjectLongHashMap<>();
     private long nextCheckpointNs;
     private long lastWriteRevision;
     private boolean priorityClassesChanged;
@@ -191,11 +198,17 @@ public final class SchedulerAgent implements Agent, TableChangeListener
     {
         final String key = layout.pod(pod.namespace(), pod.name());
         final long expected = tables.modRevision(key);
+        final long ownStatus = statusWrites.removeKeyIfAbsent(key, ClusterSource.CAS_FAILED);
         final KeyValue current = source.get(key);
         long revision = ClusterSource.CAS_FAILED;
-        if (current != null && current.modRevision() == expected)
+        if (current != null && (current.modRevision() == expected || current.modRevision() == ownStatus))
         {
-            revision = source.compareAndSwap(key, expected, withNodeName(key, current.value(), nodeName, pod));
+            revision = source.compareAndSwap(key, current.modRevision(),
+                withNodeName(key, current.value(), nodeName, pod));
+            if (revision != ClusterSource.CAS_FAILED && current.modRevision() != expected)
+            {
+                tables.bindingWritten(key, revision); // the status version still on its way must not undo the assumption
+            }
         }
         if (revision == ClusterSource.CAS_FAILED)
         {
@@ -249,7 +262,7 @@ public final class SchedulerAgent implements Agent, TableChangeListener
         {
             if (result.clearsNomination())
             {
-                engine.nominator().remove(pod.key());
+                clearNomination(pod);
                 if (!pod.nominatedNodeName().isEmpty())
                 {
                     queue.update(pod.toBuilder().nominatedNodeName("").build()); // no evaluateNominatedNode next time
@@ -275,15 +288,76 @@ public final class SchedulerAgent implements Agent, TableChangeListener
         {
             if (other.priority() < pod.priority())
             {
-                engine.nominator().remove(other.key());
+                clearNomination(other);
                 queue.update(other.toBuilder().nominatedNodeName("").build());
             }
         }
         final PodObject nominated = pod.toBuilder().nominatedNodeName(node).build();
         engine.nominator().nominate(nominated, node);
+        writeNominatedNodeName(pod.key(), node);
         queue.update(nominated);
         queue.requeueUnschedulable(pod);
         return true;
+    }
+
+    /** Ends a pod's nomination, in the engine and, when the stored pod records one, in its status. */
+    private void clearNomination(final PodObject pod)
+    {
+        engine.nominator().remove(pod.key());
+        final PodObject stored = tables.pendingPods().get(pod.key());
+        if (stored != null && !stored.nominatedNodeName().isEmpty())
+        {
+            writeNominatedNodeName(pod.key(), "");
+        }
+    }
+
+    /**
+     * Records a pending pod's nomination in its {@code status.nominatedNodeName} ({@code ""} removes it), as
+     * kube-scheduler does, with a compare-and-swap on the revision the mirror holds. Best effort: when the pod changed
+     * meanwhile the write is skipped (the nomination is kept in the engine either way) and the watch brings the pod.
+     */
+    private void writeNominatedNodeName(final String podKey, final String nodeName)
+    {
+        final String key = storeKey(podKey);
+        final long expected = tables.modRevision(key);
+        final KeyValue current = source.get(key);
+        if (current == null || current.modRevision() != expected)
+        {
+            return;
+        }
+        final long revision = source.compareAndSwap(key, expected, withNominatedNodeName(key, current.value(), nodeName));
+        if (revision != ClusterSource.CAS_FAILED)
+        {
+            lastWriteRevision = Math.max(lastWriteRevision, revision);
+            statusWrites.put(key, revision);
+        }
+    }
+
+    private byte[] withNominatedNodeName(final String key, final byte[] value, final String nodeName)
+    {
+        try
+        {
+            final JsonNode tree = json.readTree(value);
+            if (!(tree instanceof ObjectNode object))
+            {
+                throw new IllegalStateException("pod " + key + ": stored value is not a JSON object");
+            }
+            final JsonNode status = object.get("status");
+            final ObjectNode statusObject = status instanceof ObjectNode o ? o : object.putObject("status");
+            if (nodeName.isEmpty())
+            {
+                statusObject.remove("nominatedNodeName");
+            }
+            else
+            {
+                statusObject.put("nominatedNodeName", nodeName);
+            }
+            return json.writeValueAsBytes(object);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("pod " + key + ": stored value is not readable JSON: " + ex.getMessage(), ex);
+        }
     }
 
     /** The store key of a pod's {@code namespace/name}. */
@@ -330,6 +404,10 @@ public final class SchedulerAgent implements Agent, TableChangeListener
     public void onPendingPodGone(final String podKey)
     {
         engine.nominator().remove(podKey);
+        if (!statusWrites.isEmpty())
+        {
+            statusWrites.remove(storeKey(podKey));
+        }
         queue.delete(podKey);
         changeObserver.onPendingPodGone(podKey);
     }

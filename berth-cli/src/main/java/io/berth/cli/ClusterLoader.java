@@ -24,7 +24,9 @@ import io.berth.sched.table.NodeTable;
 /**
  * Builds a scheduling engine from cluster files and, optionally, a generated cluster: nodes first, then the pods
  * bound to them (a pod bound to an unknown node gets a ghost slot, as in kube's cache); pods without a node are
- * the pending ones. Objects that cannot be read are printed to stderr, one line each, and counted.
+ * the pending ones; a pending pod whose {@code status.nominatedNodeName} is set is nominated there, so the others are
+ * filtered as if it ran there when it is as important (kube's nominator). Objects that cannot be read are printed to
+ * stderr, one line each, and counted.
  */
 final class ClusterLoader
 {
@@ -130,6 +132,10 @@ final class ClusterLoader
             else
             {
                 pending.add(pod);
+                if (!pod.nominatedNodeName().isEmpty())
+                {
+                    engine.nominator().nominate(pod, pod.nominatedNodeName()); // as kube's queue does on Add
+                }
             }
         }
         return new Loaded(table, engine, profile, pending, read.errors().size(), System.nanoTime() - start, gated,

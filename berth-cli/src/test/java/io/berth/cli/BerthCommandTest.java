@@ -323,6 +323,50 @@ class BerthCommandTest
     }
 
     @Test
+    void explainCountsAPendingPodNominatedToANode(@TempDir final Path dir) throws Exception
+    {
+        final Path cluster = dir.resolve("cluster.yaml");
+        Files.writeString(cluster, """
+            apiVersion: v1
+            kind: Node
+            metadata: {name: free, labels: {kubernetes.io/hostname: free}}
+            status: {allocatable: {cpu: "4", memory: 4Gi, pods: "10"}}
+            ---
+            apiVersion: v1
+            kind: Node
+            metadata: {name: busy, labels: {kubernetes.io/hostname: busy}}
+            status: {allocatable: {cpu: "4", memory: 4Gi, pods: "10"}}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: running, namespace: default}
+            spec: {nodeName: busy, containers: [{name: c, image: i, resources: {requests: {cpu: "1"}}}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: preemptor, namespace: default}
+            spec: {priority: 100, containers: [{name: c, image: i, resources: {requests: {cpu: "3"}}}]}
+            status: {nominatedNodeName: free}
+            """);
+        final Path pod = dir.resolve("pod.yaml");
+        Files.writeString(pod, """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: q, namespace: default}
+            spec: {containers: [{name: c, image: i, resources: {requests: {cpu: "2"}}}]}
+            """);
+        final Run run = berth("explain", "--cluster", cluster.toString(), "--pod", pod.toString(), "-o", "json");
+        assertThat(run.exit()).as(run.err()).isZero();
+        final JsonNode root = JSON.readTree(run.out());
+        assertThat(root.get("selected").asText()).as("free is emptier, but its room is the preemptor's").isEqualTo("busy");
+        final JsonNode free = root.get("nodes").get(1);
+        assertThat(free.get("name").asText()).isEqualTo("free");
+        assertThat(free.get("feasible").asBoolean()).isFalse();
+        assertThat(free.get("reasons").toString()).isEqualTo(
+            "[\"Insufficient cpu\",\"counting the pods nominated to this node: default/preemptor\"]");
+    }
+
+    @Test
     void scheduleSummaryAsJsonAndPlacementsFile(@TempDir final Path dir) throws Exception
     {
         final Path placements = dir.resolve("placements.json");

@@ -420,10 +420,9 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
             {
                 // every live node having the key counts: the kept domain sums, O(domains)
                 final DomainSums sums = counters.domainSums(cs.selector[c], cs.column[c], table);
-                for (int i = 0; i < sums.presentCount; i++)
+                for (int i = 0, present = sums.presentCount(); i < present; i++)
                 {
-                    final int index = sums.present[i];
-                    cs.addToDomain(c, index, sums.sum[index]);
+                    cs.addToDomain(c, sums.presentValueIndex(i), sums.presentSum(i));
                 }
                 continue;
             }
@@ -573,7 +572,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
         for (int c = 0; c < cs.count; c++)
         {
             final DomainSums sums = counters.domainSums(cs.selector[c], cs.column[c], table);
-            if (sums.sum[(int)value + 1] + cs.selfMatch[c] - hintMinimum(cs, c, sums) > cs.maxSkew[c])
+            if (sums.sumOfValue((int)value + 1) + cs.selfMatch[c] - hintMinimum(cs, c, sums) > cs.maxSkew[c])
             {
                 return FAILS;
             }
@@ -634,14 +633,15 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
     /** kube's global minimum of one constraint from the kept sums (0 below minDomains eligible domains). */
     private static long hintMinimum(final Constraints cs, final int c, final DomainSums sums)
     {
-        if (sums.presentCount < cs.minDomains[c])
+        final int present = sums.presentCount();
+        if (present < cs.minDomains[c])
         {
             return 0;
         }
         long min = MAX_INT32;
-        for (int i = 0; i < sums.presentCount; i++)
+        for (int i = 0; i < present; i++)
         {
-            min = Math.min(min, sums.sum[sums.present[i]]);
+            min = Math.min(min, sums.presentSum(i));
         }
         return min;
     }
@@ -706,14 +706,13 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin, PodAw
                 // the kept domain sums, O(domains); a node lacking the key counts in kube's "" domain unless the
                 // pod's own constraints require every key
                 final DomainSums sums = counters.domainSums(cs.selector[c], cs.column[c], table);
-                for (int i = 0; i < sums.presentCount; i++)
+                for (int i = 0, present = sums.presentCount(); i < present; i++)
                 {
-                    final int index = sums.present[i];
-                    cs.addToDomain(c, index, sums.sum[index]);
+                    cs.addToDomain(c, sums.presentValueIndex(i), sums.presentSum(i));
                 }
-                if (!requireAll && sums.nodes[0] > 0)
+                if (!requireAll && sums.nodesLackingKey() > 0)
                 {
-                    cs.addToDomain(c, emptyValueIndex, sums.sum[0]);
+                    cs.addToDomain(c, emptyValueIndex, sums.sumLackingKey());
                 }
                 continue;
             }

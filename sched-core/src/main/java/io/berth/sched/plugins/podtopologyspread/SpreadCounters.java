@@ -34,6 +34,8 @@ final class SpreadCounters
     private long[][] perNode = new long[16][];
     /** Per selector: the domain sums kept for it, one per topology key column asked for (null when none). */
     private DomainSums[][] sums = new DomainSums[16][];
+    /** The domains of each topology key column asked for, shared by the selectors' sums. */
+    private DomainIndex[] domainIndexes = new DomainIndex[0];
     private int selectorCount;
     private int capacity;
 
@@ -170,15 +172,20 @@ final class SpreadCounters
         }
         for (final DomainSums d : list)
         {
-            if (d != null && d.column == column)
+            if (d != null && d.index.column == column)
             {
                 found = d;
                 break;
             }
         }
+        final DomainIndex index = found != null ? found.index : domainIndex(column);
+        if (!index.isCurrent(table))
+        {
+            index.rebuild(table);
+        }
         if (found == null)
         {
-            found = new DomainSums(column);
+            found = new DomainSums(index);
             int free = -1;
             for (int i = 0; i < list.length && free < 0; i++)
             {
@@ -197,6 +204,21 @@ final class SpreadCounters
             found.rebuild(table, perNode[selector]);
         }
         return found;
+    }
+
+    private DomainIndex domainIndex(final LongColumn column)
+    {
+        for (final DomainIndex index : domainIndexes)
+        {
+            if (index.column == column)
+            {
+                return index;
+            }
+        }
+        final DomainIndex index = new DomainIndex(column);
+        domainIndexes = Arrays.copyOf(domainIndexes, domainIndexes.length + 1);
+        domainIndexes[domainIndexes.length - 1] = index;
+        return index;
     }
 
     private void addToSums(final int selector, final int slot, final long delta)

@@ -6,8 +6,11 @@ import java.util.Map;
 
 import java.util.function.BiConsumer;
 
+import org.eclipse.collections.api.block.procedure.primitive.IntLongProcedure;
+import org.eclipse.collections.api.block.procedure.primitive.IntProcedure;
 import org.eclipse.collections.api.iterator.IntIterator;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import org.eclipse.collections.impl.map.mutable.primitive.IntLongHashMap;
 import org.eclipse.collections.impl.set.mutable.primitive.IntHashSet;
 
 import io.berth.sched.model.PodObject;
@@ -16,7 +19,10 @@ import io.berth.sched.table.NodeTable;
 
 /**
  * The incremental state of PodTopologySpread: interned selectors (namespace + effective label selector), and per
- * selector a column of matching pods per node slot, kept up to date on every pod accounted or forgotten. Domain
+ * selector the matching pods per node slot, kept up to date on every pod accounted or forgotten. A selector whose pods
+ * are on few nodes keeps them sparse (it costs what its pods do, not a column of the whole table) and is read as a
+ * dense column through one of a few views kept for the selectors read last ({@link #perNode}); one whose pods are on
+ * more than 1/{@value #DENSE_FRACTION} of the slots keeps a dense column of its own, as cheap to read as to keep. Domain
  * counts are folded from these columns per incoming pod ({@link PodTopologySpread}), because which nodes count
  * (their topology keys, the pod's node affinity and tolerations under the inclusion policies) depends on the pod.
  * Terminating pods ({@code deletionTimestamp} set) are never counted, as kube's {@code countPodsMatchSelector}.
@@ -28,10 +34,25 @@ import io.berth.sched.table.NodeTable;
  */
 final class SpreadCounters
 {
+    /** Dense views: more than the selectors one pod's constraints read together. */
+    private static final int VIEWS = 8;
+    /** A selector with matching pods on more than capacity / this slots gets a dense column of its own. */
+    static final int DENSE_FRACTION = 16;
+
     private final Map<SelectorKey, Integer> ids = new HashMap<>();
     private SelectorKey[] keys = new SelectorKey[16];
     private PodSelector[] selectors = new PodSelector[16];
-    private long[][] perNode = new long[16][];
+    /** Per selector: matching pods per node slot, the slots with any only (empty once the selector is dense). */
+    private IntLongHashMap[] countsBySlot = new IntLongHashMap[16];
+    /** Per selector: its own dense column once its pods are on many slots, else null. */
+    private long[][] dense = new long[16][];
+    /** Dense columns of the selectors read last, each kept up to date with its selector; least recently read goes. */
+    private final long[][] views = new long[VIEWS][];
+    private final int[] viewSelector = {-1, -1, -1, -1, -1, -1, -1, -1};
+    private final long[] viewUse = new long[VIEWS];
+    private long viewClock;
+    /** Per selector: the view holding its column, or -1. */
+    private int[] viewOfSelector = new int[16];
     /** Per selector: the domain sums kept for it, one per topology key column asked for (null when none). */
     private DomainSums[][] sums = new DomainSums[16][];
     /** The domains of each topology key column asked for, shared by the selectors' sums. */
@@ -59,6 +80,10 @@ final class SpreadCounters
     private final BiConsumer<String, String> indexPodLabel = this::indexPodLabel;
     private final BiConsumer<String, String> unindexPodLabel = this::unindexPodLabel;
     private final BiConsumer<String, String> updateForLabel = this::updateForLabel;
+    // the view being filled, and its visitors (bound once: no lambda per fill)
+    private long[] filling;
+    private final IntProcedure clearSlot = slot -> filling[slot] = 0;
+    private final IntLongProcedure fillSlot = (slot, count) -> filling[slot] = count;
 
     SpreadCounters(final int capacity)
     {
@@ -77,9 +102,19 @@ final class SpreadCounters
         {
             c *= 2;
         }
+        for (int v = 0; v < VIEWS; v++)
+        {
+            if (views[v] != null)
+            {
+                views[v] = Arrays.copyOf(views[v], c);
+            }
+        }
         for (int s = 0; s < selectorCount; s++)
         {
-            perNode[s] = Arrays.copyOf(perNode[s], c);
+            if (dense[s] != null)
+            {
+                dense[s] = Arrays.copyOf(dense[s], c);
+            }
         }
         capacity = c;
     }
@@ -101,13 +136,16 @@ final class SpreadCounters
         {
             keys = Arrays.copyOf(keys, id * 2);
             selectors = Arrays.copyOf(selectors, id * 2);
-            perNode = Arrays.copyOf(perNode, id * 2);
+            countsBySlot = Arrays.copyOf(countsBySlot, id * 2);
+            dense = Arrays.copyOf(dense, id * 2);
+            viewOfSelector = Arrays.copyOf(viewOfSelector, id * 2);
             sums = Arrays.copyOf(sums, id * 2);
         }
         keys[id] = key;
         final PodSelector selector = PodSelector.compile(key);
         selectors[id] = selector;
-        perNode[id] = new long[capacity];
+        countsBySlot[id] = new IntLongHashMap(4);
+        viewOfSelector[id] = -1;
         ids.put(key, id);
         if (selector.selectsNothing())
         {
@@ -121,9 +159,10 @@ final class SpreadCounters
             {
                 if (pods[p] != null && counts(id, pods[p]))
                 {
-                    perNode[id][podSlots[p]]++;
+                    countsBySlot[id].addToValue(podSlots[p], 1);
                 }
             }
+            densifyIfSpread(id);
             return id;
         }
         selectorsByLabel.computeIfAbsent(label[0], k -> new HashMap<>())
@@ -139,10 +178,11 @@ final class SpreadCounters
                 final int p = it.next();
                 if (counts(id, pods[p]))
                 {
-                    perNode[id][podSlots[p]]++;
+                    countsBySlot[id].addToValue(podSlots[p], 1);
                 }
             }
         }
+        densifyIfSpread(id);
         return id;
     }
 
@@ -151,10 +191,110 @@ final class SpreadCounters
         return selectorCount;
     }
 
-    /** Matching pods per node slot of a selector (length at least the capacity last ensured). */
+    /**
+     * Matching pods per node slot of a selector, as a dense column (length at least the capacity last ensured). A
+     * view: valid until the next call for another selector (a caller reads one selector's column at a time), and not
+     * to be written.
+     */
     long[] perNode(final int selector)
     {
-        return perNode[selector];
+        final long[] own = dense[selector];
+        if (own != null)
+        {
+            return own;
+        }
+        int v = viewOfSelector[selector];
+        if (v < 0)
+        {
+            v = 0;
+            for (int i = 1; i < VIEWS; i++)
+            {
+                if (viewUse[i] < viewUse[v])
+                {
+                    v = i;
+                }
+            }
+            fillView(v, selector);
+        }
+        viewUse[v] = ++viewClock;
+        return views[v];
+    }
+
+    private void fillView(final int v, final int selector)
+    {
+        long[] view = views[v];
+        if (view == null)
+        {
+            view = new long[capacity];
+            views[v] = view;
+        }
+        filling = view;
+        final int previous = viewSelector[v];
+        if (previous >= 0)
+        {
+            // the view holds exactly the previous selector's slots with matching pods: clear those
+            countsBySlot[previous].forEachKey(clearSlot);
+            viewOfSelector[previous] = -1;
+        }
+        countsBySlot[selector].forEachKeyValue(fillSlot);
+        filling = null;
+        viewSelector[v] = selector;
+        viewOfSelector[selector] = v;
+    }
+
+    /** {@code delta} matching pods on {@code slot} for a selector: its counts, its view and its domain sums. */
+    private void addCount(final int selector, final int slot, final long delta)
+    {
+        final long[] own = dense[selector];
+        if (own != null)
+        {
+            own[slot] += delta;
+        }
+        else
+        {
+            final IntLongHashMap counts = countsBySlot[selector];
+            if (counts.addToValue(slot, delta) == 0)
+            {
+                counts.remove(slot);
+            }
+            final int v = viewOfSelector[selector];
+            if (v >= 0)
+            {
+                views[v][slot] += delta;
+            }
+            if (delta > 0)
+            {
+                densifyIfSpread(selector);
+            }
+        }
+        addToSums(selector, slot, delta);
+    }
+
+    /** Gives a selector its own dense column once its pods are on many slots (it then stays dense). */
+    private void densifyIfSpread(final int selector)
+    {
+        final IntLongHashMap counts = countsBySlot[selector];
+        if ((long)counts.size() * DENSE_FRACTION <= capacity)
+        {
+            return;
+        }
+        final long[] column = new long[capacity];
+        filling = column;
+        counts.forEachKeyValue(fillSlot);
+        final int v = viewOfSelector[selector];
+        if (v >= 0)
+        {
+            // give the view back clean: it held exactly these slots
+            filling = views[v];
+            counts.forEachKey(clearSlot);
+            viewSelector[v] = -1;
+            viewUse[v] = 0;
+            viewOfSelector[selector] = -1;
+        }
+        filling = null;
+        counts.clear();
+        counts.compact();
+        dense[selector] = column;
     }
 
     /**
@@ -201,7 +341,7 @@ final class SpreadCounters
         }
         if (!found.isCurrent(table))
         {
-            found.rebuild(table, perNode[selector]);
+            found.rebuild(table, perNode(selector));
         }
         return found;
     }
@@ -337,8 +477,7 @@ final class SpreadCounters
                 final int s = list.get(i);
                 if (selectors[s].matches(pod.labels()))
                 {
-                    perNode[s][slot] += delta;
-                    addToSums(s, slot, delta);
+                    addCount(s, slot, delta);
                 }
             }
         }
@@ -365,8 +504,7 @@ final class SpreadCounters
             final int s = ids.get(i);
             if (keys[s].namespace().equals(visiting.namespace()) && selectors[s].matches(visiting.labels()))
             {
-                perNode[s][visitingSlot] += visitingDelta;
-                addToSums(s, visitingSlot, visitingDelta);
+                addCount(s, visitingSlot, visitingDelta);
             }
         }
     }

@@ -227,25 +227,64 @@ public final class SchedulerAgent implements Agent, TableChangeListener
 
     private byte[] withNodeName(final String key, final byte[] value, final String nodeName, final PodObject pod)
     {
+        final ObjectNode object = storedPod(key, value);
+        final ObjectNode spec = child(object, "spec");
+        spec.put("nodeName", nodeName);
+        if (!spec.has("priority"))
+        {
+            spec.put("priority", pod.priority()); // as kube's Priority admission would have
+        }
+        return bytes(key, object);
+    }
+
+    private byte[] withNominatedNodeName(final String key, final byte[] value, final String nodeName)
+    {
+        final ObjectNode object = storedPod(key, value);
+        final ObjectNode status = child(object, "status");
+        if (nodeName.isEmpty())
+        {
+            status.remove("nominatedNodeName");
+        }
+        else
+        {
+            status.put("nominatedNodeName", nodeName);
+        }
+        return bytes(key, object);
+    }
+
+    /** A stored pod's JSON object. */
+    private ObjectNode storedPod(final String key, final byte[] value)
+    {
+        final JsonNode tree;
         try
         {
-            final JsonNode tree = json.readTree(value);
-            if (!(tree instanceof ObjectNode object))
-            {
-                throw new IllegalStateException("pod " + key + ": stored value is not a JSON object");
-            }
-            final JsonNode spec = object.get("spec");
-            final ObjectNode specObject = spec instanceof ObjectNode s ? s : object.putObject("spec");
-            specObject.put("nodeName", nodeName);
-            if (!specObject.has("priority"))
-            {
-                specObject.put("priority", pod.priority()); // as kube's Priority admission would have
-            }
-            return json.writeValueAsBytes(object);
+            tree = json.readTree(value);
         }
         catch (final IOException ex)
         {
             throw new IllegalStateException("pod " + key + ": stored value is not readable JSON: " + ex.getMessage(), ex);
+        }
+        if (!(tree instanceof ObjectNode object))
+        {
+            throw new IllegalStateException("pod " + key + ": stored value is not a JSON object");
+        }
+        return object;
+    }
+
+    private static ObjectNode child(final ObjectNode object, final String field)
+    {
+        return object.get(field) instanceof ObjectNode child ? child : object.putObject(field);
+    }
+
+    private byte[] bytes(final String key, final ObjectNode object)
+    {
+        try
+        {
+            return json.writeValueAsBytes(object);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("pod " + key + ": cannot write JSON: " + ex.getMessage(), ex);
         }
     }
 
@@ -330,33 +369,6 @@ public final class SchedulerAgent implements Agent, TableChangeListener
         {
             lastWriteRevision = Math.max(lastWriteRevision, revision);
             statusWrites.put(key, revision);
-        }
-    }
-
-    private byte[] withNominatedNodeName(final String key, final byte[] value, final String nodeName)
-    {
-        try
-        {
-            final JsonNode tree = json.readTree(value);
-            if (!(tree instanceof ObjectNode object))
-            {
-                throw new IllegalStateException("pod " + key + ": stored value is not a JSON object");
-            }
-            final JsonNode status = object.get("status");
-            final ObjectNode statusObject = status instanceof ObjectNode o ? o : object.putObject("status");
-            if (nodeName.isEmpty())
-            {
-                statusObject.remove("nominatedNodeName");
-            }
-            else
-            {
-                statusObject.put("nominatedNodeName", nodeName);
-            }
-            return json.writeValueAsBytes(object);
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("pod " + key + ": stored value is not readable JSON: " + ex.getMessage(), ex);
         }
     }
 

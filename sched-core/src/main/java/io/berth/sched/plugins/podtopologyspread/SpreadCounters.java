@@ -22,7 +22,8 @@ import io.berth.sched.table.NodeTable;
  * selector the matching pods per node slot, kept up to date on every pod accounted or forgotten. A selector whose pods
  * are on few nodes keeps them sparse (it costs what its pods do, not a column of the whole table) and is read as a
  * dense column through one of a few views kept for the selectors read last ({@link #perNode}); one whose pods are on
- * more than 1/{@value #DENSE_FRACTION} of the slots keeps a dense column of its own, as cheap to read as to keep. Domain
+ * more than 1/{@value #DENSE_FRACTION} of the slots keeps a dense column of its own, as cheap to read as to keep, until
+ * they are on fewer than a quarter of that (a workload scaled down or gone). Domain
  * counts are folded from these columns per incoming pod ({@link PodTopologySpread}), because which nodes count
  * (their topology keys, the pod's node affinity and tolerations under the inclusion policies) depends on the pod.
  * Terminating pods ({@code deletionTimestamp} set) are never counted, as kube's {@code countPodsMatchSelector}.
@@ -46,6 +47,8 @@ final class SpreadCounters
     private IntLongHashMap[] countsBySlot = new IntLongHashMap[16];
     /** Per selector: its own dense column once its pods are on many slots, else null. */
     private long[][] dense = new long[16][];
+    /** Per dense selector: the slots of its column holding matching pods. */
+    private int[] denseSlots = new int[16];
     /** Dense columns of the selectors read last, each kept up to date with its selector; least recently read goes. */
     private final long[][] views = new long[VIEWS][];
     private final int[] viewSelector = {-1, -1, -1, -1, -1, -1, -1, -1};
@@ -138,6 +141,7 @@ final class SpreadCounters
             selectors = Arrays.copyOf(selectors, id * 2);
             countsBySlot = Arrays.copyOf(countsBySlot, id * 2);
             dense = Arrays.copyOf(dense, id * 2);
+            denseSlots = Arrays.copyOf(denseSlots, id * 2);
             viewOfSelector = Arrays.copyOf(viewOfSelector, id * 2);
             sums = Arrays.copyOf(sums, id * 2);
         }
@@ -248,7 +252,16 @@ final class SpreadCounters
         final long[] own = dense[selector];
         if (own != null)
         {
-            own[slot] += delta;
+            final long before = own[slot];
+            own[slot] = before + delta;
+            if (before == 0)
+            {
+                denseSlots[selector]++;
+            }
+            else if (before + delta == 0 && --denseSlots[selector] * 4L * DENSE_FRACTION < capacity)
+            {
+                sparsify(selector);
+            }
         }
         else
         {
@@ -292,9 +305,26 @@ final class SpreadCounters
             viewOfSelector[selector] = -1;
         }
         filling = null;
+        denseSlots[selector] = counts.size();
         counts.clear();
         counts.compact();
         dense[selector] = column;
+    }
+
+    /** Gives a dense selector's column up once its pods are on few slots: back to sparse counts. */
+    private void sparsify(final int selector)
+    {
+        final long[] column = dense[selector];
+        final IntLongHashMap counts = countsBySlot[selector];
+        for (int slot = 0; slot < column.length; slot++)
+        {
+            if (column[slot] != 0)
+            {
+                counts.put(slot, column[slot]);
+            }
+        }
+        dense[selector] = null;
+        denseSlots[selector] = 0;
     }
 
     /**

@@ -14,9 +14,10 @@ import io.berth.sched.model.LabelSelector;
 import io.berth.sched.model.PodObject;
 
 /**
- * The selectors' counts are kept sparse and read through a few dense views: whatever the order of pods added and
- * removed, selectors interned and columns read (more selectors than views, so views are taken over), a column read
- * is the count of matching pods per node slot, as a fold over the accounted pods gives it.
+ * The selectors' counts are kept sparse and read through a few dense views, or dense when their pods are spread wide:
+ * whatever the order of pods added and removed, selectors interned and columns read (more selectors than views, so
+ * views are taken over; selectors turning dense and back), a column read is the count of matching pods per node
+ * slot, as a fold over the accounted pods gives it.
  */
 class SpreadCountersTest
 {
@@ -35,9 +36,11 @@ class SpreadCountersTest
         final List<Integer> selectorIds = new ArrayList<>();
         final List<String> selectorApps = new ArrayList<>();
         int nextPodSlot = 0;
-        for (int step = 0; step < 300; step++)
+        for (int step = 0; step < 500; step++)
         {
-            final int action = random.nextInt(10);
+            // the first half mostly adds pods (selectors turn dense), the second mostly removes them (and back)
+            final int roll = random.nextInt(10);
+            final int action = step < 200 || roll < 2 ? roll : roll < 3 ? 5 : roll < 8 ? 7 : 9;
             if (action < 2 || selectorIds.isEmpty())
             {
                 final String app = APPS[random.nextInt(APPS.length)];

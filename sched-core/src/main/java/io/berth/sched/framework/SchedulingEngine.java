@@ -471,7 +471,13 @@ public final class SchedulingEngine
             {
                 continue;
             }
-            final List<String> reasons = new ArrayList<>();
+            // the next failure's reasons list, reused from earlier cycles (callers copy what they read)
+            if (nominatedFailureReasons.size() == nominatedFailures)
+            {
+                nominatedFailureReasons.add(new ArrayList<>());
+            }
+            final List<String> reasons = nominatedFailureReasons.get(nominatedFailures);
+            reasons.clear();
             final long bits = failureWithNominated(pod, slot, e.getValue(), reasons);
             if (bits != 0)
             {
@@ -479,14 +485,6 @@ public final class SchedulingEngine
                 {
                     nominatedFailureSlots = Arrays.copyOf(nominatedFailureSlots, 2 * nominatedFailures);
                     nominatedFailureBits = Arrays.copyOf(nominatedFailureBits, 2 * nominatedFailures);
-                }
-                if (nominatedFailureReasons.size() == nominatedFailures)
-                {
-                    nominatedFailureReasons.add(reasons);
-                }
-                else
-                {
-                    nominatedFailureReasons.set(nominatedFailures, reasons);
                 }
                 nominatedFailureSlots[nominatedFailures] = slot;
                 nominatedFailureBits[nominatedFailures++] = NOMINATED_PODS | bits;
@@ -571,8 +569,8 @@ public final class SchedulingEngine
         final int nominated = nominatedSlot(pod);
         if (nominated >= 0 && fitsOn(pod, nominated))
         {
-            // kube's evaluateNominatedNode: a pod nominated by preemption takes its node when it passes there
-            requests.compile(pod);
+            // kube's evaluateNominatedNode: a pod nominated by preemption takes its node when it passes there (a
+            // passing fitsOn compiled this pod last)
             pods.add(pod, requests, nominated);
             nominator.remove(pod.key()); // assumed: kube's DeleteNominatedPodIfExists
             lastFeasible = 1;

@@ -198,7 +198,8 @@ public final class SchedulerAgent implements Agent, TableChangeListener
     {
         final String key = layout.pod(pod.namespace(), pod.name());
         final long expected = tables.modRevision(key);
-        final long ownStatus = statusWrites.removeKeyIfAbsent(key, ClusterSource.CAS_FAILED);
+        final long ownStatus = statusWrites.isEmpty() ? ClusterSource.CAS_FAILED :
+            statusWrites.removeKeyIfAbsent(key, ClusterSource.CAS_FAILED);
         final KeyValue current = source.get(key);
         long revision = ClusterSource.CAS_FAILED;
         if (current != null && (current.modRevision() == expected || current.modRevision() == ownStatus))
